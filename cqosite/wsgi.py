@@ -1,0 +1,9 @@
+"""WSGI entry point (gunicorn cqosite.wsgi)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqosite.settings.dev")
+
+application = get_wsgi_application()

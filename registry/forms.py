@@ -1,0 +1,49 @@
+"""Forms for logging in and for the forced password change."""
+
+from captcha.fields import CaptchaField
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm
+
+
+class CaptchaLoginForm(LoginForm):
+    """Wagtail's login form with an image captcha; a wrong captcha never reaches authentication."""
+
+    captcha = CaptchaField(label=_("Captcha"))
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Mobile number or user name")
+        self.fields["username"].widget.attrs["placeholder"] = _("Mobile number or user name")
+
+    def clean(self):
+        if "captcha" in self.errors:
+            return self.cleaned_data
+        return super().clean()
+
+
+class RequiredPasswordChangeForm(SetPasswordForm):
+    """Replace a one-time password: the new one must differ from it and pass the password rules."""
+
+    old_password = forms.CharField(label=_("Current (one-time) password"), strip=False, widget=forms.PasswordInput)
+
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not self.user.check_password(old_password):
+            raise forms.ValidationError(
+                _("当前密码不正确 / The current password is incorrect."), code="password_incorrect"
+            )
+        return old_password
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password1") and cleaned.get("new_password1") == cleaned.get("old_password"):
+            self.add_error("new_password1", _("新密码不能与原密码相同 / The new password must differ from the old one."))
+        return cleaned
+
+    def save(self, commit=True):
+        self.user.must_change_password = False
+        return super().save(commit)

@@ -1,0 +1,36 @@
+"""Request-level guards: the admin scope and forced password change."""
+
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from .scoping import scope, scope_for_user
+
+
+class AdminScopeMiddleware:
+    """Confine every admin request's registry queries to the user's organisation subtree."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/admin/") and request.user.is_authenticated:
+            with scope(scope_for_user(request.user)):
+                return self.get_response(request)
+        return self.get_response(request)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send users holding a one-time password to the change-password page before anything else."""
+
+    allowed_url_names = ("registry_password_change_required", "wagtailadmin_logout", "portal_logout")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and user.must_change_password:
+            allowed = {reverse(name) for name in self.allowed_url_names}
+            if request.path not in allowed and not request.path.startswith(("/static/", "/media/")):
+                return redirect(f"{reverse('registry_password_change_required')}?next={request.path}")
+        return self.get_response(request)

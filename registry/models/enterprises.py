@@ -1,0 +1,112 @@
+"""Enterprises: the one identity shared by officers, standards, awards and QC filings."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..enterprise_size import classify
+from ..scoping import ScopedModelMixin
+from ..validators import validate_uscc
+
+
+class EnterpriseSize(models.TextChoices):
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+
+
+def regulator_for(division):
+    """The market-regulation organisation responsible for ``division`` (nearest up the tree)."""
+    from .organisations import Organisation
+
+    while division is not None:
+        organisation = Organisation.objects.filter(division=division).first()
+        if organisation is not None:
+            return organisation
+        division = division.parent
+    return None
+
+
+class Enterprise(ScopedModelMixin):
+    """An enterprise, placed in the organisation tree by the region it operates in."""
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
+    legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
+    legal_representative_id_number = models.CharField(
+        _("legal representative's ID number"), max_length=18, blank=True
+    )
+    registered_address = models.CharField(_("registered address"), max_length=255, blank=True)
+    region = models.ForeignKey(
+        "registry.Division", verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("supervising bureau"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        editable=False,
+    )
+    industry = models.ForeignKey(
+        "registry.IndustryCategory",
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": "class"},
+    )
+    economic_types = models.ManyToManyField(
+        "registry.EconomicType", verbose_name=_("enterprise nature"), blank=True
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    revenue = models.DecimalField(
+        _("operating revenue (10k CNY)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    assets = models.DecimalField(_("total assets (10k CNY)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    size = models.CharField(
+        _("enterprise size"),
+        max_length=8,
+        choices=EnterpriseSize.choices,
+        blank=True,
+        help_text=_("Computed from industry, employees, revenue and assets when they are known."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self):
+        return self.name
+
+    def computed_size(self):
+        """The statistical size class, or ``None`` when the figures it needs are missing."""
+        if self.industry_id is None:
+            return None
+        try:
+            return classify(self.industry_id, employees=self.employees, revenue=self.revenue, assets=self.assets)
+        except ValueError:
+            return None
+
+    def clean(self):
+        super().clean()
+        if self.uscc:
+            self.uscc = validate_uscc(self.uscc)
+        if self.region_id and regulator_for(self.region) is None:
+            raise ValidationError({"region": _("No supervising bureau exists for this region.")})
+
+    def save(self, *args, **kwargs):
+        if self.region_id and (self.organisation_id is None or self._region_changed()):
+            self.organisation = regulator_for(self.region)
+        self.size = self.computed_size() or self.size
+        super().save(*args, **kwargs)
+
+    def _region_changed(self):
+        if self.pk is None:
+            return True
+        return not type(self).unscoped.filter(pk=self.pk, region_id=self.region_id).exists()

@@ -1,0 +1,58 @@
+"""The organisation tree: platform operator → national bureau → provinces → cities → counties."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class Organisation(MP_Node):
+    """A unit that owns administrators and records; its subtree is what its administrators may reach."""
+
+    class Kind(models.TextChoices):
+        PLATFORM = "platform", _("Platform operator")
+        BUREAU = "bureau", _("Market regulation bureau")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Other body")
+
+    name = models.CharField(_("name"), max_length=128)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.BUREAU)
+    division = models.OneToOneField(
+        "registry.Division",
+        verbose_name=_("administrative division"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organisation",
+        help_text=_("The region a market regulation bureau is responsible for."),
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def is_within(self, other):
+        """Whether this unit is ``other`` or lies below it."""
+        return self.path.startswith(other.path)
+
+    def deletion_blockers(self):
+        """Human-readable counts of what in this subtree prevents deletion (empty when it may go)."""
+        from django.apps import apps
+
+        from ..scoping import ScopedModelMixin
+
+        subtree = Organisation.get_tree(self)
+        blockers = []
+        administrators = apps.get_model("registry", "User").objects.filter(organisation__in=subtree).count()
+        if administrators:
+            blockers.append(_("%(count)d administrator(s)") % {"count": administrators})
+        for model in apps.get_models():
+            if issubclass(model, ScopedModelMixin) and not model._meta.abstract:
+                count = model.unscoped.within(self.path).count()
+                if count:
+                    blockers.append(f"{count} × {model._meta.verbose_name}")
+        return blockers

@@ -1,0 +1,104 @@
+"""One scoping mechanism for every registry: "records inside this user's organisation subtree".
+
+Every scoped model names the path from itself to its :class:`~registry.models.Organisation`
+(``scope_lookup``) and uses :class:`ScopedManager` as its default manager. During an admin request
+:class:`registry.middleware.AdminScopeMiddleware` sets the current user's subtree, so *every* query
+through the default manager — listings, edit/delete/inspect/history/usage views, workflow actions,
+choosers, filter choices, exports, bulk actions — is confined to it, and a direct URL to any other
+record answers 404 because ``get_object_or_404`` cannot find it. Code that must look across the
+whole registry (uniqueness checks, imports matching by USCC) uses ``Model.unscoped`` explicitly.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+
+#: Organisation path prefix of the current admin user, ``None`` for "no restriction".
+_current_scope: ContextVar[str | None] = ContextVar("registry_scope", default=None)
+
+#: A path no organisation has: users with no organisation see nothing.
+NOTHING = "~"
+
+
+def scope_for_user(user):
+    """The organisation path prefix ``user`` may reach, or ``None`` for everything."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_superuser:
+        return None
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or not user.is_administrator:
+        return NOTHING
+    return organisation.path
+
+
+@contextmanager
+def scope(prefix):
+    """Confine default-manager queries to the subtree at ``prefix`` (``None``: unrestricted)."""
+    token = _current_scope.set(prefix)
+    try:
+        yield
+    finally:
+        _current_scope.reset(token)
+
+
+def unscoped():
+    return scope(None)
+
+
+def current_scope():
+    return _current_scope.get()
+
+
+class ScopedQuerySet(models.QuerySet):
+    def _path_field(self):
+        lookup = self.model.scope_lookup
+        return f"{lookup}__path" if lookup else "path"
+
+    def within(self, prefix):
+        """Records whose organisation lies in the subtree whose path is ``prefix``."""
+        if prefix is None:
+            return self
+        return self.filter(**{f"{self._path_field()}__startswith": prefix})
+
+    def for_user(self, user):
+        return self.within(scope_for_user(user))
+
+
+class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().within(_current_scope.get())
+
+
+class ScopedModelMixin(models.Model):
+    """Base for registry models confined to an organisation subtree during admin requests."""
+
+    #: Lookup path from the model to its Organisation ("organisation", "enterprise__organisation").
+    scope_lookup = "organisation"
+
+    objects = ScopedManager()
+    unscoped = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def validate_unique(self, exclude=None):
+        # A duplicate outside the user's subtree is still a duplicate.
+        with unscoped():
+            super().validate_unique(exclude)
+
+    def validate_constraints(self, exclude=None):
+        with unscoped():
+            super().validate_constraints(exclude)
+
+    def is_within(self, prefix):
+        """Whether this record lies in the subtree at ``prefix`` (``None``: everything)."""
+        if prefix is None:
+            return True
+        organisation = self
+        for part in filter(None, self.scope_lookup.split("__")):
+            organisation = getattr(organisation, part)
+            if organisation is None:
+                return False
+        return organisation.path.startswith(prefix)

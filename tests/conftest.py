@@ -1,0 +1,90 @@
+"""Shared fixtures: the organisation tree (loaded by migration) and administrators per role."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from registry.factories import AdministratorFactory
+from registry.models import Organisation, Role
+
+
+def org(division_code):
+    return Organisation.objects.get(division_id=division_code)
+
+
+@pytest.fixture
+def orgs(db):
+    """Named units of the real tree: two provinces, two cities of one, two counties of one city."""
+
+    class Units:
+        platform = Organisation.get_root_nodes().get()
+        national = Organisation.objects.get(name="国家市场监督管理总局")
+        beijing = org("110000")
+        chaoyang = org("110105")
+        hebei = org("130000")
+        shijiazhuang = org("130100")
+        changan = org("130102")  # 石家庄市长安区
+        qiaoxi = org("130104")  # 石家庄市桥西区, changan's neighbour
+        tangshan = org("130200")
+
+    return Units
+
+
+@pytest.fixture
+def make_admin(db):
+    def make(organisation, role=Role.INSTITUTION, **kwargs):
+        return AdministratorFactory(organisation=organisation, role=role, **kwargs)
+
+    return make
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright; CI must have it, elsewhere the test skips."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server_with_reference_data):
+    """A fresh browser page; ``page.base_url`` is the live server; screenshots go to test-output/."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    new_page = context.new_page()
+    new_page.set_default_timeout(15_000)
+    new_page.base_url = live_server_with_reference_data.url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    new_page.screenshot_to = lambda name: new_page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def live_server_with_reference_data(live_server, transactional_db):
+    """Transactional tests start from an emptied database: load the reference data back first."""
+    call_command("load_reference_data", verbosity=0)
+    return live_server
