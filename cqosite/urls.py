@@ -12,6 +12,15 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Each app owns its public URL prefixes: registry (accounts/, talent-pool/), home (search/, api/v2/),
+    # news (feeds), standards (standards/, enterprise/, api/standards/, api/openapi.json),
+    # awards (apply/), qcgroups (qc/).
+    path("", include("registry.urls")),
+    path("", include("home.urls")),
+    path("", include("news.urls")),
+    path("", include("filings.standards.urls")),
+    path("", include("filings.awards.urls")),
+    path("", include("filings.qcgroups.urls")),
 ]
 
 if settings.DEBUG:

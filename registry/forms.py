@@ -2,7 +2,7 @@
 
 from captcha.fields import CaptchaField
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
@@ -41,9 +41,26 @@ class RequiredPasswordChangeForm(SetPasswordForm):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_password1") and cleaned.get("new_password1") == cleaned.get("old_password"):
-            self.add_error("new_password1", _("新密码不能与原密码相同 / The new password must differ from the old one."))
+            self.add_error(
+                "new_password1", _("新密码不能与原密码相同 / The new password must differ from the old one.")
+            )
         return cleaned
 
     def save(self, commit=True):
         self.user.must_change_password = False
         return super().save(commit)
+
+
+class PortalLoginForm(AuthenticationForm):
+    """Portal (enterprise and officer) login: user name or mobile, password and captcha."""
+
+    captcha = CaptchaField(label=_("Captcha"))
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("User name or mobile number")
+
+    def clean(self):
+        if "captcha" in self.errors:
+            return self.cleaned_data
+        return super().clean()

@@ -38,4 +38,3 @@ def sync_role_groups(**kwargs):
             query = clause if query is None else query | clause
         permissions = Permission.objects.filter(query) if query is not None else Permission.objects.none()
         group.permissions.set(permissions)
-

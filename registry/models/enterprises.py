@@ -31,14 +31,10 @@ def regulator_for(division):
 class Enterprise(ScopedModelMixin):
     """An enterprise, placed in the organisation tree by the region it operates in."""
 
-    uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
-    )
+    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
-    legal_representative_id_number = models.CharField(
-        _("legal representative's ID number"), max_length=18, blank=True
-    )
+    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=18, blank=True)
     registered_address = models.CharField(_("registered address"), max_length=255, blank=True)
     region = models.ForeignKey(
         "registry.Division", verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
@@ -58,9 +54,7 @@ class Enterprise(ScopedModelMixin):
         on_delete=models.PROTECT,
         limit_choices_to={"level": "class"},
     )
-    economic_types = models.ManyToManyField(
-        "registry.EconomicType", verbose_name=_("enterprise nature"), blank=True
-    )
+    economic_types = models.ManyToManyField("registry.EconomicType", verbose_name=_("enterprise nature"), blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     revenue = models.DecimalField(
         _("operating revenue (10k CNY)"), max_digits=14, decimal_places=2, null=True, blank=True

@@ -1,0 +1,10 @@
+"""Public (non-admin) URLs of the registry: portal accounts."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("accounts/login/", views.PortalLoginView.as_view(), name="portal_login"),
+    path("accounts/logout/", views.PortalLogoutView.as_view(), name="portal_logout"),
+]
