@@ -82,3 +82,7 @@ def load(demo):
             },
         )
         enterprise.economic_types.set(EconomicType.objects.filter(code__in=natures))
+
+    from .officers import demo as officer_demo
+
+    officer_demo.load(demo)

@@ -1,10 +1,11 @@
 """Public (non-admin) URLs of the registry: portal accounts."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("accounts/login/", views.PortalLoginView.as_view(), name="portal_login"),
     path("accounts/logout/", views.PortalLogoutView.as_view(), name="portal_logout"),
+    path("", include("registry.officers.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Demo Chief Quality Officers."""
+
+
+def load(demo):
+    """Filled in with the officer registry."""

@@ -1,0 +1,3 @@
+"""Public officer URLs: the talent pool."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Admin hooks for Chief Quality Officers (imported by registry.wagtail_hooks)."""
