@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test install lint format bench bench-small messages
+.PHONY: run test install lint format bench bench-small messages prod
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,8 @@ run: $(STAMP)
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+PYTEST_ARGS ?= -n 2
+
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
@@ -42,3 +44,7 @@ bench: $(STAMP)
 
 bench-small: $(STAMP)
 	$(BIN)/python -m bench --scale small
+
+## The production-like stack on this machine (gunicorn, tasks worker, clock) against local PostgreSQL and Redis
+prod: $(STAMP)
+	bin/prod

@@ -4,14 +4,27 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cqosite import views as project_views
+from registry import reports as registry_reports
 from registry import views as registry_views
+
+#: Wagtail's built-in reports, replaced by subtree-scoped versions at the same addresses.
+scoped_reports = [
+    ("site-history/", registry_reports.ScopedLogEntriesView),
+    ("workflow/", registry_reports.ScopedWorkflowView),
+    ("workflow_tasks/", registry_reports.ScopedWorkflowTasksView),
+]
 
 urlpatterns = [
     path("admin/password/required/", registry_views.password_change_required, name="registry_password_change_required"),
+    path("admin/account/", registry_views.ProfileAccountView.as_view(), name="wagtailadmin_account"),
+    *(path(f"admin/reports/{route}", view.as_view()) for route, view in scoped_reports),
+    *(path(f"admin/reports/{route}results/", view.as_view(results_only=True)) for route, view in scoped_reports),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("captcha/", include("captcha.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("language/<str:code>/", project_views.switch_language, name="switch_language"),
     # Each app owns its public URL prefixes: registry (accounts/, talent-pool/), home (search/, api/v2/),
     # news (feeds), standards (standards/, enterprise/, api/standards/, api/openapi.json),
     # awards (apply/), qcgroups (qc/).

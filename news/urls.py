@@ -1,3 +1,10 @@
-"""Public URLs of this app."""
+"""News feeds (the news pages themselves are served by Wagtail under /news/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from .feeds import LatestNewsAtomFeed, LatestNewsFeed
+
+urlpatterns = [
+    path("news/feed/rss/", LatestNewsFeed(), name="news_feed_rss"),
+    path("news/feed/atom/", LatestNewsAtomFeed(), name="news_feed_atom"),
+]

@@ -10,11 +10,14 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from . import roles
+        from .officers import grant_officer_permissions
 
         roles.grant(
             roles.ALL_ROLES,
             roles.model_permissions("registry", "enterprise")
             | roles.model_permissions("registry", "organisation")
+            | roles.model_permissions("registry", "administrator")
             | {"registry.view_division", "registry.view_industrycategory"},
         )
+        grant_officer_permissions()
         post_migrate.connect(roles.sync_role_groups, dispatch_uid="registry.sync_role_groups")

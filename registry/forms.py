@@ -6,6 +6,8 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
+from .models import User
+
 
 class CaptchaLoginForm(LoginForm):
     """Wagtail's login form with an image captcha; a wrong captcha never reaches authentication."""
@@ -64,3 +66,15 @@ class PortalLoginForm(AuthenticationForm):
         if "captcha" in self.errors:
             return self.cleaned_data
         return super().clean()
+
+
+class ProfileForm(forms.ModelForm):
+    """An administrator's own details (seed 1.5.6.1); the mobile number is the login and stays fixed."""
+
+    class Meta:
+        model = User
+        fields = ["real_name", "gender", "education", "major", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["real_name"].required = True

@@ -1,5 +1,6 @@
 """Request-level guards: the admin scope and forced password change."""
 
+from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -32,5 +33,9 @@ class PasswordChangeRequiredMiddleware:
         if user.is_authenticated and user.must_change_password:
             allowed = {reverse(name) for name in self.allowed_url_names}
             if request.path not in allowed and not request.path.startswith(("/static/", "/media/")):
+                if request.method != "GET" or "text/html" not in request.headers.get("Accept", ""):
+                    # Background fetches (icons, autosave, API) are refused rather than redirected, so
+                    # they never become the page the user returns to after choosing a password.
+                    return HttpResponseForbidden("Password change required / 请先修改密码")
                 return redirect(f"{reverse('registry_password_change_required')}?next={request.path}")
         return self.get_response(request)

@@ -52,15 +52,19 @@ def current_scope():
 
 
 class ScopedQuerySet(models.QuerySet):
-    def _path_field(self):
-        lookup = self.model.scope_lookup
-        return f"{lookup}__path" if lookup else "path"
-
     def within(self, prefix):
         """Records whose organisation lies in the subtree whose path is ``prefix``."""
         if prefix is None:
             return self
-        return self.filter(**{f"{self._path_field()}__startswith": prefix})
+        lookup = self.model.scope_lookup
+        if not lookup:
+            return self.filter(path__startswith=prefix)
+        from .models import Organisation
+
+        # A semi-join on the subtree's ids lets the database use the record's own organisation index
+        # instead of joining every row to the organisation table.
+        subtree = Organisation.objects.filter(path__startswith=prefix).values("pk")
+        return self.filter(**{f"{lookup}__in": subtree})
 
     def for_user(self, user):
         return self.within(scope_for_user(user))

@@ -11,5 +11,5 @@ def axes_cooloff(request=None):
     from django.conf import settings
 
     failures = getattr(request, "axes_failures_since_start", None) or settings.AXES_FAILURE_LIMIT
-    rounds = max(0, failures // settings.AXES_FAILURE_LIMIT - 1)
+    rounds = min(max(0, failures // settings.AXES_FAILURE_LIMIT - 1), 10)
     return min(BASE_COOLOFF * (2**rounds), MAX_COOLOFF)

@@ -8,8 +8,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.views.account import AccountView, BaseSettingsPanel, NameEmailSettingsPanel
 
-from .forms import PortalLoginForm, RequiredPasswordChangeForm
+from .forms import PortalLoginForm, ProfileForm, RequiredPasswordChangeForm
 
 
 @login_required
@@ -37,3 +39,46 @@ class PortalLoginView(LoginView):
 
 class PortalLogoutView(LogoutView):
     next_page = "/"
+
+
+class ProfileSettingsPanel(BaseSettingsPanel):
+    name = "profile"
+    title = gettext_lazy("Personal details")
+    order = 100
+    form_class = ProfileForm
+
+
+class ProfileAccountView(AccountView):
+    """Wagtail's account page with our personal details in place of first/last name."""
+
+    def get_panels(self):
+        panels = super().get_panels()
+        return [
+            ProfileSettingsPanel(self.request, panel.user, panel.profile)
+            if isinstance(panel, NameEmailSettingsPanel)
+            else panel
+            for panel in panels
+        ]
+
+
+@login_required
+def portal_home(request):
+    """Where a portal login lands: the areas this account can use (administrators go to the admin)."""
+    user = request.user
+    if user.is_administrator or user.is_superuser:
+        return redirect("/admin/")
+    areas = []
+    if user.enterprise_id:
+        areas += [
+            (_("Product standard self-declaration"), "/enterprise/standards/"),
+            (_("Quality benchmark applications"), "/apply/"),
+            (_("Chief Quality Officer filing"), "/talent-pool/file/"),
+            (_("Account"), "/enterprise/account/"),
+        ]
+    if hasattr(user, "qc_unit"):
+        areas.append((_("QC-group and trusted-team filings"), "/qc/"))
+    if user.kind == user.Kind.OFFICER or not areas:
+        areas.append((_("Award reviews"), "/apply/reviews/"))
+    if len(areas) == 1:
+        return redirect(areas[0][1])
+    return TemplateResponse(request, "registry/portal_home.html", {"areas": areas})

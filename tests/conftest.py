@@ -1,10 +1,12 @@
 """Shared fixtures: the organisation tree (loaded by migration) and administrators per role."""
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from registry.factories import AdministratorFactory
@@ -41,6 +43,11 @@ def make_admin(db):
     return make
 
 
+#: Idempotent data migrations (preset catalogues) that a flushed database needs back for browser tests.
+DATA_MIGRATIONS_TO_REPLAY = [
+    "filings.standards.migrations.0002_reference_data",
+    "filings.standards.migrations.0004_more_product_categories",
+]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [
     "--no-sandbox",
@@ -63,7 +70,9 @@ def browser():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # Playwright's sync API keeps an event loop in this thread while the ORM calls stay synchronous.
+    # Subprocesses started by tests must drop this variable (see tests/test_settings.py).
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
         yield instance
@@ -87,4 +96,6 @@ def page(browser, live_server_with_reference_data):
 def live_server_with_reference_data(live_server, transactional_db):
     """Transactional tests start from an emptied database: load the reference data back first."""
     call_command("load_reference_data", verbosity=0)
+    for module in DATA_MIGRATIONS_TO_REPLAY:
+        importlib.import_module(module).load(django_apps, None)
     return live_server

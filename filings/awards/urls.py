@@ -1,3 +1,23 @@
-"""Public URLs of this app."""
+"""The applicant area (apply/) and the experts' score sheets (apply/reviews/)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "awards"
+
+urlpatterns = [
+    path("apply/", views.dashboard, name="dashboard"),
+    path("apply/filings/new/", views.filing_edit, name="filing_new"),
+    path("apply/filings/<int:pk>/", views.filing_edit, name="filing_edit"),
+    path("apply/projects/new/", views.project_edit, name="project_new"),
+    path("apply/projects/<int:pk>/", views.project_edit, name="project_edit"),
+    path("apply/programmes/<int:programme_pk>/apply/", views.application_edit, name="application_new"),
+    path("apply/applications/<int:pk>/", views.application_detail, name="application_detail"),
+    path("apply/applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("apply/applications/<int:pk>/delete/", views.application_delete, name="application_delete"),
+    path("apply/applications/<int:pk>/print/", views.application_print, name="application_print"),
+    path("apply/files/<slug:kind>/<int:pk>/", views.download, name="download"),
+    path("apply/reviews/", views.review_list, name="review_list"),
+    path("apply/reviews/<int:pk>/", views.review_sheet, name="review_sheet"),
+]

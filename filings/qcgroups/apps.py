@@ -7,3 +7,17 @@ class QCGroupsConfig(AppConfig):
     label = "qcgroups"
     verbose_name = _("QC groups")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from registry import roles
+
+        # Reach is the organisation subtree: only the secretariat's administrators (and those above) find records.
+        roles.grant(
+            roles.ALL_ROLES,
+            {
+                "qcgroups.view_filingunit",
+                "qcgroups.change_filingunit",
+                "qcgroups.view_filing",
+                "qcgroups.view_yearlysetting",
+            },
+        )

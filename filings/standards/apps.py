@@ -7,3 +7,14 @@ class StandardsConfig(AppConfig):
     label = "standards"
     verbose_name = _("Product standards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from registry import roles
+
+        from . import lookups
+
+        lookups.register()
+        from registry.models import Role
+
+        roles.grant(roles.ALL_ROLES, {"standards.view_disclosedstandard", "standards.view_cataloguestandard"})
+        roles.grant([Role.PLATFORM], roles.model_permissions("standards", "cataloguestandard"))

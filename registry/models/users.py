@@ -146,3 +146,19 @@ class User(AbstractUser):
             group = next((g for g in role_groups if g.name == wanted), None)
             if group is not None:
                 self.groups.add(group)
+
+
+class AdministratorManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=User.Kind.ADMINISTRATOR)
+
+
+class Administrator(User):
+    """Administrators as managed in the back office (a proxy, so its permissions are its own)."""
+
+    objects = AdministratorManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("administrator")
+        verbose_name_plural = _("administrators")

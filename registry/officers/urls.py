@@ -1,3 +1,10 @@
-"""Public officer URLs: the talent pool."""
+"""Public officer URLs: the talent pool and enterprise self-filing."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("talent-pool/", views.talent_pool, name="talent_pool"),
+    path("talent-pool/file/", views.file_officer, name="officer_filing"),
+]

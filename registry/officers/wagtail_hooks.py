@@ -1,1 +1,33 @@
 """Admin hooks for Chief Quality Officers (imported by registry.wagtail_hooks)."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+
+from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
+from .viewsets import OfficerViewSet
+
+register_snippet(OfficerViewSet)
+
+
+class CommentedFormatter(LogFormatter):
+    """Shows the reason given with a revoke or rejection as the history entry's comment."""
+
+    def format_comment(self, log_entry):
+        return log_entry.data.get("comment", "")
+
+
+@hooks.register("register_log_actions")
+def register_officer_log_actions(actions):
+    @actions.register_action(REVOKE_ACTION)
+    class RevokeFormatter(CommentedFormatter):
+        label = _("Review revoked")
+        message = _("Review revoked (撤销审核): returned to pending review")
+
+    @actions.register_action(REJECT_ACTION)
+    class RejectFormatter(CommentedFormatter):
+        label = _("Rejected")
+        message = _("Rejected (驳回)")
+
+    actions.register_action(IMPORT_ACTION, _("Imported"), _("Imported from a workbook"))

@@ -1,0 +1,217 @@
+"""Statistics dashboard (issue 8): the national admin home page with its statistics panel at scale.
+
+Data: ``officers`` approved officers (one per enterprise, as the registry allows) over as many enterprises plus a
+fifth more without one, spread over every county bureau, with industries, sizes, education, years and approval
+months; written with COPY and deleted afterwards. Measured through Django's test client as a national-bureau
+administrator: the home page with a cold statistics cache (cleared before each request), with a warm one, and the
+enterprise edit page (a primary-key admin page) as the baseline.
+"""
+
+import datetime
+import random
+import time
+
+from django.db import connection
+
+from bench.harness import row, say
+
+OFFICERS = {"small": 20_000, "full": 1_000_000}
+UNCOVERED_SHARE = 0.2
+USCC_PREFIX = "STATS"
+SAMPLES = {"small": 7, "full": 5}
+
+
+def copy_rows(model, rows, explicit):
+    """COPY ``rows`` (dicts of attnames) into ``model``'s table, every other column at its Python default."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    columns = [field.column for field in fields]
+
+    def default(field):
+        if field.null:
+            return None
+        if field.has_default():
+            return field.get_default()
+        return "" if field.get_internal_type() in ("CharField", "TextField", "EmailField", "FileField") else None
+
+    defaults = {field.attname: default(field) for field in fields if field.attname not in explicit}
+    with connection.cursor() as cursor:
+        sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for values in rows:
+                merged = {**defaults, **values}
+                copy.write_row([merged[field.attname] for field in fields])
+        # Fresh statistics and no dead rows left by an earlier run's DELETE (autocommit: VACUUM is allowed).
+        cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
+def create_data(officer_count):
+    from django.utils import timezone
+
+    from registry.models import ChiefQualityOfficer, EducationLevel, Enterprise, IndustryCategory, Organisation
+
+    counties = list(
+        Organisation.objects.filter(division__isnull=False)
+        .exclude(division__code__endswith="00")
+        .values_list("division_id", "id")
+    )
+    industries = list(IndustryCategory.objects.filter(level="class").values_list("code", flat=True))
+    education = list(EducationLevel.objects.values_list("code", flat=True))
+    rng = random.Random(8)
+    now = timezone.now()
+    enterprise_count = int(officer_count * (1 + UNCOVERED_SHARE))
+    explicit = {"uscc", "name", "region_id", "organisation_id", "industry_id", "size", "created_at", "updated_at"}
+    copy_rows(
+        Enterprise,
+        (
+            {
+                "uscc": f"{USCC_PREFIX}{serial:013d}",
+                "name": f"统计基准企业{serial}有限公司",
+                "region_id": counties[serial % len(counties)][0],
+                "organisation_id": counties[serial % len(counties)][1],
+                "industry_id": rng.choice(industries),
+                "size": rng.choice(["large", "medium", "small", "small", "micro", "micro", ""]),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for serial in range(enterprise_count)
+        ),
+        explicit,
+    )
+    enterprises = Enterprise.unscoped.filter(uscc__startswith=USCC_PREFIX).order_by("pk")
+    # Read before the COPY starts: the connection cannot run a query while a COPY is in progress.
+    placed = list(enterprises.values_list("pk", "organisation_id")[:officer_count])
+    explicit = {
+        "enterprise_id", "organisation_id", "real_name", "gender", "mobile", "education_id", "quality_years",
+        "live", "review_status", "first_published_at", "created_at", "updated_at", "has_unpublished_changes",
+    }  # fmt: skip
+    copy_rows(
+        ChiefQualityOfficer,
+        (
+            {
+                "enterprise_id": enterprise,
+                "organisation_id": organisation,
+                "real_name": f"统计{serial}",
+                "gender": "M" if serial % 2 else "F",
+                "mobile": f"139{serial:08d}"[-11:],
+                "education_id": rng.choice(education),
+                "quality_years": rng.choice([None, *range(0, 30)]),
+                "live": serial % 10 != 0,
+                "review_status": "approved" if serial % 10 else "pending",
+                "first_published_at": now - datetime.timedelta(days=rng.randint(0, 720)),
+                "created_at": now,
+                "updated_at": now,
+                "has_unpublished_changes": False,
+            }
+            for serial, (enterprise, organisation) in enumerate(placed)
+        ),
+        explicit,
+    )
+    return enterprise_count
+
+
+def delete_data():
+    from registry.models import ChiefQualityOfficer, Enterprise, User
+
+    with connection.cursor() as cursor:
+        enterprise_table = Enterprise._meta.db_table
+        cursor.execute(
+            f"DELETE FROM {ChiefQualityOfficer._meta.db_table} WHERE enterprise_id IN "
+            f"(SELECT id FROM {enterprise_table} WHERE uscc LIKE %s)",
+            [f"{USCC_PREFIX}%"],
+        )
+        through = Enterprise.economic_types.through._meta.db_table
+        cursor.execute(
+            f"DELETE FROM {through} WHERE enterprise_id IN (SELECT id FROM {enterprise_table} WHERE uscc LIKE %s)",
+            [f"{USCC_PREFIX}%"],
+        )
+        cursor.execute(f"DELETE FROM {enterprise_table} WHERE uscc LIKE %s", [f"{USCC_PREFIX}%"])
+    User.objects.filter(username="bench-statistics-national").delete()
+
+
+def national_admin():
+    from registry.factories import AdministratorFactory
+    from registry.models import Organisation, Role
+
+    national = Organisation.objects.get(name="国家市场监督管理总局")
+    return AdministratorFactory(
+        username="bench-statistics-national", mobile="13800008888", organisation=national, role=Role.NATIONAL
+    )
+
+
+def timed(work, samples, before=None):
+    """Median of ``samples`` runs of ``work`` (``before`` runs untimed ahead of each)."""
+    timings = []
+    for _ in range(samples):
+        if before:
+            before()
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    return timings[len(timings) // 2]
+
+
+def get(client, url):
+    def work():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    return work
+
+
+def main(scale: str) -> list[dict]:
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import reverse
+
+    from registry.models import Enterprise
+
+    officers = OFFICERS[scale]
+    samples = SAMPLES[scale]
+    delete_data()
+    started = time.perf_counter()
+    enterprise_count = create_data(officers)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_organisation")
+    spent = time.perf_counter() - started
+    say(f"   statistics data: {officers:,} officers, {enterprise_count:,} enterprises in {spent:.0f} s")
+    try:
+        host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")), "localhost")
+        client = Client(HTTP_HOST=host)
+        client.force_login(national_admin())
+        home = reverse("wagtailadmin_home")
+        some_pk = Enterprise.unscoped.filter(uscc__startswith=USCC_PREFIX).values_list("pk", flat=True).first()
+        pk_page = reverse("wagtailsnippets_registry_enterprise:edit", args=[some_pk])
+        get(client, pk_page)()
+        get(client, home)()
+        baseline = timed(get(client, pk_page), samples)
+        cold = timed(get(client, home), samples, before=cache.clear)
+        get(client, home)()
+        warm = timed(get(client, home), samples)
+        say(f"   PK page {baseline * 1000:.0f} ms; dashboard cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms")
+        rows = [
+            row(
+                f"national dashboard, cold cache ({officers:,} officers)",
+                cold,
+                "enterprise edit page (PK)",
+                baseline,
+                "≤ 5",
+            ),
+            row(
+                f"national dashboard, warm cache ({officers:,} officers)",
+                warm,
+                "enterprise edit page (PK)",
+                baseline,
+                "≤ 5",
+            ),
+        ]
+    finally:
+        cache.clear()
+        delete_data()
+    for result in rows:
+        figures = f"{result['measured_s']:.3f} s vs {result['baseline_s']:.3f} s = {result['ratio']:.1f}×"
+        say(f"   {result['scenario']}: {figures}")
+    return rows

@@ -1,0 +1,353 @@
+"""Officer registry (issue 3): the 5,000-row Excel import and the region-scoped admin listing at scale.
+
+Import: the full validate-then-write path (``OfficerImporter``, the same code the admin view, task and command run)
+against a bare ``bulk_create`` of the same 5,000 enterprises and officers, plus reading the file alone, and the
+peak Python memory of the import (tracemalloc, in a separate untimed run). Every write happens in a transaction
+that is rolled back. Listing: the first and a deep page of a county-scoped, filtered listing through the admin's
+scoped manager, filter set and paginator, against a primary-key lookup; the officers it needs are bulk-inserted
+and deleted afterwards.
+"""
+
+import io
+import time
+import tracemalloc
+
+from django.db import connection, transaction
+
+from bench.harness import row, say, size
+
+IMPORT_ROWS = 5000
+PAGE_SIZE = 50
+
+
+class Rollback(Exception):
+    pass
+
+
+def rolled_back(work):
+    """Run ``work`` in a transaction that is rolled back; return its duration and result."""
+    result = {}
+    try:
+        with transaction.atomic():
+            started = time.perf_counter()
+            result["value"] = work()
+            result["seconds"] = time.perf_counter() - started
+            raise Rollback
+    except Rollback:
+        pass
+    return result["seconds"], result["value"]
+
+
+def import_workbook(rows):
+    from openpyxl import Workbook
+
+    from registry.factories import make_mobile, make_resident_id, make_uscc
+    from registry.officers.columns import COLUMNS
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("首席质量官")
+    sheet.append([column.header for column in COLUMNS])
+    regions = ["130102", "130104", "130105", "130108"]
+    for serial in range(1, rows + 1):
+        region = regions[serial % len(regions)]
+        values = {
+            "serial": serial,
+            "real_name": f"质量官{serial}",
+            "gender": "男" if serial % 2 else "女",
+            "education": "大学本科",
+            "major": "质量管理",
+            "mobile": make_mobile(40_000_000 + serial),
+            "enterprise_name": f"石家庄基准测试{serial}有限公司",
+            "position": "副总经理",
+            "uscc": make_uscc(40_000_000 + serial, region),
+            "region": region,
+            "size": "中型",
+            "industry": "3421",
+            "natures": "PRIVATE",
+            "category": "",
+            "id_number": make_resident_id(serial, "130102", f"{1960 + serial // 1000}0101"),
+            "quality_years": 5 + serial % 20,
+            "concurrent_posts": "",
+            "address": "河北省石家庄市长安区中山路1号",
+            "postcode": "050000",
+            "email": f"bench{serial}@example.cn",
+            "appointment_date": "2024-03-01",
+            "training_certificate_number": f"CQO{serial:06d}",
+            "training_certificate_issuer": "河北省市场监督管理局",
+            "remarks": "",
+        }
+        sheet.append([values[column.key] for column in COLUMNS])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def importer_admin():
+    from registry.factories import AdministratorFactory
+    from registry.models import Organisation, Role, User
+
+    organisation = Organisation.objects.get(division_id="130100")
+    user = User.objects.filter(username="bench-officer-importer").first()
+    if user is None:
+        user = AdministratorFactory(
+            username="bench-officer-importer", mobile="13800009999", organisation=organisation, role=Role.INSTITUTION
+        )
+    return user
+
+
+def bare_bulk_create(rows):
+    """The floor: the same 5,000 enterprises and officers inserted with no validation at all."""
+    from registry.factories import make_mobile, make_uscc
+    from registry.models import ChiefQualityOfficer, Enterprise, Organisation
+
+    organisation = Organisation.objects.get(division_id="130102")
+    enterprises = Enterprise.unscoped.bulk_create(
+        [
+            Enterprise(
+                uscc=make_uscc(40_000_000 + serial, "130102"),
+                name=f"石家庄基准测试{serial}有限公司",
+                region_id="130102",
+                organisation=organisation,
+                industry_id="3421",
+                size="medium",
+            )
+            for serial in range(1, rows + 1)
+        ],
+        batch_size=1000,
+    )
+    ChiefQualityOfficer.unscoped.bulk_create(
+        [
+            ChiefQualityOfficer(
+                enterprise=enterprise,
+                organisation=organisation,
+                real_name=f"质量官{serial}",
+                gender="M",
+                mobile=make_mobile(40_000_000 + serial),
+                live=False,
+            )
+            for serial, enterprise in enumerate(enterprises, start=1)
+        ],
+        batch_size=1000,
+    )
+
+
+def import_export_default(data, rows):
+    """django-import-export's default ModelResource import of the same file (enterprises made beforehand)."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from registry.factories import make_uscc
+    from registry.models import ChiefQualityOfficer, Enterprise, Organisation
+
+    organisation = Organisation.objects.get(division_id="130100")
+    regions = ["130102", "130104", "130105", "130108"]
+    Enterprise.unscoped.bulk_create(
+        [
+            Enterprise(
+                uscc=make_uscc(40_000_000 + serial, regions[serial % 4]),
+                name=f"石家庄基准测试{serial}有限公司",
+                region_id=regions[serial % 4],
+                organisation=organisation,
+                industry_id="3421",
+            )
+            for serial in range(1, rows + 1)
+        ],
+        batch_size=1000,
+    )
+
+    class OfficerResource(resources.ModelResource):
+        enterprise = fields.Field(
+            attribute="enterprise", column_name="统一社会信用代码*", widget=widgets.ForeignKeyWidget(Enterprise, "uscc")
+        )
+        real_name = fields.Field(attribute="real_name", column_name="真实姓名*")
+        mobile = fields.Field(attribute="mobile", column_name="手机号*")
+        id_number = fields.Field(attribute="id_number", column_name="身份证号*")
+        email = fields.Field(attribute="email", column_name="电子邮箱")
+        position = fields.Field(attribute="position", column_name="职位")
+
+        class Meta:
+            model = ChiefQualityOfficer
+            import_id_fields = ["enterprise"]
+            fields = ("enterprise", "real_name", "mobile", "id_number", "email", "position")
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.organisation = organisation
+            instance.gender = "M"
+            instance.live = False
+
+    dataset = tablib.Dataset().load(data, format="xlsx")
+    started = time.perf_counter()
+    result = OfficerResource().import_data(dataset, dry_run=False)
+    elapsed = time.perf_counter() - started
+    if result.has_errors() or result.has_validation_errors():
+        raise RuntimeError("django-import-export baseline failed")
+    return elapsed
+
+
+def bench_import():
+    from registry.officers.importing import OfficerImporter, read_rows
+
+    data = import_workbook(IMPORT_ROWS)
+    user = importer_admin()
+    bare, _ = rolled_back(lambda: bare_bulk_create(IMPORT_ROWS))
+    started = time.perf_counter()
+    count = sum(1 for _ in read_rows(data))
+    reading = time.perf_counter() - started
+    measured, report = rolled_back(lambda: OfficerImporter(user).run(data))
+    if report.errors or report.created != IMPORT_ROWS:
+        raise RuntimeError(f"bench import failed: {report.errors[:3]}")
+    tracemalloc.start()
+    rolled_back(lambda: OfficerImporter(user).run(data))
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    try:
+        _total, import_export = rolled_back(lambda: import_export_default(data, IMPORT_ROWS))
+    except ImportError:
+        import_export = None
+    say(f"   read {count - 1} rows (calamine) {reading:.2f} s; bulk_create {bare:.2f} s; import {measured:.2f} s")
+    if import_export:
+        say(f"   django-import-export default import {import_export:.2f} s")
+    say(f"   import peak Python memory {peak:.0f} MB (goal ≤ 300 MB)")
+    return [
+        row(
+            f"officer import: {IMPORT_ROWS:,} rows validated + written",
+            measured,
+            "bare bulk_create of the same rows",
+            bare,
+            "≤ 3",
+            peak_mb=round(peak),
+        ),
+        row("officer import: reading the workbook alone", reading, "bare bulk_create of the same rows", bare, "info"),
+    ] + (
+        [
+            row(
+                f"officer import: {IMPORT_ROWS:,} rows (inverse: ≥ 10× faster)",
+                measured,
+                "django-import-export default import",
+                import_export,
+                "≤ 0.1",
+            )
+        ]
+        if import_export
+        else []
+    )
+
+
+def insert_officers(count):
+    """``count`` officers over as many enterprises in four Shijiazhuang counties, by bulk_create."""
+    from registry.models import ChiefQualityOfficer, Enterprise, Organisation
+
+    counties = list(Organisation.objects.filter(division_id__in=["130102", "130104", "130105", "130108"]))
+    batch = 20_000
+    for start in range(0, count, batch):
+        enterprises = Enterprise.unscoped.bulk_create(
+            [
+                Enterprise(
+                    uscc=f"BENCH{serial:013d}",
+                    name=f"基准企业{serial}",
+                    region_id=counties[serial % 4].division_id,
+                    organisation=counties[serial % 4],
+                    industry_id="3421",
+                    size="small",
+                )
+                for serial in range(start, min(start + batch, count))
+            ]
+        )
+        ChiefQualityOfficer.unscoped.bulk_create(
+            [
+                ChiefQualityOfficer(
+                    enterprise=enterprise,
+                    organisation_id=enterprise.organisation_id,
+                    real_name=f"基准{enterprise.pk}",
+                    gender="M",
+                    mobile="13900000000",
+                    live=True,
+                    review_status="approved",
+                )
+                for enterprise in enterprises
+            ]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_chiefqualityofficer")
+        cursor.execute("ANALYZE registry_enterprise")
+
+
+def delete_officers():
+    from registry.models import ChiefQualityOfficer, Enterprise
+
+    ChiefQualityOfficer.unscoped.filter(enterprise__uscc__startswith="BENCH").delete()
+    Enterprise.unscoped.filter(uscc__startswith="BENCH").delete()
+
+
+def timed(work, samples=15):
+    work()
+    timings = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    timings.sort()
+    return timings[len(timings) // 2]
+
+
+def bench_listing(scale):
+    from registry.models import ChiefQualityOfficer, Organisation
+    from registry.officers.filters import OfficerFilterSet
+    from registry.officers.viewsets import CappedCountPaginator
+    from registry.scoping import scope
+
+    count = size(scale, "officers")
+    insert_officers(count)
+    try:
+        changan = Organisation.objects.get(division_id="130102")
+        some_pk = ChiefQualityOfficer.unscoped.filter(organisation=changan).values_list("pk", flat=True).first()
+        per_county = count // 4
+        deep_page = min(10_000, max(per_county // PAGE_SIZE, 1))
+
+        def listing_page(number):
+            def work():
+                with scope(changan.path):
+                    queryset = ChiefQualityOfficer.objects.select_related("enterprise").order_by("-id")
+                    queryset = OfficerFilterSet({"review_status": "approved"}, queryset=queryset).qs
+                    paginator = CappedCountPaginator(queryset, PAGE_SIZE)
+                    page = paginator.page(number)
+                    list(page.object_list)
+                    return paginator.count
+
+            return work
+
+        def pk_lookup():
+            ChiefQualityOfficer.unscoped.select_related("enterprise").get(pk=some_pk)
+
+        baseline = timed(pk_lookup)
+        first = timed(listing_page(1))
+        deep = timed(listing_page(deep_page), samples=5)
+        say(f"   {count:,} officers; pk {baseline * 1000:.2f} ms, page 1 {first * 1000:.1f} ms")
+        say(f"   page {deep_page:,}: {deep * 1000:.1f} ms")
+        return [
+            row(
+                f"officer listing, county scope + filter: page 1 ({count:,} officers)",
+                first,
+                "primary-key lookup",
+                baseline,
+                "≤ 3",
+            ),
+            row(
+                f"officer listing, county scope + filter: page {deep_page:,}",
+                deep,
+                "primary-key lookup",
+                baseline,
+                "≤ 3",
+            ),
+        ]
+    finally:
+        delete_officers()
+
+
+def main(scale):
+    rows = bench_import() + bench_listing(scale)
+    for item in rows:
+        measured, baseline = item["measured_s"], item["baseline_s"]
+        say(f"   {item['scenario']}: {measured:.3f} s vs {item['baseline']} {baseline:.3f} s")
+        say(f"      ratio ×{item['ratio']:.2f} (goal {item['goal']})")
+    return rows

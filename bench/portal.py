@@ -1,0 +1,85 @@
+"""Load test of the public portal: every public page that answers 200, its first detail page, listing depth.
+
+Pages are found rather than listed by hand, so the table grows as the registries land: the candidates below
+that answer 200 are measured, plus the first detail link of each listing and ``BENCH_URLS`` ("label=/path,...").
+Goals (issue 9): cacheable pages ≥ 0.5× the hello view's req/s with p95 ≤ 4× its p95; search ≥ 0.2×;
+page 10,000 of a listing within 2× of page 1 (the deepest page there is at small scale).
+"""
+
+import os
+import re
+from urllib.parse import quote
+
+from bench import harness
+
+CACHEABLE = {
+    "home": "/",
+    "news list": "/news/",
+    "standards list": "/standards/",
+    "talent pool": "/talent-pool/",
+}
+SEARCHES = {
+    "site search": "/search/?q=" + quote("质量"),
+    "standard search": "/standards/?q=" + quote("质量"),
+}
+LISTINGS = ("news list", "standards list", "talent pool")
+DEEPEST_PAGE = 10_000
+
+
+def answering(load, pages):
+    found = {}
+    for label, path in pages.items():
+        status = load.status(path)
+        if status == 200:
+            found[label] = path
+        else:
+            harness.say(f"   {label} {path}: {status}, not measured")
+    return found
+
+
+def first_detail(load, listing_path):
+    """The first of the deepest links below the listing's prefix (``/news/<section>/<slug>/``): one of its items."""
+    links = re.findall(r'<a\b[^>]*\bhref="([^"#?]+)"', load.page(listing_path))
+    items = [href for href in links if href.startswith(listing_path) and href != listing_path and "/feed" not in href]
+    for href in sorted(items, key=lambda href: -href.count("/"))[:5]:
+        if load.status(href) == 200:
+            return href
+    return None
+
+
+def deepest_page(load, path):
+    numbers = [int(number) for number in re.findall(r"[?&]page=(\d+)", load.page(path))]
+    return min(max(numbers, default=1), DEEPEST_PAGE)
+
+
+def extra_pages():
+    pairs = (item.split("=", 1) for item in os.environ.get("BENCH_URLS", "").split(",") if "=" in item)
+    return {label.strip(): path.strip() for label, path in pairs}
+
+
+def main(scale):
+    load = harness.tester(scale)
+    cacheable = answering(load, {**CACHEABLE, **extra_pages()})
+    for label in LISTINGS:
+        if label not in cacheable:
+            continue
+        if detail := first_detail(load, cacheable[label]):
+            cacheable[f"{label.removesuffix(' list')} detail"] = detail
+        else:
+            harness.say(f"   {label}: no item link below {cacheable[label]} answered 200, no detail page measured")
+    searches = answering(load, {label: path for label, path in SEARCHES.items() if path not in cacheable.values()})
+    rows = harness.load_test(scale, cacheable) + harness.load_test(scale, searches, throughput_goal=0.2)
+    for label in LISTINGS:
+        if label not in cacheable:
+            continue
+        deep = deepest_page(load, cacheable[label])
+        if deep < 2:
+            harness.say(f"   {label}: a single page at this scale, depth not measured")
+            continue
+        rows.append(harness.depth_test(scale, label, cacheable[label], deep))
+    for item in rows:
+        harness.say(
+            f"   {item['scenario']}: {harness.seconds(item['measured_s'])} vs {harness.seconds(item['baseline_s'])}"
+            f" = {harness.ratio(item['ratio'])} (goal {item['goal']})"
+        )
+    return rows

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CQOSiteConfig(AppConfig):
+    """The project package as an app, so the page cache can connect its invalidation signals."""
+
+    name = "cqosite"
+    verbose_name = "CQO Portal"
+
+    def ready(self):
+        from .pagecache import connect_signals
+
+        connect_signals()

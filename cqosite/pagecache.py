@@ -1,0 +1,122 @@
+"""A whole-page cache for anonymous visitors of the public portal, never stale after a change.
+
+A cached response is served before sessions, site lookup and routing run, which is what lets public pages
+approach a bare Django view's throughput. Rules:
+
+- only GET/HEAD without a session cookie, outside the interactive prefixes (admin, accounts, forms, APIs);
+- only 200 responses that set no cookie (a page with a CSRF form sets one, so it is never shared);
+- the key holds a *generation* number that every save or delete in the public apps, and every Wagtail
+  publish/unpublish, increments, so a change invalidates every cached page at once. The generation lives in
+  the shared cache (Redis in production), so all application servers see it.
+
+Enabled by ``PAGE_CACHE_SECONDS`` (0 turns it off; base settings enable it only with Redis, because a
+per-process cache could not share the generation between workers).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import get_language_from_request
+
+GENERATION_KEY = "pagecache:generation"
+PUBLIC_APPS = {
+    "home",
+    "news",
+    "registry",
+    "standards",
+    "awards",
+    "qcgroups",
+    "wagtailcore",
+    "wagtailimages",
+    "wagtaildocs",
+    "taggit",
+}
+EXCLUDED_PREFIXES = (
+    "/admin",
+    "/accounts",
+    "/captcha",
+    "/api",
+    "/enterprise",
+    "/apply",
+    "/qc",
+    "/documents",
+    "/i18n",
+    "/talent-pool/file",
+    "/static",
+    "/media",
+)
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, timeout=None)
+        value = cache.get(GENERATION_KEY, 1)
+    return value
+
+
+def invalidate(**kwargs):
+    sender = kwargs.get("sender")
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.app_label not in PUBLIC_APPS:
+        return
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.add(GENERATION_KEY, 2, timeout=None)
+
+
+def connect_signals():
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(invalidate, dispatch_uid=f"pagecache.invalidate.{id(signal)}")
+    from wagtail.signals import page_published, page_unpublished, published, unpublished
+
+    for signal in (page_published, page_unpublished, published, unpublished):
+        signal.connect(invalidate, dispatch_uid=f"pagecache.invalidate.{id(signal)}")
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+        if not seconds or not self.cacheable_request(request):
+            return self.get_response(request)
+        key = self.key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if self.cacheable_response(response):
+            if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
+                response.render()
+            cache.set(key, response, seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def cacheable_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(EXCLUDED_PREFIXES)
+        )
+
+    @staticmethod
+    def cacheable_response(response):
+        return (
+            response.status_code == 200
+            and not response.cookies
+            and not getattr(response, "streaming", False)
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def key(request):
+        language = get_language_from_request(request)
+        raw = f"{request.get_host()}|{request.get_full_path()}|{language}|{request.method}"
+        return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"

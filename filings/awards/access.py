@@ -1,0 +1,81 @@
+"""Who may see and act on filings and applications (the explicit rules beside registry scoping)."""
+
+from django.db.models import Q
+
+from registry.models import Organisation
+
+from .models import Application, OrganisationFiling, ReviewerAssignment
+
+ASSOCIATION_NAME = "中国质量协会"
+
+
+def association():
+    """The association that reviews organisation filings."""
+    return Organisation.objects.get(name=ASSOCIATION_NAME)
+
+
+def _administers(user, organisation):
+    """Whether ``user`` is an administrator of ``organisation`` or of a unit above it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.is_administrator and user.organisation is not None and organisation.is_within(user.organisation)
+
+
+def can_review_filings(user):
+    return _administers(user, association())
+
+
+def is_organiser_admin(user, programme):
+    return _administers(user, programme.organiser)
+
+
+def is_recommender(user, application):
+    unit = application.recommending_unit
+    return unit is not None and _administers(user, unit)
+
+
+def is_applicant(user, application):
+    return user.is_authenticated and user.enterprise_id is not None and user.enterprise_id == application.enterprise_id
+
+
+def administered_applications(user):
+    """Applications an administrator reaches: all of programmes their unit organises, plus those that
+    chose a recommending unit in their subtree."""
+    queryset = Application.unscoped.all()
+    if user.is_superuser:
+        return queryset
+    if not (user.is_authenticated and user.is_administrator and user.organisation_id):
+        return queryset.none()
+    path = user.organisation.path
+    return queryset.filter(Q(programme__organiser__path__startswith=path) | Q(recommending_unit__path__startswith=path))
+
+
+def assigned_applications(user):
+    if not user.is_authenticated:
+        return Application.unscoped.none()
+    return Application.unscoped.filter(assignments__reviewer=user)
+
+
+def reviewer_assignments(user):
+    if not user.is_authenticated:
+        return ReviewerAssignment.objects.none()
+    return ReviewerAssignment.objects.filter(reviewer=user, application__state=Application.State.EXPERT_REVIEW)
+
+
+def reviewable_filings(user):
+    if can_review_filings(user):
+        return OrganisationFiling.objects.all()
+    return OrganisationFiling.objects.none()
+
+
+def can_read_enterprise_files(user, enterprise_id):
+    """Evidence of an enterprise is readable by its accounts and by whoever reviews its filings/applications."""
+    if not user.is_authenticated:
+        return False
+    if user.enterprise_id == enterprise_id or can_review_filings(user):
+        return True
+    if administered_applications(user).filter(enterprise_id=enterprise_id).exists():
+        return True
+    return assigned_applications(user).filter(enterprise_id=enterprise_id).exists()

@@ -1,0 +1,104 @@
+"""Organisation filing (组织备案): reviewed once by the association, reused by later applications."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import EnterpriseSize
+
+from ..uploads import upload_to, validate_evidence
+
+
+class OrganisationFiling(models.Model):
+    """The applicant organisation's record as filed with the association (seed 001 §3)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Awaiting review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="award_filings"
+    )
+    name = models.CharField(_("organisation name"), max_length=200)
+    economic_type = models.ForeignKey(
+        "registry.EconomicType", verbose_name=_("economic type"), on_delete=models.PROTECT
+    )
+    region = models.ForeignKey(
+        "registry.Division",
+        verbose_name=_("city"),
+        on_delete=models.PROTECT,
+        help_text=_("Prefecture-level city (or district of a municipality)."),
+    )
+    address = models.CharField(_("address"), max_length=255)
+    industry = models.ForeignKey(
+        "registry.IndustryCategory", verbose_name=_("industry and code"), on_delete=models.PROTECT
+    )
+    quality_head = models.CharField(_("head of quality department"), max_length=64)
+    quality_phone = models.CharField(_("quality department phone"), max_length=32)
+    size = models.CharField(_("organisation size"), max_length=8, choices=EnterpriseSize.choices)
+    licence_copy = models.FileField(
+        _("business licence copy"),
+        upload_to=upload_to,
+        validators=[validate_evidence],
+        help_text=_("Add a watermark yourself; used only for the filing review."),
+    )
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    reject_reason = models.TextField(_("reason for rejection"), blank=True)
+    submitted_at = models.DateTimeField(_("filed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        "registry.User",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("organisation filing")
+        verbose_name_plural = _("organisation filings")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def province(self):
+        division = self.region
+        while division.parent_id:
+            division = division.parent
+        return division
+
+    @property
+    def editable(self):
+        return self.status != self.Status.PENDING
+
+    def missing_years(self, years):
+        have = set(self.economic_years.values_list("year", flat=True))
+        return [year for year in years if year not in have]
+
+
+class EconomicYear(models.Model):
+    """One year of the organisation's economic results (amounts in 10k CNY) with its proof."""
+
+    filing = models.ForeignKey(OrganisationFiling, on_delete=models.CASCADE, related_name="economic_years")
+    year = models.PositiveSmallIntegerField(_("year"))
+    total_assets = models.DecimalField(_("total assets (10k CNY)"), max_digits=14, decimal_places=2)
+    revenue = models.DecimalField(_("operating revenue (10k CNY)"), max_digits=14, decimal_places=2)
+    other_revenue = models.DecimalField(_("other revenue (10k CNY)"), max_digits=14, decimal_places=2, default=0)
+    profit = models.DecimalField(_("total profit (10k CNY)"), max_digits=14, decimal_places=2)
+    tax = models.DecimalField(_("taxes paid (10k CNY)"), max_digits=14, decimal_places=2)
+    employees = models.PositiveIntegerField(_("employees"))
+    proof = models.FileField(_("proof"), upload_to=upload_to, validators=[validate_evidence])
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("economic data year")
+        constraints = [models.UniqueConstraint(fields=["filing", "year"], name="awards_economic_year_unique")]
+
+    def __str__(self):
+        return str(self.year)

@@ -1,0 +1,270 @@
+"""The applicant area (/apply/): filings, projects, applications, printing; and the experts' score sheets."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import access
+from .forms import (
+    ApplicationForm,
+    ConflictDeclarationForm,
+    EconomicYearFormSet,
+    FilingForm,
+    HonourFormSet,
+    IntellectualPropertyFormSet,
+    ProjectForm,
+    ScoreSheetForm,
+    required_filing_years,
+)
+from .models import Application, AwardProgrammePage, OrganisationFiling, Project, ReviewerAssignment, Score
+from .pdf import application_pdf
+from .uploads import sniff
+from .workflow import TransitionError, transition
+
+
+def enterprise_required(view):
+    """Only enterprise accounts reach the applicant area; everything they see belongs to their enterprise."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.kind != request.user.Kind.ENTERPRISE or request.user.enterprise_id is None:
+            raise PermissionDenied("仅企业账号可申报 / Only enterprise accounts can apply.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _mine(queryset, request, pk):
+    return get_object_or_404(queryset, pk=pk, enterprise_id=request.user.enterprise_id)
+
+
+@enterprise_required
+def dashboard(request):
+    enterprise_id = request.user.enterprise_id
+    now = timezone.now()
+    context = {
+        "programmes": AwardProgrammePage.objects.live().filter(opens_at__lte=now, closes_at__gt=now),
+        "filings": OrganisationFiling.objects.filter(enterprise_id=enterprise_id),
+        "projects": Project.objects.filter(enterprise_id=enterprise_id),
+        "applications": Application.unscoped.filter(enterprise_id=enterprise_id)
+        .select_related("programme", "filing", "project")
+        .prefetch_related("log__actor"),
+    }
+    return render(request, "awards/dashboard.html", context)
+
+
+@enterprise_required
+def filing_edit(request, pk=None):
+    filing = _mine(OrganisationFiling, request, pk) if pk else OrganisationFiling(enterprise=request.user.enterprise)
+    if pk and not filing.editable:
+        messages.info(request, "备案审核中，暂不能修改 / The filing is under review and cannot be changed now.")
+        return redirect("awards:dashboard")
+    form = FilingForm(request.POST or None, request.FILES or None, instance=filing)
+    years = EconomicYearFormSet(request.POST or None, request.FILES or None, instance=filing, prefix="years")
+    required = required_filing_years()
+    if request.method == "POST" and form.is_valid() and years.is_valid():
+        filing_now = "file" in request.POST
+        kept = {f.cleaned_data["year"] for f in years.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")}
+        missing = [year for year in required if year not in kept]
+        if filing_now and missing:
+            listed = "、".join(map(str, missing))
+            form.add_error(None, f"缺少 {listed} 年经济数据，不能备案 / Economic data for {listed} is missing.")
+        else:
+            with transaction.atomic():
+                filing = form.save(commit=False)
+                filing.status = OrganisationFiling.Status.PENDING if filing_now else OrganisationFiling.Status.DRAFT
+                filing.submitted_at = timezone.now() if filing_now else filing.submitted_at
+                filing.save()
+                years.instance = filing
+                years.save()
+            if filing_now:
+                messages.success(
+                    request, "已提交备案，等待中国质量协会审核 / Filed; awaiting the association's review."
+                )
+                return redirect("awards:dashboard")
+            messages.success(request, "已保存 / Saved.")
+            return redirect("awards:filing_edit", pk=filing.pk)
+    return render(
+        request, "awards/filing_form.html", {"form": form, "years": years, "filing": filing, "required_years": required}
+    )
+
+
+@enterprise_required
+def project_edit(request, pk=None):
+    project = _mine(Project, request, pk) if pk else Project(enterprise=request.user.enterprise)
+    form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
+    ip = IntellectualPropertyFormSet(request.POST or None, request.FILES or None, instance=project, prefix="ip")
+    honours = HonourFormSet(request.POST or None, request.FILES or None, instance=project, prefix="honours")
+    if request.method == "POST" and form.is_valid() and ip.is_valid() and honours.is_valid():
+        with transaction.atomic():
+            project = form.save()
+            ip.instance = honours.instance = project
+            ip.save()
+            honours.save()
+        messages.success(request, "项目已保存 / Project saved.")
+        return redirect("awards:project_edit", pk=project.pk)
+    return render(request, "awards/project_form.html", {"form": form, "ip": ip, "honours": honours, "project": project})
+
+
+@enterprise_required
+def application_edit(request, programme_pk=None, pk=None):
+    if pk:
+        application = _mine(Application.unscoped.select_related("programme"), request, pk)
+        programme = application.programme
+        if not application.editable:
+            return redirect("awards:application_detail", pk=application.pk)
+    else:
+        programme = get_object_or_404(AwardProgrammePage.objects.live(), pk=programme_pk)
+        if not programme.is_open():
+            messages.error(request, "该活动不在申报时间内 / This programme is not open for applications.")
+            return redirect("awards:dashboard")
+        application = Application(programme=programme, enterprise=request.user.enterprise, created_by=request.user)
+    form = ApplicationForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=application,
+        programme=programme,
+        enterprise=request.user.enterprise,
+    )
+    if request.method == "POST" and form.is_valid():
+        application = form.save()
+        if "submit" in request.POST:
+            action = "submit" if application.state == Application.State.DRAFT else "resubmit"
+            try:
+                transition(application, action, request.user)
+            except TransitionError as error:
+                messages.error(request, str(error))
+                return redirect("awards:application_edit", pk=application.pk)
+            messages.success(request, "申报已提交 / Application submitted.")
+            return redirect("awards:application_detail", pk=application.pk)
+        messages.success(request, "草稿已保存 / Draft saved.")
+        return redirect("awards:application_edit", pk=application.pk)
+    return render(
+        request,
+        "awards/application_form.html",
+        {"form": form, "programme": programme, "application": application},
+    )
+
+
+@enterprise_required
+def application_detail(request, pk):
+    application = _mine(Application.unscoped.select_related("programme", "filing", "project"), request, pk)
+    return render(request, "awards/application_detail.html", {"application": application})
+
+
+@login_required
+def application_print(request, pk):
+    """The application PDF, once past qualification review, for its applicant and its reviewers."""
+    application = get_object_or_404(Application.unscoped.select_related("filing", "project"), pk=pk)
+    allowed = (
+        access.is_applicant(request.user, application)
+        or access.administered_applications(request.user).filter(pk=pk).exists()
+        or access.assigned_applications(request.user).filter(pk=pk).exists()
+    )
+    if not allowed:
+        raise Http404
+    if not application.printable:
+        raise PermissionDenied("通过资格审查后才能打印 / Printing is available after the qualification review.")
+    response = HttpResponse(application_pdf(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
+    return response
+
+
+#: Downloadable evidence: (model, file field) by URL name; each row knows its enterprise.
+FILE_FIELDS = {
+    "licence": (OrganisationFiling, "licence_copy", "enterprise_id"),
+    "economic-proof": (OrganisationFiling.economic_years.rel.related_model, "proof", "filing__enterprise_id"),
+    "project-attachment": (Project, "other_attachment", "enterprise_id"),
+    "ip-proof": (Project.intellectual_property.rel.related_model, "proof", "project__enterprise_id"),
+    "honour-proof": (Project.honours.rel.related_model, "proof", "project__enterprise_id"),
+    "summary": (Application, "summary_material", "enterprise_id"),
+}
+DOWNLOAD_EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
+
+
+@login_required
+def download(request, kind, pk):
+    """Serve evidence as an attachment, only to the enterprise and to whoever reviews it."""
+    if kind not in FILE_FIELDS:
+        raise Http404
+    model, field, enterprise_lookup = FILE_FIELDS[kind]
+    manager = model.unscoped if hasattr(model, "unscoped") else model.objects
+    row = manager.filter(pk=pk).values(enterprise_lookup, field).first()
+    if row is None or not row[field] or not access.can_read_enterprise_files(request.user, row[enterprise_lookup]):
+        raise Http404
+    file = model._meta.get_field(field).storage.open(row[field], "rb")
+    extension = DOWNLOAD_EXTENSIONS.get(sniff(file), "bin")
+    return FileResponse(file, as_attachment=True, filename=f"{kind}-{pk}.{extension}")
+
+
+@login_required
+def review_list(request):
+    assignments = access.reviewer_assignments(request.user).select_related(
+        "application__programme", "application__filing", "application__project"
+    )
+    return render(request, "awards/review_list.html", {"assignments": assignments})
+
+
+@login_required
+def review_sheet(request, pk):
+    """An expert declares conflicts of interest, then scores each criterion; only their own assignments."""
+    assignment = get_object_or_404(
+        access.reviewer_assignments(request.user).select_related("application__programme"), pk=pk
+    )
+    application = assignment.application
+    criteria = application.programme.criteria.all()
+    declaration = ConflictDeclarationForm(
+        request.POST if "declare" in request.POST else None, instance=assignment, prefix="coi"
+    )
+    scores = {score.criterion_id: score.score for score in assignment.scores.all()}
+    sheet = ScoreSheetForm(
+        request.POST if "score" in request.POST else None,
+        criteria=criteria,
+        initial_scores=scores,
+        initial={"comment": assignment.comment},
+    )
+    if request.method == "POST":
+        if assignment.submitted_at:
+            messages.error(request, "评分已提交 / Scores were already submitted.")
+        elif "declare" in request.POST and declaration.is_valid():
+            declaration.save()
+            messages.success(request, "声明已保存 / Declaration saved.")
+            return redirect("awards:review_sheet", pk=pk)
+        elif "score" in request.POST:
+            if assignment.conflict != ReviewerAssignment.Conflict.NONE:
+                messages.error(request, "请先声明无利益冲突 / Declare no conflict of interest first.")
+            elif sheet.is_valid():
+                with transaction.atomic():
+                    for criterion, value in sheet.scores().items():
+                        Score.objects.update_or_create(
+                            assignment=assignment, criterion=criterion, defaults={"score": value}
+                        )
+                    assignment.comment = sheet.cleaned_data["comment"]
+                    assignment.submitted_at = timezone.now()
+                    assignment.save()
+                messages.success(request, "评分已提交 / Scores submitted.")
+                return redirect("awards:review_list")
+    return render(
+        request,
+        "awards/review_sheet.html",
+        {"assignment": assignment, "application": application, "declaration": declaration, "sheet": sheet},
+    )
+
+
+@require_POST
+@enterprise_required
+def application_delete(request, pk):
+    application = _mine(Application.unscoped, request, pk)
+    if application.state != Application.State.DRAFT:
+        raise PermissionDenied("只能删除草稿 / Only drafts can be deleted.")
+    application.delete()
+    messages.success(request, "草稿已删除 / Draft deleted.")
+    return redirect("awards:dashboard")

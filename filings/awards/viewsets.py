@@ -1,0 +1,227 @@
+"""Administrator side in the Wagtail admin: filing review and the application review pipeline.
+
+These are plain :class:`ViewSet`s with explicit querysets rather than model viewsets, because who sees an
+application is not one subtree: the organiser's administrators see their programmes' applications, a
+recommending unit's administrators those that chose a unit in their subtree (``access``).
+"""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Avg, Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+
+from . import access
+from .forms import AssignReviewerForm, ReviewActionForm
+from .models import Application, AwardProgrammePage, OrganisationFiling, ReviewerAssignment
+from .workflow import ORGANISER, TransitionError, available_actions, may_act, transition
+
+
+class FilingReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return access.can_review_filings(request.user)
+
+
+class FilingReviewViewSet(ViewSet):
+    """The association approves or rejects organisation filings (with a reason)."""
+
+    menu_item_class = FilingReviewMenuItem
+    name = "award_filings"
+    icon = "clipboard-list"
+    menu_label = _("Award filings")
+    add_to_admin_menu = True
+    menu_order = 310
+
+    def index(self, request):
+        filings = access.reviewable_filings(request.user).select_related("enterprise", "region")
+        status = request.GET.get("status", OrganisationFiling.Status.PENDING)
+        if status in OrganisationFiling.Status.values:
+            filings = filings.filter(status=status)
+        return TemplateResponse(
+            request,
+            "awards/admin/filing_index.html",
+            {
+                "page_title": _("Award filings"),
+                "filings": filings,
+                "status": status,
+                "statuses": OrganisationFiling.Status.choices,
+            },
+        )
+
+    def detail(self, request, pk):
+        filing = get_object_or_404(access.reviewable_filings(request.user), pk=pk)
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            reason = request.POST.get("reason", "").strip()
+            if filing.status != OrganisationFiling.Status.PENDING:
+                messages.error(request, "该备案不在待审状态 / This filing is not awaiting review.")
+            elif decision == "reject" and not reason:
+                messages.error(request, "驳回须填写原因 / A reason is required to reject.")
+            elif decision in ("approve", "reject"):
+                filing.status = (
+                    OrganisationFiling.Status.APPROVED if decision == "approve" else OrganisationFiling.Status.REJECTED
+                )
+                filing.reject_reason = reason if decision == "reject" else ""
+                filing.reviewed_by, filing.reviewed_at = request.user, timezone.now()
+                filing.save()
+                messages.success(request, "已审核 / Reviewed.")
+                return redirect(self.get_url_name("index"))
+        return TemplateResponse(
+            request, "awards/admin/filing_detail.html", {"page_title": filing.name, "filing": filing}
+        )
+
+    def get_urlpatterns(self):
+        return [path("", self.index, name="index"), path("<int:pk>/", self.detail, name="detail")]
+
+
+class ApplicationReviewViewSet(ViewSet):
+    """Qualification review, recommending units' opinions, expert assignment, determination and export."""
+
+    name = "award_applications"
+    icon = "form"
+    menu_label = _("Award applications")
+    add_to_admin_menu = True
+    menu_order = 311
+
+    def visible(self, request):
+        return access.administered_applications(request.user).select_related(
+            "programme", "filing", "project", "recommending_unit"
+        )
+
+    def filtered(self, request):
+        applications = self.visible(request).exclude(state=Application.State.DRAFT)
+        programme, state = request.GET.get("programme"), request.GET.get("state")
+        if programme and programme.isdigit():
+            applications = applications.filter(programme_id=programme)
+        if state in Application.State.values:
+            applications = applications.filter(state=state)
+        return applications.annotate(
+            average_score=Avg("assignments__scores__score"), reviewers=Count("assignments", distinct=True)
+        ).order_by("programme_id", "-submitted_at")
+
+    def index(self, request):
+        return TemplateResponse(
+            request,
+            "awards/admin/application_index.html",
+            {
+                "page_title": _("Award applications"),
+                "applications": self.filtered(request),
+                "programmes": AwardProgrammePage.objects.all().order_by("-opens_at"),
+                "states": [c for c in Application.State.choices if c[0] != Application.State.DRAFT],
+                "query": request.GET.urlencode(),
+            },
+        )
+
+    def detail(self, request, pk):
+        application = get_object_or_404(self.visible(request).exclude(state=Application.State.DRAFT), pk=pk)
+        if request.method == "POST":
+            form = ReviewActionForm(request.POST)
+            if form.is_valid():
+                try:
+                    transition(application, form.cleaned_data["action"], request.user, form.cleaned_data["comment"])
+                    messages.success(request, "已处理 / Done.")
+                except TransitionError as error:
+                    messages.error(request, str(error))
+            return redirect(self.get_url_name("detail"), pk=pk)
+        organiser = may_act(request.user, application, ORGANISER)
+        assignments = application.assignments.select_related("reviewer").prefetch_related("scores__criterion")
+        return TemplateResponse(
+            request,
+            "awards/admin/application_detail.html",
+            {
+                "page_title": str(application),
+                "application": application,
+                "actions": available_actions(application, request.user),
+                "assignments": assignments,
+                "criteria": application.programme.criteria.all(),
+                "assign_form": AssignReviewerForm(application=application)
+                if organiser and application.state == Application.State.EXPERT_REVIEW
+                else None,
+            },
+        )
+
+    def assign(self, request, pk):
+        application = get_object_or_404(self.visible(request), pk=pk, state=Application.State.EXPERT_REVIEW)
+        if not may_act(request.user, application, ORGANISER):
+            raise PermissionDenied
+        form = AssignReviewerForm(request.POST, application=application)
+        if form.is_valid():
+            ReviewerAssignment.objects.create(
+                application=application, reviewer=form.cleaned_data["reviewer"], assigned_by=request.user
+            )
+            messages.success(request, "已分配专家 / Expert assigned.")
+        else:
+            messages.error(request, "请选择专家 / Choose an expert.")
+        return redirect(self.get_url_name("detail"), pk=pk)
+
+    def export(self, request):
+        """The applications in the current filter with every expert's scores, as xlsx."""
+        from openpyxl import Workbook
+
+        applications = list(
+            self.filtered(request).prefetch_related("assignments__scores__criterion", "assignments__reviewer")
+        )
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "申报"
+        sheet.append(["编号", "活动", "申报单位", "项目", "推荐单位", "状态", "提交时间", "专家数", "平均分"])
+        for application in applications:
+            sheet.append(
+                [
+                    application.pk,
+                    application.programme.title,
+                    application.filing.name,
+                    application.project.name,
+                    application.recommending_unit.name if application.recommending_unit else "",
+                    application.get_state_display(),
+                    timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
+                    if application.submitted_at
+                    else "",
+                    application.reviewers,
+                    float(application.average_score) if application.average_score is not None else None,
+                ]
+            )
+        scores = workbook.create_sheet("评分")
+        scores.append(["编号", "申报单位", "专家", "利益冲突", "评分项", "得分", "评语"])
+        for application in applications:
+            for assignment in application.assignments.all():
+                for score in assignment.scores.all():
+                    scores.append(
+                        [
+                            application.pk,
+                            application.filing.name,
+                            str(assignment.reviewer),
+                            assignment.get_conflict_display(),
+                            score.criterion.name,
+                            float(score.score),
+                            assignment.comment,
+                        ]
+                    )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = 'attachment; filename="award-applications.xlsx"'
+        return response
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index, name="index"),
+            path("export/", self.export, name="export"),
+            path("<int:pk>/", self.detail, name="detail"),
+            path("<int:pk>/assign/", require_POST(self.assign), name="assign"),
+        ]
+
+
+filing_review_viewset = FilingReviewViewSet()
+application_review_viewset = ApplicationReviewViewSet()

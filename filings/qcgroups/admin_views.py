@@ -1,0 +1,165 @@
+"""Secretariat views in the Wagtail admin: review of units, licence download and the summary table.
+
+Records are fetched through the scoped default managers, so an administrator whose organisation subtree does not
+contain the secretariat gets 404 for every unit and filing.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from registry.models import Division, Organisation
+
+from . import statistics
+from .forms import ApproveForm, RejectForm
+from .models import SECRETARIAT_NAME, Filing, FilingUnit, YearlySetting
+from .spreadsheets import summary_workbook, xlsx_response
+from .uploads import sniff
+
+
+def reaches_secretariat(user):
+    """Whether the secretariat lies in the user's organisation subtree (its own or an ancestor's admins)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    organisation = getattr(user, "organisation", None)
+    if organisation is None or not user.is_administrator:
+        return False
+    return Organisation.objects.filter(name=SECRETARIAT_NAME, path__startswith=organisation.path).exists()
+
+
+def require_permission(user, codename):
+    if not user.has_perm(f"qcgroups.{codename}"):
+        raise PermissionDenied
+
+
+class ReviewView(View):
+    """Approve or reject a unit; either way the unit is e-mailed (a rejection with its reason)."""
+
+    model = FilingUnit  # lets the project's scoping sweep find and probe this URL
+
+    def dispatch(self, request, pk):
+        require_permission(request.user, "view_filingunit")
+        self.unit = get_object_or_404(
+            FilingUnit.objects.select_related("account", "province", "city", "reviewed_by"), pk=pk
+        )
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk, approve_form=None, reject_form=None):
+        filings = Filing.objects.filter(unit=self.unit)
+        return TemplateResponse(
+            request,
+            "qcgroups/admin/review.html",
+            {
+                "page_title": _("Review filing unit"),
+                "header_icon": "group",
+                "unit": self.unit,
+                "approve_form": approve_form or ApproveForm(prefix="approve"),
+                "reject_form": reject_form or RejectForm(prefix="reject"),
+                "can_review": request.user.has_perm("qcgroups.change_filingunit"),
+                "by_year": statistics.by_year(filings),
+                "settings": YearlySetting.objects.filter(unit=self.unit),
+            },
+        )
+
+    def post(self, request, pk):
+        require_permission(request.user, "change_filingunit")
+        if "reject" in request.POST:
+            form = RejectForm(request.POST, prefix="reject")
+            if not form.is_valid():
+                return self.get(request, pk, reject_form=form)
+            self.unit.reject(request.user, form.cleaned_data["reason"])
+            messages.success(request, _("已驳回并已发邮件告知原因 / Rejected; the reason has been e-mailed."))
+        elif "approve" in request.POST:
+            form = ApproveForm(request.POST, prefix="approve")
+            if not form.is_valid():
+                return self.get(request, pk, approve_form=form)
+            self.unit.approve(request.user, form.cleaned_data["remarks"])
+            messages.success(request, _("已通过审核并已发邮件通知 / Approved; the unit has been e-mailed."))
+        return redirect("qc_units:review", pk=self.unit.pk)
+
+
+class LicenceDownloadView(View):
+    """The licence as a download only: never rendered inline, content type from the bytes."""
+
+    model = FilingUnit
+
+    def get(self, request, pk):
+        require_permission(request.user, "view_filingunit")
+        unit = get_object_or_404(FilingUnit.objects, pk=pk)
+        licence = unit.licence.open("rb")
+        extension, content_type = sniff(licence) or ("bin", "application/octet-stream")
+        response = FileResponse(
+            licence, as_attachment=True, filename=f"licence-{unit.uscc}.{extension}", content_type=content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+def filtered_filings(request):
+    """The secretariat's filings narrowed by the GET filters; also the filter values for the template."""
+    filings = Filing.objects.select_related("unit")
+    params = request.GET
+    filters = {
+        "year": params.get("year", ""),
+        "unit": params.get("unit", ""),
+        "kind": params.get("kind", ""),
+        "province": params.get("province", ""),
+        "q": params.get("q", "").strip(),
+    }
+    if filters["year"].isdigit():
+        filings = filings.filter(year=int(filters["year"]))
+    if filters["unit"].isdigit():
+        filings = filings.filter(unit_id=int(filters["unit"]))
+    if filters["kind"] in Filing.Kind.values:
+        filings = filings.filter(kind=filters["kind"])
+    if filters["province"]:
+        filings = filings.filter(unit__province_id=filters["province"])
+    if filters["q"]:
+        filings = filings.filter(enterprise_name__icontains=filters["q"])
+    return filings.order_by("-year", "unit__name", "kind", "pk"), filters
+
+
+def summary(request):
+    require_permission(request.user, "view_filing")
+    filings, filters = filtered_filings(request)
+    page = Paginator(filings, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request,
+        "qcgroups/admin/summary.html",
+        {
+            "page_title": _("QC filings summary"),
+            "header_icon": "table",
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "totals": statistics.totals(filings),
+            "by_year": statistics.by_year(filings),
+            "by_unit": statistics.by_unit(filings)[:50],
+            "by_enterprise": statistics.by_enterprise(filings)[:50],
+            "years": Filing.objects.order_by("-year").values_list("year", flat=True).distinct(),
+            "units": FilingUnit.objects.filter(status=FilingUnit.Status.APPROVED).order_by("name"),
+            "kinds": Filing.Kind.choices,
+            "provinces": Division.objects.filter(level=Division.Level.PROVINCE),
+        },
+    )
+
+
+def summary_xlsx(request):
+    require_permission(request.user, "view_filing")
+    filings, filters = filtered_filings(request)
+    year = f"{filters['year']}年" if filters["year"] else ""
+    title = f"石油和化工行业{year}质量管理小组/质量信得过班组备案汇总表"
+    workbook = summary_workbook(
+        title, filings, with_unit=True, totals=statistics.totals_rows(statistics.totals(filings))
+    )
+    return xlsx_response(workbook, f"qc-summary-{filters['year'] or 'all'}.xlsx")

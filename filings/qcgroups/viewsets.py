@@ -1,0 +1,108 @@
+"""Wagtail admin viewsets of the secretariat: filing units (with review) and filings (read-only)."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from . import admin_views
+from .models import Filing, FilingUnit
+
+
+class SecretariatViewSetMixin:
+    """Menu item shown only to administrators whose subtree holds the secretariat: nobody else has records here."""
+
+    view_permission = ""
+
+    @property
+    def menu_item_class(self):
+        permission = self.view_permission
+
+        class SecretariatMenuItem(MenuItem):
+            def is_shown(self, request):
+                return admin_views.reaches_secretariat(request.user) and request.user.has_perm(permission)
+
+        return SecretariatMenuItem
+
+
+class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
+    model = FilingUnit
+    name = "qc_units"
+    url_prefix = "qc-units"
+    icon = "group"
+    menu_label = _("QC filing units")
+    add_to_admin_menu = True
+    menu_order = 310
+    view_permission = "qcgroups.view_filingunit"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        TitleColumn("name", label=_("Unit name"), url_name="qc_units:review"),
+        "uscc",
+        "category",
+        "province",
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("created_at", label=_("Registered at")),
+    ]
+    list_filter = ["status", "category", "province"]
+    search_fields = ["name", "uscc", "contact_name"]
+    form_fields = ["name", "uscc", "category", "licence", "province", "city", "contact_name", "contact_mobile", "email"]
+    inspect_view_fields = [
+        "name",
+        "uscc",
+        "category",
+        "province",
+        "city",
+        "contact_name",
+        "contact_mobile",
+        "email",
+        "status",
+        "review_reason",
+        "reviewed_at",
+        "created_at",
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("review/<int:pk>/", admin_views.ReviewView.as_view(), name="review"),
+            path("licence/<int:pk>/", admin_views.LicenceDownloadView.as_view(), name="licence"),
+        ]
+
+
+class FilingViewSet(SecretariatViewSetMixin, ModelViewSet):
+    model = Filing
+    name = "qc_filings"
+    url_prefix = "qc-filings"
+    icon = "list-ul"
+    menu_label = _("QC achievement filings")
+    add_to_admin_menu = True
+    menu_order = 311
+    view_permission = "qcgroups.view_filing"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = [
+        TitleColumn("group_name", label=_("Group name"), url_name="qc_filings:inspect"),
+        "topic",
+        "kind",
+        "enterprise_name",
+        "member_count",
+        "year",
+        Column("unit", label=_("Filing unit")),
+    ]
+    list_filter = ["year", "kind", "unit", "unit__province"]
+    search_fields = ["topic", "group_name", "enterprise_name", "leader"]
+    form_fields = ["kind", "year", "topic", "group_name", "enterprise_name", "member_count", "leader", "founded_on"]
+    inspect_view_fields = [
+        "unit",
+        "year",
+        "kind",
+        "topic",
+        "group_name",
+        "enterprise_name",
+        "member_count",
+        "leader",
+        "founded_on",
+        "source",
+        "created_at",
+    ]

@@ -1,0 +1,205 @@
+"""Enterprise accounts: registration, password and user-name recovery, account page, SMS codes."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from registry.models import Enterprise, Organisation, User
+from registry.validators import validate_mobile
+
+from . import forms, services
+from .models import EnterpriseProfile, SMSCode
+
+SESSION_REGISTER = "standards_register_enterprise"
+SESSION_RESET = "standards_reset_account"
+SESSION_MOBILE_OLD_OK = "standards_mobile_old_verified"
+
+
+def enterprise_required(view):
+    """Only logged-in enterprise accounts; everyone else goes to the portal login."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or user.kind != User.Kind.ENTERPRISE or user.enterprise_id is None:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def register(request):
+    """Step one: the enterprise details must match the registry record."""
+    form = forms.EnterpriseDetailsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request.session[SESSION_REGISTER] = form.enterprise.pk
+        return redirect("standards:register_account")
+    return TemplateResponse(request, "standards/register.html", {"form": form})
+
+
+def register_account(request):
+    """Step two: the account itself; the supervising bureau defaults to the enterprise's."""
+    enterprise = Enterprise.unscoped.filter(pk=request.session.get(SESSION_REGISTER)).first()
+    if enterprise is None:
+        return redirect("standards:register")
+    form = forms.RegistrationAccountForm(request.POST or None, initial={"bureau": enterprise.organisation_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            user = User(
+                username=data["username"],
+                kind=User.Kind.ENTERPRISE,
+                enterprise=enterprise,
+                real_name=data["real_name"],
+                id_number=data["id_number"],
+                mobile=data["mobile"],
+                organisation=data["bureau"],
+            )
+            user.set_password(data["password1"])
+            user.save()
+            EnterpriseProfile.for_user(user)
+        del request.session[SESSION_REGISTER]
+        messages.success(request, _("注册成功，请登录 / Registered; please log in"))
+        return redirect(f"{reverse('portal_login')}?next={reverse('standards:own_list')}")
+    return TemplateResponse(
+        request,
+        "standards/register_account.html",
+        {"form": form, "enterprise": enterprise, "bureau_chain": bureau_chain(form["bureau"].value())},
+    )
+
+
+def bureau_chain(bureau_id):
+    """[(level options, selected id)] for the province → city → county selects."""
+    bureau = Organisation.objects.filter(pk=bureau_id).first() if bureau_id else None
+    ancestors = list(bureau.get_ancestors()) + [bureau] if bureau else []
+    selected = [o for o in ancestors if o.division_id]
+    provinces = forms.bureau_queryset().filter(depth=3)
+    levels = [(list(provinces), selected[0].pk if selected else None)]
+    for index, chosen in enumerate(selected[:2]):
+        children = list(chosen.get_children().filter(kind=Organisation.Kind.BUREAU, division__isnull=False))
+        if children:
+            levels.append((children, selected[index + 1].pk if len(selected) > index + 1 else None))
+    return levels
+
+
+@require_GET
+def bureaus(request):
+    """Child bureaus of ``?parent=`` (JSON) for the dependent selects."""
+    parent = Organisation.objects.filter(pk=request.GET.get("parent") or 0).first()
+    children = parent.get_children().filter(kind=Organisation.Kind.BUREAU, division__isnull=False) if parent else []
+    return JsonResponse({"results": [{"id": o.pk, "name": o.name} for o in children]})
+
+
+@require_POST
+def send_code(request):
+    """Send an SMS code; the number comes from the form only where the user proves it by the code."""
+    purpose = request.POST.get("purpose")
+    mobile = None
+    if purpose in (SMSCode.Purpose.REGISTER, SMSCode.Purpose.RECOVER_USERNAME, SMSCode.Purpose.CHANGE_MOBILE_NEW):
+        try:
+            mobile = validate_mobile(request.POST.get("mobile", ""))
+        except Exception as error:  # noqa: BLE001 - ValidationError; report its message
+            return JsonResponse({"ok": False, "error": " ".join(getattr(error, "messages", [str(error)]))}, status=400)
+        if purpose == SMSCode.Purpose.CHANGE_MOBILE_NEW and not request.session.get(SESSION_MOBILE_OLD_OK):
+            return JsonResponse(
+                {"ok": False, "error": _("请先验证原手机号 / Verify the current mobile first")}, status=403
+            )
+        if purpose == SMSCode.Purpose.RECOVER_USERNAME and not User.objects.filter(mobile=mobile).exists():
+            # Same answer as success: the form tells no one which numbers are registered.
+            return JsonResponse({"ok": True})
+    elif purpose == SMSCode.Purpose.RESET_PASSWORD:
+        account = User.objects.filter(pk=request.session.get(SESSION_RESET)).first()
+        mobile = account.mobile if account else None
+    elif purpose == SMSCode.Purpose.CHANGE_MOBILE_OLD and request.user.is_authenticated:
+        mobile = request.user.mobile
+    if not mobile:
+        return JsonResponse({"ok": False, "error": _("无法发送验证码 / Cannot send a code")}, status=400)
+    try:
+        services.issue_code(mobile, purpose, services.client_ip(request))
+    except services.SMSRateLimited as error:
+        return JsonResponse({"ok": False, "error": str(error)}, status=429)
+    return JsonResponse({"ok": True, "masked": f"{mobile[:3]}****{mobile[-4:]}"})
+
+
+def forgot_password(request):
+    """Enterprise details + user name, then the code sent to the registered mobile and a new password."""
+    account = User.objects.filter(pk=request.session.get(SESSION_RESET), kind=User.Kind.ENTERPRISE).first()
+    if account is None or request.GET.get("restart"):
+        request.session.pop(SESSION_RESET, None)
+        form = forms.ForgotPasswordDetailsForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            request.session[SESSION_RESET] = form.account.pk
+            return redirect("standards:forgot_password")
+        return TemplateResponse(request, "standards/forgot_password.html", {"form": form, "step": 1})
+    form = forms.NewPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account.set_password(form.cleaned_data["password1"])
+        account.must_change_password = False
+        account.save()
+        del request.session[SESSION_RESET]
+        messages.success(request, _("密码已重置，请登录 / Your password has been reset; please log in"))
+        return redirect(f"{reverse('portal_login')}?next={reverse('standards:own_list')}")
+    masked = f"{account.mobile[:3]}****{account.mobile[-4:]}" if account.mobile else ""
+    return TemplateResponse(request, "standards/forgot_password.html", {"form": form, "step": 2, "masked": masked})
+
+
+def forgot_username(request):
+    form = forms.ForgotUsernameForm(request.POST or None)
+    username = None
+    if request.method == "POST" and form.is_valid():
+        username = form.account.username
+    return TemplateResponse(request, "standards/forgot_username.html", {"form": form, "username": username})
+
+
+@enterprise_required
+def account(request):
+    """Enterprise details (pulled on "update"), contact, password and mobile (seed 002 §6)."""
+    user = request.user
+    profile = EnterpriseProfile.for_user(user)
+    action = request.POST.get("action") if request.method == "POST" else None
+    contact_form = forms.ContactForm(request.POST if action == "contact" else None, instance=user)
+    password_form = PasswordChangeForm(user, request.POST if action == "password" else None)
+    old_mobile_form = forms.OldMobileForm(user, request.POST if action == "mobile_old" else None)
+    new_mobile_form = forms.NewMobileForm(request.POST if action == "mobile_new" else None)
+    if action == "update":
+        profile.pull_from_registry()
+        messages.success(request, _("已同步企业登记信息 / Enterprise details updated from the registry"))
+        return redirect("standards:account")
+    if action == "contact" and contact_form.is_valid():
+        contact_form.save()
+        messages.success(request, _("已保存 / Saved"))
+        return redirect("standards:account")
+    if action == "password" and password_form.is_valid():
+        password_form.save()
+        update_session_auth_hash(request, user)
+        messages.success(request, _("密码已修改 / Password changed"))
+        return redirect("standards:account")
+    if action == "mobile_old" and old_mobile_form.is_valid():
+        request.session[SESSION_MOBILE_OLD_OK] = True
+        return redirect("standards:account")
+    if action == "mobile_new" and request.session.get(SESSION_MOBILE_OLD_OK) and new_mobile_form.is_valid():
+        user.mobile = new_mobile_form.cleaned_data["mobile"]
+        user.save(update_fields=["mobile"])
+        del request.session[SESSION_MOBILE_OLD_OK]
+        messages.success(request, _("手机号已修改 / Mobile changed"))
+        return redirect("standards:account")
+    context = {
+        "profile": profile,
+        "contact_form": contact_form,
+        "password_form": password_form,
+        "old_mobile_form": old_mobile_form,
+        "new_mobile_form": new_mobile_form,
+        "mobile_old_verified": bool(request.session.get(SESSION_MOBILE_OLD_OK)),
+        "masked_mobile": f"{user.mobile[:3]}****{user.mobile[-4:]}" if user.mobile else "",
+    }
+    return TemplateResponse(request, "standards/account.html", context)

@@ -1,0 +1,387 @@
+"""Disclosed standards (企业产品标准自我声明公开), their products and technical indicators."""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.scoping import ScopedManager, ScopedModelMixin, ScopedQuerySet
+
+from .catalogue import StandardKind, digits_of, number_key, tidy_number
+
+#: Published standards may be modified (anything) for this long; afterwards only revised or abolished.
+MODIFY_WINDOW = datetime.timedelta(hours=24)
+#: After this long the enterprise is asked to continue or abolish (seed 002 FAQ 36).
+REMINDER_AFTER = datetime.timedelta(days=730)
+
+ENTERPRISE_NUMBER_RE = re.compile(r"Q/\S.*-(19|20)\d{2}")
+
+PLEDGE_ENTERPRISE = (
+    "{number}《{name}》规定的内容符合国家有关法律、法规、强制性标准及相关产业政策的要求，已经专家评审，"
+    "并按照规定程序由企业法人代表批准发布。我（单位）{enterprise}上述产品符合本标准规定的技术要求，"
+    "相应的标准编号在产品包装上明示。我（单位）{enterprise}对上述申报信息的真实性、准确性、合法性负责，"
+    "对本标准实施的结果承担全部法律责任。"
+)
+PLEDGE_ADOPTED = (
+    "我（单位）{enterprise}上述产品符合{number}《{name}》规定的技术要求，相应的标准编号在产品包装上明示。"
+    "我（单位）{enterprise}对以上填报信息的真实性、准确性、合法性负责，对本标准实施后应承担全部法律责任。"
+)
+
+
+def pledge_text(kind, enterprise, number, name):
+    """The seed's pledge with the enterprise's name and the standard's number and name filled in."""
+    template = PLEDGE_ENTERPRISE if kind == StandardKind.ENTERPRISE else PLEDGE_ADOPTED
+    return template.format(enterprise=enterprise, number=number, name=name)
+
+
+class DisclosedStandardQuerySet(ScopedQuerySet):
+    def published(self):
+        return self.filter(status=DisclosedStandard.Status.PUBLISHED)
+
+    def drafts(self):
+        return self.filter(status=DisclosedStandard.Status.DRAFT)
+
+
+class DisclosedStandard(ScopedModelMixin):
+    """One standard an enterprise declares it applies to its products; submitting publishes it at once."""
+
+    scope_lookup = "enterprise__organisation"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Unpublished")
+        PUBLISHED = "published", _("Published")
+
+    class Content(models.TextChoices):
+        NONE = "", _("None")
+        FULL_TEXT = "full_text", _("Full text")
+        INDICATORS = "indicators", _("Technical indicators")
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.PROTECT,
+        related_name="disclosed_standards",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=StandardKind.choices, db_index=True)
+    catalogue_entry = models.ForeignKey(
+        "standards.CatalogueStandard",
+        verbose_name=_("catalogue standard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
+    )
+    number = models.CharField(_("standard number"), max_length=64)
+    name = models.CharField(_("standard name"), max_length=255)
+    number_key = models.CharField(max_length=64, editable=False, db_index=True)
+    number_digits = models.CharField(_("number digits"), max_length=64, editable=False)
+    content = models.CharField(_("disclosed content"), max_length=16, choices=Content.choices, blank=True)
+    full_text = models.FileField(_("full text (PDF)"), upload_to="standards/full_text/%Y/%m/", blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    abolished_at = models.DateTimeField(_("abolished"), null=True, blank=True)
+    revises = models.ForeignKey(
+        "self",
+        verbose_name=_("revises"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="revisions",
+    )
+    # Snapshot of the enterprise at publication (seed 002 FAQ 15/16: later changes do not alter it).
+    enterprise_name = models.CharField(_("enterprise name at publication"), max_length=200, blank=True)
+    enterprise_uscc = models.CharField(_("USCC at publication"), max_length=18, blank=True)
+    legal_representative = models.CharField(_("legal representative at publication"), max_length=64, blank=True)
+    registered_address = models.CharField(_("registered address at publication"), max_length=255, blank=True)
+    region = models.ForeignKey(
+        "registry.Division", verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    pledge = models.TextField(_("pledge"), blank=True)
+    products_text = models.TextField(
+        _("product names and barcodes"),
+        blank=True,
+        editable=False,
+        help_text=_("Kept by refresh_products_text() so one trigram index serves product searches."),
+    )
+    reminder_sent_at = models.DateTimeField(_("two-year reminder sent"), null=True, blank=True)
+    continued_at = models.DateTimeField(_("continued after reminder"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ScopedManager.from_queryset(DisclosedStandardQuerySet)()
+    unscoped = DisclosedStandardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("disclosed standard")
+        verbose_name_plural = _("disclosed standards")
+        indexes = [models.Index(fields=["enterprise", "status", "kind"])]
+
+    def __str__(self):
+        return f"{self.number} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("standards:public_detail", args=[self.pk])
+
+    # --- state -------------------------------------------------------------------------------------
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_abolished(self):
+        return self.abolished_at is not None
+
+    def can_modify(self, now=None):
+        """Drafts any time; published ones within 24 hours of publication, unless abolished."""
+        if not self.is_published:
+            return True
+        now = now or timezone.now()
+        return not self.is_abolished and now - self.published_at <= MODIFY_WINDOW
+
+    def can_revise(self, now=None):
+        """Enterprise standards only, published, past the modification window, not abolished."""
+        return (
+            self.kind == StandardKind.ENTERPRISE
+            and self.is_published
+            and not self.is_abolished
+            and not self.can_modify(now)
+        )
+
+    def can_abolish(self):
+        return self.is_published and not self.is_abolished
+
+    def can_associate(self):
+        return self.is_published and not self.is_abolished
+
+    def can_delete(self):
+        return not self.is_published
+
+    @property
+    def reminder_due(self):
+        return self.reminder_sent_at is not None and self.continued_at is None and not self.is_abolished
+
+    @property
+    def entered_by_enterprise(self):
+        """Typed in rather than chosen from the catalogue: such standards may disclose content."""
+        return self.catalogue_entry_id is None
+
+    def duplicate(self):
+        """Another live record of the same standard for this enterprise ("该标准已存在"), or ``None``.
+
+        A revision and the record it revises share the number, and older links of a revision chain
+        are superseded rather than duplicates.
+        """
+        others = (
+            type(self)
+            .unscoped.filter(enterprise_id=self.enterprise_id, number_key=number_key(self.number))
+            .filter(abolished_at__isnull=True, revisions__isnull=True)
+            .exclude(pk=self.pk)
+        )
+        if self.revises_id:
+            others = others.exclude(pk=self.revises_id)
+        return others.order_by("-id").first()
+
+    def clean(self):
+        super().clean()
+        self.number = tidy_number(self.number)
+        if self.kind == StandardKind.ENTERPRISE and self.number and not ENTERPRISE_NUMBER_RE.fullmatch(self.number):
+            raise ValidationError(
+                {"number": _("企业标准编号格式应为“Q/…-年份”，如 Q/HB 001-2024 / Use the form Q/…-YYYY")}
+            )
+        if self.kind == StandardKind.ENTERPRISE and self.catalogue_entry_id:
+            raise ValidationError(_("企业标准不能从目录中选择 / Enterprise standards are not in the catalogue"))
+
+    def save(self, *args, **kwargs):
+        self.number = tidy_number(self.number)
+        self.number_key = number_key(self.number)
+        self.number_digits = digits_of(self.number)
+        super().save(*args, **kwargs)
+
+    def refresh_products_text(self):
+        self.products_text = " | ".join(
+            f"{name} {barcode}".strip() for name, barcode in self.products.values_list("name", "barcode")
+        )
+        type(self).unscoped.filter(pk=self.pk).update(products_text=self.products_text)
+
+    def products_summary(self):
+        names = [p.name for p in self.products.all()]
+        if len(names) > 1:
+            return f"{names[0]}等，共{len(names)}个产品"
+        return names[0] if names else ""
+
+
+def validate_gtin(value):
+    """GS1 GTIN-8/12/13/14 with the mod-10 check digit (weights 3,1 from the right, check excluded)."""
+    if not re.fullmatch(r"\d{8}|\d{12,14}", value or ""):
+        raise ValidationError(
+            _("商品条码应为8、12、13或14位数字 / The barcode must have 8, 12, 13 or 14 digits"), code="gtin_length"
+        )
+    body, check = value[:-1], int(value[-1])
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    expected = (10 - total % 10) % 10
+    if check != expected:
+        raise ValidationError(
+            _("商品条码校验位错误：应为 %(expected)d / The barcode check digit is wrong: expected %(expected)d"),
+            code="gtin_checksum",
+            params={"expected": expected},
+        )
+
+
+class Product(models.Model):
+    """A product of the enterprise made to the disclosed standard."""
+
+    standard = models.ForeignKey(
+        DisclosedStandard, verbose_name=_("standard"), on_delete=models.CASCADE, related_name="products"
+    )
+    name = models.CharField(_("product name"), max_length=200)
+    common_name = models.CharField(_("common name"), max_length=200, blank=True)
+    barcode = models.CharField(_("barcode"), max_length=14, blank=True, db_index=True, validators=[validate_gtin])
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    specification = models.CharField(_("specification"), max_length=100, blank=True)
+    model = models.CharField(_("model"), max_length=100, blank=True)
+    category = models.ForeignKey(
+        "standards.ProductCategory",
+        verbose_name=_("product category"),
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": 3},
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self):
+        return self.name
+
+
+DECIMAL_3 = Decimal("0.001")
+LIMIT_RE = re.compile(r"-?\d+(\.\d+)?%?")
+
+
+def format_tolerance(plus, minus):
+    if plus is None and minus is None:
+        return ""
+    return f"(+{(plus or Decimal(0)).quantize(DECIMAL_3)},-{(minus or Decimal(0)).quantize(DECIMAL_3)})"
+
+
+class Indicator(models.Model):
+    """A technical indicator: name, requirement (numeric range or text) and test method."""
+
+    class RequirementType(models.TextChoices):
+        NUMERIC = "numeric", _("Numeric")
+        TEXT = "text", _("Text")
+
+    class Operator(models.TextChoices):
+        LT = "<", "<"
+        LE = "<=", "<="
+
+    standard = models.ForeignKey(
+        DisclosedStandard, verbose_name=_("standard"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("indicator name"), max_length=100)
+    category = models.ForeignKey(
+        "standards.IndicatorCategory",
+        verbose_name=_("indicator category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    requirement_type = models.CharField(
+        _("requirement type"), max_length=8, choices=RequirementType.choices, default=RequirementType.NUMERIC
+    )
+    lower_limit = models.CharField(
+        _("lower limit"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(LIMIT_RE, _("下限应为数值，可带% / The lower limit must be a number, % allowed"))],
+    )
+    lower_plus = models.DecimalField(
+        _("lower limit + tolerance"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    lower_minus = models.DecimalField(
+        _("lower limit − tolerance"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    lower_operator = models.CharField(_("lower operator"), max_length=2, choices=Operator.choices, blank=True)
+    quantity = models.CharField(_("quantity name"), max_length=64, blank=True)
+    upper_operator = models.CharField(_("upper operator"), max_length=2, choices=Operator.choices, blank=True)
+    upper_limit = models.CharField(
+        _("upper limit"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(LIMIT_RE, _("上限应为数值，可带% / The upper limit must be a number, % allowed"))],
+    )
+    upper_plus = models.DecimalField(
+        _("upper limit + tolerance"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    upper_minus = models.DecimalField(
+        _("upper limit − tolerance"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    unit = models.CharField(_("unit"), max_length=32, blank=True)
+    text_requirement = models.TextField(_("text requirement"), blank=True)
+    text_file = models.FileField(_("requirement document (PDF)"), upload_to="standards/indicators/%Y/%m/", blank=True)
+    test_method = models.CharField(_("test method"), max_length=255, blank=True)
+    test_method_standard = models.ForeignKey(
+        "standards.CatalogueStandard",
+        verbose_name=_("test method standard"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    level_note = models.CharField(_("level statement"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("technical indicator")
+        verbose_name_plural = _("technical indicators")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.requirement_type == self.RequirementType.NUMERIC:
+            if not self.quantity:
+                raise ValidationError(
+                    {"quantity": _("数值型指标需填写名称 / A numeric requirement needs a quantity name")}
+                )
+            if not self.lower_limit and not self.upper_limit:
+                raise ValidationError(
+                    {"lower_limit": _("请至少填写上限或下限 / Give at least a lower or an upper limit")}
+                )
+            if self.lower_limit and not self.lower_operator:
+                raise ValidationError({"lower_operator": _("请选择逻辑符号 / Choose the comparison operator")})
+            if self.upper_limit and not self.upper_operator:
+                raise ValidationError({"upper_operator": _("请选择逻辑符号 / Choose the comparison operator")})
+        elif not self.text_requirement and not self.text_file:
+            raise ValidationError({"text_requirement": _("请填写或上传指标要求 / Type the requirement or upload it")})
+
+    def requirement_display(self):
+        """The seed's preview, e.g. ``95%(+0.100,-0.200) < 浓度 <= 99(+0.150,-0.560)/L``."""
+        if self.requirement_type == self.RequirementType.TEXT:
+            return self.text_requirement
+        parts = []
+        if self.lower_limit:
+            parts += [self.lower_limit + format_tolerance(self.lower_plus, self.lower_minus), self.lower_operator]
+        parts.append(self.quantity)
+        if self.upper_limit:
+            parts += [self.upper_operator, self.upper_limit + format_tolerance(self.upper_plus, self.upper_minus)]
+        return " ".join(parts) + self.unit
+
+    def test_method_display(self):
+        if self.test_method_standard_id:
+            return str(self.test_method_standard)
+        return self.test_method

@@ -1,0 +1,215 @@
+"""Rules shared by the views: registry matching, SMS codes and their rate limits, publishing."""
+
+import datetime
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import Enterprise
+from registry.sms import send_sms
+from registry.validators import _FULLWIDTH_TO_HALFWIDTH
+
+from .models import DisclosedStandard, EnterpriseProfile, SMSCode
+from .models.accounts import hash_code
+from .models.disclosures import pledge_text
+
+# --- matching against the enterprise registry (seed 002 §2.1 and FAQ 1-6) --------------------------
+
+_EXTRA_FOLDS = str.maketrans({"\u3000": " ", "（": "(", "）": ")", "－": "-", "—": "-", "#": ""})
+_PROVINCE_PREFIX = re.compile(
+    r"^(北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|"
+    r"贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门)(省|市|自治区|壮族自治区|回族自治区|"
+    r"维吾尔自治区|特别行政区)?"
+)
+
+
+def fold(value):
+    """Compare-form of registry text: half-width brackets and digits, no spaces or '#', upper case."""
+    return "".join((value or "").translate(_FULLWIDTH_TO_HALFWIDTH).translate(_EXTRA_FOLDS).split()).upper()
+
+
+def fold_address(value):
+    """Addresses also match without the province prefix people leave out (FAQ 1)."""
+    return _PROVINCE_PREFIX.sub("", fold(value), count=1)
+
+
+def organisation_code(uscc):
+    """The 9-character organisation code embedded in a USCC (characters 9-17)."""
+    return uscc[8:17]
+
+
+def find_enterprise(code):
+    """The registry record for a USCC or an old organisation code (with or without its hyphen)."""
+    code = fold(code).replace("-", "")
+    if len(code) == 18:
+        return Enterprise.unscoped.filter(uscc=code).first()
+    if len(code) == 9:
+        return Enterprise.unscoped.filter(uscc__regex=rf"^.{{8}}{re.escape(code)}.$").first()
+    return None
+
+
+MATCHED_FIELDS = [
+    ("name", "name", fold, "机构名称输入项与系统不一致 / The enterprise name differs from the registry"),
+    (
+        "legal_representative",
+        "legal_representative",
+        fold,
+        "法定代表人与系统不一致 / The legal representative differs from the registry",
+    ),
+    (
+        "legal_representative_id_number",
+        "legal_representative_id_number",
+        fold,
+        "法人证件号与系统不一致 / The legal representative's ID number differs from the registry",
+    ),
+    (
+        "registered_address",
+        "registered_address",
+        fold_address,
+        "注册地址输入项与系统不一致 / The registered address differs from the registry",
+    ),
+]
+
+
+def match_enterprise(data):
+    """Return (enterprise, errors) where errors maps form field → bilingual message naming the field."""
+    enterprise = find_enterprise(data.get("code", ""))
+    if enterprise is None:
+        return None, {
+            "code": _(
+                "统一社会信用代码（组织机构代码）与系统不一致或数据未同步 / "
+                "No enterprise with this unified social credit code (organisation code) is in the registry"
+            )
+        }
+    errors = {}
+    for field, attribute, compare, message in MATCHED_FIELDS:
+        if compare(data.get(field, "")) != compare(getattr(enterprise, attribute)):
+            errors[field] = _(message)
+    return enterprise, errors
+
+
+# --- SMS codes ------------------------------------------------------------------------------------
+
+CODE_LIFETIME = datetime.timedelta(minutes=getattr(settings, "SMS_CODE_MINUTES", 10))
+MAX_FAILED_ATTEMPTS = 5
+#: (scope, window in seconds, allowed sends)
+RATE_LIMITS = [("mobile", 60, 1), ("mobile", 24 * 3600, 10), ("ip", 3600, 20)]
+
+
+class SMSRateLimited(Exception):
+    pass
+
+
+def _rate_keys(mobile, ip):
+    for scope, window, allowed in RATE_LIMITS:
+        subject = mobile if scope == "mobile" else (ip or "unknown")
+        yield f"standards:sms:{scope}:{window}:{subject}", window, allowed, scope
+
+
+def issue_code(mobile, purpose, ip=None):
+    """Send a fresh code to ``mobile``; raise SMSRateLimited when the number or the IP sent too many."""
+    keys = list(_rate_keys(mobile, ip))
+    for key, _window, allowed, scope in keys:
+        if cache.get(key, 0) >= allowed:
+            if scope == "ip":
+                raise SMSRateLimited(
+                    _("此网络发送验证码过于频繁，请稍后再试 / Too many codes from this network, try later")
+                )
+            raise SMSRateLimited(
+                _("该手机号发送验证码过于频繁，请稍后再试 / Too many codes for this number, try later")
+            )
+    for key, window, _allowed, _scope in keys:
+        if cache.add(key, 1, window) is False:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, window)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    SMSCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).update(used_at=now)
+    SMSCode.objects.create(
+        mobile=mobile,
+        purpose=purpose,
+        code_hash=hash_code(mobile, purpose, code),
+        expires_at=now + CODE_LIFETIME,
+        ip=ip,
+    )
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    send_sms(mobile, f"【首席质量官之家】您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。")
+    return code
+
+
+def check_code(mobile, purpose, code, consume=True):
+    """Whether ``code`` is the pending code for ``mobile``/``purpose``; a good code is used up."""
+    now = timezone.now()
+    pending = (
+        SMSCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if pending is None or pending.failed_attempts >= MAX_FAILED_ATTEMPTS:
+        return False
+    if not pending.matches((code or "").strip()):
+        pending.failed_attempts += 1
+        pending.save(update_fields=["failed_attempts"])
+        return False
+    if consume:
+        pending.used_at = now
+        pending.save(update_fields=["used_at"])
+    return True
+
+
+CODE_ERROR = "短信验证码错误或已失效 / The SMS code is wrong or has expired"
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR")
+
+
+# --- publishing -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish(standard, user, now=None):
+    """Submit = publish at once (self-declaration, no review), snapshotting the enterprise details."""
+    now = now or timezone.now()
+    profile = EnterpriseProfile.for_user(user) if user and user.enterprise_id == standard.enterprise_id else None
+    enterprise = standard.enterprise
+    standard.enterprise_name = profile.enterprise_name if profile else enterprise.name
+    standard.legal_representative = profile.legal_representative if profile else enterprise.legal_representative
+    standard.registered_address = profile.registered_address if profile else enterprise.registered_address
+    standard.enterprise_uscc = enterprise.uscc
+    standard.region_id = enterprise.region_id
+    standard.pledge = pledge_text(standard.kind, standard.enterprise_name, standard.number, standard.name)
+    if not standard.is_published:
+        standard.status = DisclosedStandard.Status.PUBLISHED
+        standard.published_at = now
+    standard.save()
+    return standard
+
+
+def send_due_reminders(now=None):
+    """Ask enterprises whose standard was published two years ago to continue or abolish it."""
+    from .models.disclosures import REMINDER_AFTER
+
+    now = now or timezone.now()
+    due = DisclosedStandard.unscoped.published().filter(
+        abolished_at__isnull=True, reminder_sent_at__isnull=True, published_at__lte=now - REMINDER_AFTER
+    )
+    count = 0
+    for standard in due.select_related("enterprise"):
+        for account in standard.enterprise.accounts.filter(is_active=True).exclude(mobile=None):
+            send_sms(
+                account.mobile,
+                f"【首席质量官之家】您公开的标准{standard.number}《{standard.name}》已满两年，"
+                "请登录确认继续使用或废止。",
+            )
+        standard.reminder_sent_at = now
+        standard.save(update_fields=["reminder_sent_at"])
+        count += 1
+    return count

@@ -1,0 +1,388 @@
+"""Disclosure views: the enterprise's own standards, and the public search, detail, print and PDF."""
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from registry.models import Division
+
+from . import services
+from .accounts_views import enterprise_required
+from .forms import IndicatorFormSet, ProductFormSet, StandardForm
+from .models import CatalogueStandard, DisclosedStandard, EnterpriseProfile, IndicatorCategory, Product, StandardKind
+from .models.disclosures import pledge_text
+from .search import filter_own, filter_public
+
+# --- enterprise side -------------------------------------------------------------------------------
+
+
+def own_standard(request, pk):
+    return get_object_or_404(DisclosedStandard.unscoped, pk=pk, enterprise_id=request.user.enterprise_id)
+
+
+@enterprise_required
+def own_list(request):
+    """Published and unpublished standards of one kind, with search and reset (seed 002 §5.7)."""
+    kind = request.GET.get("kind") or StandardKind.ENTERPRISE
+    if kind not in StandardKind.values:
+        raise Http404
+    records = filter_own(
+        DisclosedStandard.unscoped.filter(enterprise_id=request.user.enterprise_id, kind=kind), request.GET
+    ).prefetch_related("products")
+    now = timezone.now()
+    context = {
+        "kind": kind,
+        "kind_label": StandardKind(kind).label,
+        "kinds": StandardKind.choices,
+        "published": [s for s in records if s.is_published],
+        "drafts": [s for s in records if not s.is_published],
+        "query": request.GET,
+        "now": now,
+    }
+    return TemplateResponse(request, "standards/own_list.html", context)
+
+
+def editor(request, standard, kind, mode):
+    """The one form behind new, modify, revise and associate (mode decides what is locked)."""
+    enterprise = request.user.enterprise
+    locked = mode in ("revise", "associate")
+    post = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = StandardForm(post, files, instance=standard, kind=kind, enterprise=enterprise, locked=locked)
+    if mode == "associate":
+        for field in form.fields.values():
+            field.disabled = True
+        form.fields["pledge_accepted"].disabled = False
+    products = ProductFormSet(post, files, instance=standard, prefix="products")
+    if mode == "associate":
+        products.queryset = Product.objects.none()
+    indicators = IndicatorFormSet(post, files, instance=standard, prefix="indicators", enterprise=enterprise)
+    action = request.POST.get("action", "save") if post is not None else None
+    if post is not None:
+        if mode == "associate" or standard.is_published:
+            action = "submit"  # a published record can only be submitted again (seed 002 §5.4.1)
+        saved = save_disclosure(request, form, products, indicators, action, mode)
+        if saved is not None:
+            if action == "submit":
+                messages.success(request, _("已提交并公开 / Submitted and published"))
+                return redirect(f"{reverse('standards:own_list')}?kind={kind}")
+            messages.success(request, _("已保存，尚未公开 / Saved; not published yet"))
+            return redirect("standards:edit", pk=saved.pk)
+    profile = EnterpriseProfile.for_user(request.user)
+    context = {
+        "form": form,
+        "products": products,
+        "indicators": indicators,
+        "standard": standard,
+        "kind": kind,
+        "kind_label": StandardKind(kind).label,
+        "mode": mode,
+        "existing_products": standard.products.all() if standard.pk else [],
+        "pledge_template": pledge_text(kind, profile.enterprise_name, "{number}", "{name}"),
+        "pledge_preview": pledge_text(kind, profile.enterprise_name, standard.number or "", standard.name or ""),
+        "indicator_categories": IndicatorCategory.objects.filter(Q(enterprise=None) | Q(enterprise=enterprise)),
+        "can_save": mode in ("new", "modify") and not standard.is_published,
+    }
+    return TemplateResponse(request, "standards/editor.html", context)
+
+
+def save_disclosure(request, form, products, indicators, action, mode):
+    """Validate the whole disclosure (seed 002 §4.2, FAQ 24/25) and save or publish it; None on errors."""
+    if not (form.is_valid() and products.is_valid() and (mode == "associate" or indicators.is_valid())):
+        return None
+    standard = form.instance
+    live_products = products.live_forms()
+    if mode == "associate":
+        if not live_products:
+            form.add_error(None, _("请至少增加一个产品 / Add at least one product"))
+            return None
+    else:
+        if not content_is_valid(form, indicators):
+            return None
+        kept = standard.products.count() if standard.pk else 0
+        removed = sum(1 for f in products.deleted_forms if f.instance.pk)
+        if action == "submit" and kept - removed + len([f for f in live_products if not f.instance.pk]) < 1:
+            form.add_error(None, _("请至少增加一个产品 / Add at least one product"))
+            return None
+        duplicate = standard.duplicate()
+        if duplicate is not None:
+            link = reverse("standards:view", args=[duplicate.pk])
+            form.add_error(
+                None, format_html('该标准已存在 / This standard already exists: <a href="{}">{}</a>', link, duplicate)
+            )
+            return None
+    if action == "submit" and not form.cleaned_data.get("pledge_accepted"):
+        form.add_error("pledge_accepted", _("请先勾选企业承诺 / Tick the pledge before submitting"))
+        return None
+    with transaction.atomic():
+        if standard.pk is None:
+            standard.created_by = request.user
+        if standard.content != DisclosedStandard.Content.FULL_TEXT and standard.full_text:
+            standard.full_text = None
+        standard.save()
+        products.instance = standard
+        products.save()
+        if mode != "associate":
+            indicators.instance = standard
+            if standard.content == DisclosedStandard.Content.INDICATORS:
+                indicators.save()
+            else:
+                standard.indicators.all().delete()
+        standard.refresh_products_text()
+        if action == "submit":
+            services.publish(standard, request.user)
+    return standard
+
+
+def content_is_valid(form, indicators):
+    """Full text or indicators, never both; enterprise standards must disclose one of them."""
+    standard = form.instance
+    content = form.cleaned_data.get("content") or ""
+    live_indicators = indicators.live_forms()
+    kept = [f for f in indicators.forms if f.instance.pk and f not in indicators.deleted_forms]
+    has_file = bool(form.cleaned_data.get("full_text") or (standard.pk and standard.full_text))
+    has_indicators = bool(live_indicators or kept)
+    if standard.catalogue_entry_id:
+        return True
+    if content == DisclosedStandard.Content.FULL_TEXT:
+        if has_indicators and live_indicators:
+            form.add_error(
+                "content", _("公示全文和技术指标只能二选一 / Disclose the full text or indicators, not both")
+            )
+        elif not form.cleaned_data.get("full_text") and not (standard.pk and standard.full_text):
+            form.add_error("full_text", _("请上传标准全文（PDF） / Upload the full text (PDF)"))
+    elif content == DisclosedStandard.Content.INDICATORS:
+        if form.cleaned_data.get("full_text") and form.files:
+            form.add_error(
+                "content", _("公示全文和技术指标只能二选一 / Disclose the full text or indicators, not both")
+            )
+        elif not has_indicators:
+            form.add_error(None, _("请至少填报一条技术指标 / Add at least one technical indicator"))
+    elif standard.kind == StandardKind.ENTERPRISE:
+        form.add_error("content", _("请选择公开内容：公示全文或填报指标 / Choose the full text or indicators"))
+    elif has_file or live_indicators:
+        form.add_error("content", _("请选择公开内容 / Choose which content you disclose"))
+    return not form.errors
+
+
+@enterprise_required
+def new(request, kind):
+    if kind not in StandardKind.values:
+        raise Http404
+    standard = DisclosedStandard(enterprise=request.user.enterprise, kind=kind)
+    return editor(request, standard, kind, "new")
+
+
+@enterprise_required
+def edit(request, pk):
+    """Modify: drafts any time, published records within 24 hours (seed 002 §5.4)."""
+    standard = own_standard(request, pk)
+    if not standard.can_modify():
+        messages.error(
+            request, _("发布超过24小时的标准不能修改，请修订或废止 / Past 24 hours: revise or abolish instead")
+        )
+        return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
+    return editor(request, standard, standard.kind, "modify")
+
+
+@enterprise_required
+def associate(request, pk):
+    """Add products to a published record; the record stays the same (seed 002 §5.2)."""
+    standard = own_standard(request, pk)
+    if not standard.can_associate():
+        raise Http404
+    return editor(request, standard, standard.kind, "associate")
+
+
+@enterprise_required
+@require_POST
+def revise(request, pk):
+    """Start a revision: a copy with number and name locked, linked to the record it revises."""
+    original = own_standard(request, pk)
+    if not original.can_revise():
+        messages.error(
+            request, _("只有发布超过24小时的企业标准可以修订 / Only enterprise standards past 24 hours can be revised")
+        )
+        return redirect(f"{reverse('standards:own_list')}?kind={original.kind}")
+    existing = original.revisions.filter(status=DisclosedStandard.Status.DRAFT).first()
+    if existing is not None:
+        return redirect("standards:revise_edit", pk=existing.pk)
+    with transaction.atomic():
+        revision = DisclosedStandard.unscoped.get(pk=original.pk)
+        revision.pk = revision.id = None
+        revision._state.adding = True
+        revision.status = DisclosedStandard.Status.DRAFT
+        revision.published_at = revision.reminder_sent_at = revision.continued_at = None
+        revision.revises = original
+        revision.created_by = request.user
+        revision.save()
+        for product in original.products.all():
+            product.pk = None
+            product.standard = revision
+            product.save()
+        for indicator in original.indicators.all():
+            indicator.pk = None
+            indicator.standard = revision
+            indicator.save()
+        revision.refresh_products_text()
+    return redirect("standards:revise_edit", pk=revision.pk)
+
+
+@enterprise_required
+def revise_edit(request, pk):
+    standard = own_standard(request, pk)
+    if standard.revises_id is None or standard.is_published:
+        raise Http404
+    return editor(request, standard, standard.kind, "revise")
+
+
+@enterprise_required
+@require_POST
+def abolish(request, pk):
+    standard = own_standard(request, pk)
+    if not standard.can_abolish():
+        raise Http404
+    standard.abolished_at = timezone.now()
+    standard.save(update_fields=["abolished_at", "updated_at"])
+    messages.success(request, _("标准已废止 / The standard has been abolished"))
+    return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
+
+
+@enterprise_required
+@require_POST
+def delete(request, pk):
+    """Only unpublished records can be deleted (seed 002 §5.6, FAQ 29)."""
+    standard = own_standard(request, pk)
+    if not standard.can_delete():
+        messages.error(
+            request, _("已公开的标准不能删除，只能废止 / Published standards cannot be deleted, only abolished")
+        )
+        return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
+    kind = standard.kind
+    standard.delete()
+    messages.success(request, _("已删除 / Deleted"))
+    return redirect(f"{reverse('standards:own_list')}?kind={kind}")
+
+
+@enterprise_required
+@require_POST
+def continue_use(request, pk):
+    """Answer the two-year reminder with "continue"."""
+    standard = own_standard(request, pk)
+    if standard.reminder_due:
+        standard.continued_at = timezone.now()
+        standard.save(update_fields=["continued_at", "updated_at"])
+        messages.success(request, _("已确认继续使用 / Confirmed as still in use"))
+    return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
+
+
+@enterprise_required
+def own_view(request, pk):
+    standard = own_standard(request, pk)
+    return TemplateResponse(request, "standards/detail.html", {"standard": standard, "own": True})
+
+
+@enterprise_required
+@require_GET
+def catalogue_search(request):
+    """Catalogue entries of ``kind`` whose number digits contain ``q`` (seed 002 FAQ 18)."""
+    entries = CatalogueStandard.objects.all()
+    if request.GET.get("kind"):
+        entries = entries.filter(kind=request.GET["kind"])
+    q = request.GET.get("q", "").strip()
+    digits = "".join(c for c in q if c.isdigit())
+    if digits:
+        entries = entries.filter(number_digits__contains=digits)
+    elif q:
+        entries = entries.filter(name__icontains=q)
+    return JsonResponse({"results": [{"number": e.number, "name": e.name} for e in entries[:20]]})
+
+
+# --- public side ---------------------------------------------------------------------------------
+
+PAGE_SIZE = 20
+
+
+#: What a result row shows: the list query leaves the long pledge and search columns behind.
+LISTED_FIELDS = ["id", "number", "name", "enterprise_name", "kind", "status", "published_at", "abolished_at"]
+
+
+def public_queryset():
+    return DisclosedStandard.unscoped.published().select_related("region")
+
+
+def provinces():
+    """Province choices of the region filter: reference data, cached."""
+    return cache.get_or_set(
+        "standards:provinces",
+        lambda: list(Division.objects.filter(level=Division.Level.PROVINCE).values("code", "name")),
+        3600,
+    )
+
+
+def public_search(request):
+    """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind."""
+    records = filter_public(DisclosedStandard.unscoped.published(), request.GET).only(*LISTED_FIELDS)
+    try:
+        page_number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        page_number = 1
+    offset = (page_number - 1) * PAGE_SIZE
+    page = list(records.order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
+    context = {
+        "results": page[:PAGE_SIZE],
+        "has_next": len(page) > PAGE_SIZE,
+        "page_number": page_number,
+        "query": request.GET,
+        "kinds": StandardKind.choices,
+        "provinces": provinces(),
+    }
+    return TemplateResponse(request, "standards/public_search.html", context)
+
+
+def public_standard(pk):
+    """One published standard; indicators are read (by the template) only when they are the disclosed content."""
+    queryset = (
+        public_queryset()
+        .defer("products_text")
+        .prefetch_related(Prefetch("products", queryset=Product.objects.select_related("category__parent__parent")))
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def public_detail(request, pk):
+    return TemplateResponse(request, "standards/detail.html", {"standard": public_standard(pk)})
+
+
+def public_print(request, pk):
+    return TemplateResponse(request, "standards/print.html", {"standard": public_standard(pk)})
+
+
+def public_pdf(request, pk):
+    from weasyprint import HTML
+
+    standard = public_standard(pk)
+    html = render_to_string("standards/print.html", {"standard": standard, "pdf": True}, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="standard-{standard.pk}.pdf"'
+    return response
+
+
+def public_full_text(request, pk):
+    standard = public_standard(pk)
+    if not standard.full_text:
+        raise Http404
+    return FileResponse(
+        standard.full_text.open("rb"), as_attachment=True, filename=f"{standard.number_key}.pdf".replace("/", "_")
+    )

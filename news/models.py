@@ -1,0 +1,195 @@
+"""News pages and the parent-organisation approval task.
+
+Tree: HomePage → NewsIndexPage (/news/) → one NewsSectionPage per organisation → NewsPage.
+A section belongs to one organisation, so Wagtail's tree-based group permissions express "each
+organisation writes only in its own section" directly (see :mod:`news.sections`).
+"""
+
+import datetime
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import ContentStreamBlock, stream_plain_text
+from home.search import SearchTextMixin
+from registry.models import Organisation
+from registry.workflows import OrganisationApprovalTask
+
+
+class NewsIndexPage(Page):
+    """The news list at /news/, filterable by region (organisation subtree) and year."""
+
+    intro = models.CharField(_("introduction"), max_length=255, blank=True)
+
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["news.NewsSectionPage"]
+    per_page = 10
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    class Meta:
+        verbose_name = _("news index page")
+
+    def news(self):
+        return (
+            NewsPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("organisation")
+            .order_by("-date", "-first_published_at", "-pk")
+        )
+
+    def region_choices(self):
+        """Organisations that published news here, with their ancestors, in tree order."""
+        paths = set(self.news().values_list("organisation__path", flat=True).distinct())
+        steplen = Organisation.steplen
+        wanted = {path[:length] for path in paths if path for length in range(steplen * 2, len(path) + 1, steplen)}
+        return Organisation.objects.filter(path__in=wanted).order_by("path")
+
+    def year_choices(self):
+        return sorted({d.year for d in self.news().dates("date", "year")}, reverse=True)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = self.news()
+        region = Organisation.objects.filter(pk=request.GET.get("region") or None).first()
+        if region is not None:
+            news = news.filter(organisation__path__startswith=region.path)
+        year = request.GET.get("year", "")
+        if year.isdigit():
+            news = news.filter(date__year=int(year))
+        context.update(
+            items=Paginator(news, self.per_page).get_page(request.GET.get("page")),
+            regions=self.region_choices(),
+            years=self.year_choices(),
+            selected_region=region,
+            selected_year=int(year) if year.isdigit() else None,
+            filter_querystring="".join(
+                f"{name}={value}&"
+                for name, value in (("region", region.pk if region else ""), ("year", year if year.isdigit() else ""))
+                if value
+            ),
+        )
+        return context
+
+
+class NewsSectionPage(Page):
+    """One organisation's news section: its administrators write here; its parent's administrators approve."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="news_section"
+    )
+
+    parent_page_types = ["news.NewsIndexPage"]
+    subpage_types = ["news.NewsPage"]
+    is_creatable = False  # created with its permissions by news.sections.ensure_section
+    per_page = 10
+
+    content_panels = Page.content_panels + [FieldPanel("organisation", read_only=True)]
+
+    class Meta:
+        verbose_name = _("news section")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        news = NewsPage.objects.live().public().child_of(self).select_related("organisation").order_by("-date", "-pk")
+        context["items"] = Paginator(news, self.per_page).get_page(request.GET.get("page"))
+        return context
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("news.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class NewsPage(SearchTextMixin, Page):
+    """A news article; its organisation is the section's, which decides who approves it."""
+
+    summary = models.TextField(_("summary"), max_length=500, help_text=_("Shown in lists and feeds."))
+    body = StreamField(ContentStreamBlock(), verbose_name=_("body"), blank=True)
+    date = models.DateField(_("publication date"), default=datetime.date.today)
+    source = models.CharField(_("source"), max_length=128, blank=True, help_text=_("e.g. 石家庄市市场监督管理局"))
+    tags = ClusterTaggableManager(through=NewsPageTag, verbose_name=_("tags"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="news_pages",
+        null=True,
+        editable=False,
+    )
+
+    parent_page_types = ["news.NewsSectionPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("date"), FieldPanel("source"), FieldPanel("tags")], heading=_("Details")),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("search_text")]
+    api_fields = [
+        APIField("date"),
+        APIField("source"),
+        APIField("summary"),
+        APIField("body"),
+        APIField("tags"),
+        APIField("organisation_name"),
+    ]
+
+    class Meta:
+        verbose_name = _("news page")
+        verbose_name_plural = _("news pages")
+
+    @property
+    def organisation_name(self):
+        return self.organisation.name if self.organisation_id else ""
+
+    def save(self, *args, **kwargs):
+        if self.path:
+            section = NewsSectionPage.objects.filter(pk__in=Page.objects.ancestor_of(self).values("pk")).first()
+            if section is not None:
+                self.organisation_id = section.organisation_id
+        if not self.source and self.organisation_id:
+            self.source = Organisation.objects.get(pk=self.organisation_id).name
+        super().save(*args, **kwargs)
+
+    def build_search_text(self):
+        return "\n".join(filter(None, [self.source, self.summary, stream_plain_text(self.body)]))
+
+
+def page_organisation(page):
+    """The organisation a page speaks for: its own field, else its section's, else its owner's."""
+    page = page.specific_deferred if isinstance(page, Page) else page
+    organisation = getattr(page, "organisation", None)
+    if organisation is None and isinstance(page, Page) and page.path:
+        section = NewsSectionPage.objects.filter(pk__in=Page.objects.ancestor_of(page).values("pk")).first()
+        organisation = section.organisation if section else None
+    if organisation is None and getattr(page, "owner", None) is not None:
+        organisation = page.owner.organisation
+    return organisation
+
+
+class ParentOrganisationApprovalTask(OrganisationApprovalTask):
+    """Approved by the administrators of the parent of the page's organisation (seed 1.5.5: 经上一级管理员审核).
+
+    A county's news goes to its city, a province's to the national bureau, the national bureau's to
+    the platform operator; the platform's own pages only to superusers.
+    """
+
+    class Meta:
+        verbose_name = _("parent organisation approval task")
+        verbose_name_plural = _("parent organisation approval tasks")
+
+    def approver_organisation(self, obj):
+        organisation = page_organisation(obj)
+        return organisation.get_parent() if organisation is not None else None

@@ -1,0 +1,229 @@
+"""Chief Quality Officers (首席质量官): one per enterprise, moderated, and their batch imports."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
+from wagtail.signals import workflow_rejected, workflow_submitted
+
+from ..scoping import ScopedModelMixin
+from ..validators import validate_mobile, validate_resident_id
+from ..workflows import OrganisationApprovalTask
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review (待审核)")
+    APPROVED = "approved", _("Approved (已审核)")
+    REJECTED = "rejected", _("Rejected (已驳回)")
+    REVOKED = "revoked", _("Approval revoked (已撤销)")
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin):
+    """An enterprise's Chief Quality Officer: the seed 000 form plus the seed 003 talent-pool record.
+
+    ``organisation`` is the unit whose administrators approve the record: the importing or entering
+    administrator's unit, or the enterprise's supervising bureau when the enterprise files itself.
+    Only live (approved) records count in statistics and appear on the public talent pool.
+    """
+
+    scope_lookup = "organisation"
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="officers"
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("reviewing organisation"),
+        on_delete=models.PROTECT,
+        related_name="officers",
+        editable=False,
+        help_text=_("Administrators of this organisation approve the record."),
+    )
+    real_name = models.CharField(_("real name"), max_length=64, db_index=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    education = models.ForeignKey(
+        "registry.EducationLevel", verbose_name=_("education"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    major = models.CharField(_("major"), max_length=64, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=11, db_index=True, validators=[validate_mobile])
+    position = models.CharField(_("position"), max_length=64, blank=True)
+    category = models.CharField(_("category"), max_length=32, blank=True)
+    enabled = models.BooleanField(
+        _("enabled"), default=True, help_text=_("A disabled officer cannot log in to the portal.")
+    )
+    remarks = models.TextField(_("remarks"), blank=True)
+
+    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_resident_id])
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    graduate_school = models.CharField(_("graduate school"), max_length=128, blank=True)
+    title = models.CharField(_("professional title"), max_length=64, blank=True)
+    quality_years = models.PositiveSmallIntegerField(_("years in quality work"), null=True, blank=True)
+    concurrent_posts = models.CharField(
+        _("concurrent posts"),
+        max_length=128,
+        blank=True,
+        help_text=_("Other posts held in the enterprise: chairman, general manager, deputy general manager …"),
+    )
+    address = models.CharField(_("postal address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=6, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    appointment_date = models.DateField(_("appointment date"), null=True, blank=True, db_index=True)
+    training_certificate_number = models.CharField(_("training certificate number"), max_length=64, blank=True)
+    training_certificate_issuer = models.CharField(_("certificate issuing body"), max_length=128, blank=True)
+    work_history = models.TextField(
+        _("work history"), blank=True, help_text=_("Quality-management experience and awards.")
+    )
+    registration_form = models.FileField(
+        _("stamped registration form"), upload_to="officers/registration-forms/%Y/", blank=True
+    )
+
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officer_record",
+        editable=False,
+    )
+    review_status = models.CharField(
+        _("review status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, editable=False
+    )
+    review_comment = models.TextField(_("review comment"), blank=True, editable=False)
+    self_filed = models.BooleanField(_("filed by the enterprise"), default=False, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Chief Quality Officer")
+        verbose_name_plural = _("Chief Quality Officers")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                name="registry_one_officer_per_enterprise",
+                violation_error_message=_(
+                    "该企业已有首席质量官，每家企业只能有一名 / This enterprise already has a Chief Quality Officer"
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "-id"], name="registry_officer_org_id")]
+
+    def __str__(self):
+        return f"{self.real_name}（{self.enterprise.name if self.enterprise_id else '—'}）"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for name, validator in (("mobile", validate_mobile), ("id_number", validate_resident_id)):
+            value = getattr(self, name)
+            if value:
+                try:
+                    setattr(self, name, validator(value))
+                except ValidationError as error:
+                    errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        if self.id_number and not self.birth_date:
+            self.birth_date = birth_date_from_id(self.id_number)
+
+    def save(self, *args, **kwargs):
+        if self.live and self.review_status != ReviewStatus.APPROVED:
+            self.review_status = ReviewStatus.APPROVED
+            kwargs.pop("update_fields", None)
+        if self.organisation_id is None and self.enterprise_id:
+            self.organisation_id = self.enterprise.organisation_id
+        super().save(*args, **kwargs)
+        if self.account_id and self.account.is_active != self.enabled:
+            self.account.is_active = self.enabled
+            self.account.save(update_fields=["is_active"])
+
+    @property
+    def is_approved(self):
+        return self.live and self.review_status == ReviewStatus.APPROVED
+
+
+def birth_date_from_id(id_number):
+    import datetime
+
+    return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+class OfficerApprovalTask(OrganisationApprovalTask):
+    """审核: approved by an administrator of the record's own organisation."""
+
+    def approver_organisation(self, obj):
+        return getattr(obj, "organisation", None)
+
+    class Meta:
+        verbose_name = _("officer approval task")
+        verbose_name_plural = _("officer approval tasks")
+
+
+class ImportJob(models.Model):
+    """One uploaded officer workbook: its progress (for the progress bar) and its outcome."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Rejected: errors found")
+        DONE = "done", _("Imported")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.CASCADE, related_name="+"
+    )
+    workbook = models.FileField(_("workbook"), upload_to="officers/imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("officers created"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("rows already imported"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    marked_workbook = models.FileField(
+        _("workbook with errors marked"), upload_to="officers/imports/%Y/%m/", blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("officer import")
+        verbose_name_plural = _("officer imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def progress_percent(self):
+        if not self.total_rows:
+            return 100 if self.finished_at else 0
+        return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+def on_workflow_rejected(sender, instance, user, **kwargs):
+    """ "Request changes" in the approval task marks the record rejected (已驳回)."""
+    obj = instance.content_object
+    if isinstance(obj, ChiefQualityOfficer):
+        comment = instance.current_task_state.comment if instance.current_task_state else ""
+        ChiefQualityOfficer.unscoped.filter(pk=obj.pk).update(
+            review_status=ReviewStatus.REJECTED, review_comment=comment or ""
+        )
+
+
+def on_workflow_submitted(sender, instance, user, **kwargs):
+    obj = instance.content_object
+    if isinstance(obj, ChiefQualityOfficer) and not obj.live:
+        ChiefQualityOfficer.unscoped.filter(pk=obj.pk).exclude(review_status=ReviewStatus.REVOKED).update(
+            review_status=ReviewStatus.PENDING
+        )
+
+
+workflow_rejected.connect(on_workflow_rejected, dispatch_uid="registry.officer_rejected")
+workflow_submitted.connect(on_workflow_submitted, dispatch_uid="registry.officer_submitted")

@@ -1,0 +1,37 @@
+"""Officer imports as background tasks (django-tasks), with progress stored on the ImportJob for the progress bar."""
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_tasks import task
+
+from ..models import ImportJob
+from .importing import OfficerImporter, estimated_rows
+from .workbooks import marked_workbook
+
+
+def run_import_job(job):
+    """Validate and write one uploaded workbook, recording progress and the outcome on ``job``."""
+    with job.workbook.open("rb") as handle:
+        data = handle.read()
+    job.status = ImportJob.Status.RUNNING
+    job.total_rows = estimated = estimated_rows(data)
+    job.save(update_fields=["status", "total_rows"])
+
+    def progress(done, total):
+        ImportJob.objects.filter(pk=job.pk).update(processed_rows=done, total_rows=total or max(estimated, done))
+
+    report = OfficerImporter(job.user, on_progress=progress).run(data)
+    job.total_rows = job.processed_rows = report.rows
+    job.created_count, job.unchanged_count = report.created, report.unchanged
+    job.errors = [error.as_dict() for error in report.errors]
+    job.status = ImportJob.Status.DONE if report.written else ImportJob.Status.FAILED
+    if report.errors and any(error["row"] for error in job.errors):
+        job.marked_workbook.save(f"errors-{job.pk}.xlsx", ContentFile(marked_workbook(data, job.errors)), save=False)
+    job.finished_at = timezone.now()
+    job.save()
+    return report
+
+
+@task()
+def import_officers_task(job_id):
+    run_import_job(ImportJob.objects.select_related("user").get(pk=job_id))

@@ -1,0 +1,123 @@
+"""Public officer pages: the talent pool (name, employer, appointment date — nothing else) and self-filing."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ChiefQualityOfficer, Division, User
+from ..validators import validate_mobile, validate_resident_id
+from .filters import division_prefix
+from .submission import submit
+
+PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+#: Accepted scans of the stamped registration form, recognised by their first bytes.
+UPLOAD_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def talent_pool(request):
+    """Approved officers only, and only the three fields the seed allows to publish."""
+    queryset = ChiefQualityOfficer.unscoped.filter(live=True).order_by("-appointment_date", "-id")
+    enterprise = request.GET.get("enterprise", "").strip()
+    region = request.GET.get("region", "").strip()
+    if enterprise:
+        queryset = queryset.filter(enterprise__name__icontains=enterprise)
+    if region:
+        queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
+    page = Paginator(queryset.values(*PUBLIC_FIELDS), 20).get_page(request.GET.get("page"))
+    provinces = Division.objects.filter(level=Division.Level.PROVINCE).values_list("code", "name")
+    return TemplateResponse(
+        request,
+        "registry/talent_pool.html",
+        {"page_obj": page, "enterprise": enterprise, "region": region, "provinces": provinces},
+    )
+
+
+class FilingForm(forms.ModelForm):
+    """The seed 003 talent-pool record as the enterprise fills it in, with the stamped form attached."""
+
+    # Longer than the stored 11 digits: people type spaces, dashes and +86, which clean_mobile removes.
+    mobile = forms.CharField(label=_("mobile"), max_length=20)
+    id_number = forms.CharField(label=_("resident ID number"), max_length=24)
+
+    class Meta:
+        model = ChiefQualityOfficer
+        fields = [
+            "real_name",
+            "gender",
+            "id_number",
+            "education",
+            "graduate_school",
+            "major",
+            "title",
+            "position",
+            "concurrent_posts",
+            "quality_years",
+            "mobile",
+            "email",
+            "address",
+            "postcode",
+            "appointment_date",
+            "training_certificate_number",
+            "training_certificate_issuer",
+            "work_history",
+            "registration_form",
+        ]
+        widgets = {"appointment_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("id_number", "education", "appointment_date", "registration_form"):
+            self.fields[name].required = True
+
+    def clean_mobile(self):
+        return validate_mobile(self.cleaned_data["mobile"])
+
+    def clean_id_number(self):
+        return validate_resident_id(self.cleaned_data["id_number"])
+
+    def clean_registration_form(self):
+        upload = self.cleaned_data["registration_form"]
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError("文件不能超过5 MB / The file must not exceed 5 MB")
+        head = upload.read(8)
+        upload.seek(0)
+        if not any(head.startswith(signature) for signature in UPLOAD_SIGNATURES):
+            raise forms.ValidationError(
+                "请上传盖章登记表的 PDF 或图片（JPG/PNG） / Upload the stamped form as a PDF or an image (JPG/PNG)"
+            )
+        return upload
+
+
+@login_required
+def file_officer(request):
+    """An enterprise account files its CQO; the record waits for the enterprise's regional administrator."""
+    user = request.user
+    if user.kind != User.Kind.ENTERPRISE or user.enterprise_id is None:
+        raise PermissionDenied
+    enterprise = user.enterprise
+    existing = ChiefQualityOfficer.unscoped.filter(enterprise=enterprise).first()
+    if existing is not None and existing.review_status != "rejected":
+        return TemplateResponse(
+            request, "registry/officer_filing.html", {"existing": existing, "enterprise": enterprise}
+        )
+    form = FilingForm(request.POST or None, request.FILES or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        officer = form.save(commit=False)
+        officer.enterprise = enterprise
+        officer.organisation_id = enterprise.organisation_id
+        officer.self_filed = True
+        officer.live = False
+        officer.review_status = "pending"
+        with transaction.atomic():
+            officer.save()
+            submit(officer, user)
+        messages.success(request, _("Your filing was submitted and awaits review by the regional administrator."))
+        return redirect("officer_filing")
+    return TemplateResponse(request, "registry/officer_filing.html", {"form": form, "enterprise": enterprise})

@@ -1,0 +1,160 @@
+"""The officer registry in the admin: a moderated snippet with filters, export, import, revoke and PDF."""
+
+import datetime
+
+from django.core.paginator import Page
+from django.urls import path
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.paginator import WagtailPaginator
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+
+from ..models import ChiefQualityOfficer
+from . import admin_views
+from .filters import OfficerFilterSet
+from .submission import can_revoke
+
+#: Counting more rows than this for the page links costs more than it tells; the listing says "more than N".
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(WagtailPaginator):
+    """Counts at most ``COUNT_CAP + 1`` rows, so a million-row registry does not pay a full ``COUNT(*)``."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def items_count_label(self):
+        if self.count > COUNT_CAP:
+            return f"{COUNT_CAP:,}+ {self.verbose_name_plural}"
+        return super().items_count_label
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return Page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        return max(number, 1)
+
+
+def local_datetime(value):
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+class OfficerIndexView(IndexView):
+    paginator_class = CappedCountPaginator
+    custom_value_preprocess = {
+        **IndexView.custom_value_preprocess,
+        datetime.datetime: {
+            IndexView.FORMAT_XLSX: local_datetime,
+            IndexView.FORMAT_CSV: lambda value: local_datetime(value).strftime("%Y-%m-%d %H:%M"),
+        },
+    }
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("enterprise", "enterprise__region", "education")
+
+    def stream_csv(self, queryset):
+        """A byte-order mark first, so Excel on Chinese Windows reads UTF-8 instead of GBK."""
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        user = self.request.user
+        if instance.live and can_revoke(instance, user):
+            buttons.append(
+                ListingButton(
+                    _("Revoke review"), url=admin_views.url("revoke", instance.pk), icon_name="undo", priority=40
+                )
+            )
+        buttons.append(
+            ListingButton(
+                _("Registration form (PDF)"),
+                url=admin_views.url("registration_form", instance.pk),
+                icon_name="doc-full",
+                priority=50,
+            )
+        )
+        return buttons
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("registry.add_chiefqualityofficer"):
+            buttons.append(HeaderButton(_("Batch import"), url=admin_views.url("import"), icon_name="upload"))
+        return buttons
+
+
+class OfficerCreateView(CreateView):
+    """A record an administrator enters is reviewed by the administrators of the entering unit."""
+
+    def get_initial_form_instance(self):
+        return self.model(organisation=self.request.user.organisation, live=False)
+
+
+class OfficerViewSet(SnippetViewSet):
+    model = ChiefQualityOfficer
+    icon = "user"
+    menu_label = _("Chief Quality Officers")
+    menu_order = 210
+    add_to_admin_menu = True
+    index_view_class = OfficerIndexView
+    add_view_class = OfficerCreateView
+    filterset_class = OfficerFilterSet
+    list_per_page = 50
+    list_display = [
+        "real_name",
+        "enterprise",
+        Column("region", label=_("Region"), accessor="enterprise.region"),
+        "mobile",
+        "appointment_date",
+        "review_status",
+        "enabled",
+    ]
+    list_export = [
+        "real_name",
+        "gender",
+        "education",
+        "mobile",
+        "enterprise",
+        "enterprise.uscc",
+        "enterprise.region",
+        "enterprise.industry",
+        "enterprise.size",
+        "position",
+        "appointment_date",
+        "review_status",
+        "enabled",
+        "created_at",
+    ]
+    export_headings = {
+        "enterprise.uscc": _("unified social credit code"),
+        "enterprise.region": _("Region"),
+        "enterprise.industry": _("industry"),
+        "enterprise.size": _("enterprise size"),
+    }
+    export_filename = "chief-quality-officers"
+    search_fields = None
+    inspect_view_enabled = True
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("import/", admin_views.import_view, name="import"),
+            path("import/template/", admin_views.import_template_view, name="import_template"),
+            path("import/<int:pk>/", admin_views.import_job_view, name="import_job"),
+            path("import/<int:pk>/errors.xlsx", admin_views.import_marked_view, name="import_marked"),
+            path("revoke/<int:pk>/", admin_views.revoke_view, name="revoke"),
+            path("password/<int:pk>/", admin_views.reset_password_view, name="reset_password"),
+            path("registration-form/<int:pk>.pdf", admin_views.registration_form_view, name="registration_form"),
+        ]

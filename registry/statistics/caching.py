@@ -1,0 +1,63 @@
+"""Dashboard figures cached per organisation subtree for at most a minute, and dropped at once on any change.
+
+Every key carries a generation number; a save or delete of a record the figures count (an approval publishes the
+officer, which saves it) bumps the generation, so the next dashboard recomputes. With several processes and a
+per-process cache the one-minute expiry bounds staleness; with the shared Redis cache the bump is immediate.
+"""
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from . import queries
+
+TTL_SECONDS = 60
+GENERATION_KEY = "statistics:generation"
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        value = 1
+        cache.add(GENERATION_KEY, value, None)
+    return value
+
+
+def invalidate(**kwargs):
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def dashboard(prefix):
+    key = f"statistics:{generation()}:dashboard:{prefix or '*'}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = queries.dashboard(prefix)
+        cache.set(key, figures, TTL_SECONDS)
+    return figures
+
+
+def counted_models():
+    from django.apps import apps
+
+    names = [
+        ("registry", "ChiefQualityOfficer"),
+        ("registry", "Enterprise"),
+        ("standards", "DisclosedStandard"),
+        ("awards", "Application"),
+        ("qcgroups", "Filing"),
+    ]
+    return [apps.get_model(app, model) for app, model in names]
+
+
+def connect():
+    for model in counted_models():
+        uid = f"statistics.invalidate.{model._meta.label_lower}"
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+    from registry.models import Enterprise
+
+    m2m_changed.connect(
+        invalidate, sender=Enterprise.economic_types.through, dispatch_uid="statistics.invalidate.natures", weak=False
+    )

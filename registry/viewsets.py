@@ -1,0 +1,381 @@
+"""Admin viewsets for the registry's own models.
+
+Enterprises are scoped by their default manager (registry.scoping). Organisations and administrators
+are not (workflows and logins must see across the tree), so their views filter the listing to the
+user's subtree and :class:`SubtreeGuardMixin` turns any object outside it into a 404.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from .admin_forms import AdministratorForm, EnterpriseForm, MoveOrganisationForm, OrganisationForm
+from .models import Administrator, Division, EconomicType, EducationLevel, Enterprise, IndustryCategory, Organisation
+from .scoping import scope_for_user
+
+
+def in_subtree(user, organisation):
+    prefix = scope_for_user(user)
+    return prefix is None or (organisation is not None and organisation.path.startswith(prefix))
+
+
+class SubtreeGuardMixin:
+    """Any view that loads one object answers 404 when it lies outside the user's subtree."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not in_subtree(self.request.user, self.organisation_of(obj)):
+            raise Http404
+        return obj
+
+    @staticmethod
+    def organisation_of(obj):
+        return obj if isinstance(obj, Organisation) else obj.organisation
+
+
+class DrillDownColumn(Column):
+    cell_template_name = "registry/tables/drilldown_cell.html"
+
+
+def guarded(view_class):
+    return type(view_class.__name__, (SubtreeGuardMixin, view_class), {})
+
+
+# --- Organisation tree -------------------------------------------------------------------------
+
+
+class OrganisationIndexView(generic.IndexView):
+    """One level of the tree at a time: the children of ``?parent=`` (default: the user's unit)."""
+
+    search_fields = ["name"]
+    default_ordering = "path"
+
+    @property
+    def parent(self):
+        user = self.request.user
+        parent_id = self.request.GET.get("parent")
+        if parent_id:
+            parent = get_object_or_404(Organisation, pk=parent_id)
+            if not in_subtree(user, parent):
+                raise Http404
+            return parent
+        return user.organisation if not user.is_superuser else None
+
+    def get_base_queryset(self):
+        parent = self.parent
+        if self.is_searching:
+            queryset = Organisation.objects.all()
+            prefix = scope_for_user(self.request.user)
+            return queryset if prefix is None else queryset.filter(path__startswith=prefix)
+        if parent is None:
+            return Organisation.get_root_nodes()
+        return Organisation.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        parent = self.parent
+        context["parent"] = parent
+        context["ancestors"] = [
+            node for node in (parent.get_ancestors() if parent else []) if in_subtree(self.request.user, node)
+        ]
+        return context
+
+    @property
+    def columns(self):
+        return [
+            TitleColumn("name", label=gettext_lazy("Name"), url_name=self.edit_url_name),
+            Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+            DrillDownColumn("numchild", label=gettext_lazy("Sub-units")),
+        ]
+
+
+class OrganisationCreateView(generic.CreateView):
+    def get_parent(self):
+        parent = get_object_or_404(Organisation, pk=self.request.GET.get("parent") or self.request.user.organisation_id)
+        if not in_subtree(self.request.user, parent):
+            raise Http404
+        return parent
+
+    def save_instance(self):
+        return self.get_parent().add_child(instance=self.form.instance)
+
+    def get_add_url(self):
+        return f"{super().get_add_url()}?parent={self.get_parent().pk}"
+
+
+class OrganisationDeleteView(guarded(generic.DeleteView)):
+    """Refuse to delete a unit whose subtree still holds people or records, saying what blocks it."""
+
+    def blocked_reason(self):
+        if self.object == self.request.user.organisation:
+            return _("不能删除自己所在的单位 / You cannot delete your own unit.")
+        blockers = self.object.deletion_blockers()
+        if blockers:
+            return _(
+                "该单位或其下级单位仍有数据，无法删除：%(what)s / This unit cannot be deleted while it holds: %(what)s"
+            ) % {"what": "、".join(str(b) for b in blockers)}
+        return None
+
+    def get(self, request, *args, **kwargs):
+        reason = self.blocked_reason()
+        if reason:
+            messages.error(request, reason)
+            return redirect(self.get_success_url())
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        reason = self.blocked_reason()
+        if reason:
+            messages.error(request, reason)
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self):
+        parent = self.object.get_parent()
+        url = reverse(self.index_url_name)
+        return f"{url}?parent={parent.pk}" if parent and in_subtree(self.request.user, parent) else url
+
+
+class OrganisationViewSet(ModelViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = gettext_lazy("Organisations")
+    menu_order = 210
+    add_to_admin_menu = True
+    url_prefix = "organisations"
+    name = "organisations"
+    index_view_class = OrganisationIndexView
+    add_view_class = OrganisationCreateView
+    edit_view_class = guarded(generic.EditView)
+    delete_view_class = OrganisationDeleteView
+    history_view_class = guarded(generic.HistoryView)
+    usage_view_class = guarded(generic.UsageView)
+    inspect_view_enabled = False
+    copy_view_enabled = False
+    index_template_name = "registry/organisation_index.html"
+
+    def get_form_class(self, for_update=False):
+        return OrganisationForm
+
+    def move_view(self, request, pk):
+        node = get_object_or_404(Organisation, pk=pk)
+        if not in_subtree(request.user, node) or node == request.user.organisation:
+            raise Http404
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise Http404
+        form = MoveOrganisationForm(request.POST or None, node=node, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            target = form.cleaned_data["target"]
+            node.move(target, "last-child")
+            messages.success(request, _("已移动到 %(target)s / Moved under %(target)s") % {"target": target})
+            return redirect(f"{reverse(self.get_url_name('index'))}?parent={target.pk}")
+        return TemplateResponse(
+            request, "registry/organisation_move.html", {"form": form, "node": node, "header_icon": self.icon}
+        )
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("move/<int:pk>/", self.move_view, name="move")]
+
+
+# --- Administrators ----------------------------------------------------------------------------
+
+
+class AdministratorIndexView(generic.IndexView):
+    search_fields = ["real_name", "mobile", "organisation__name"]
+
+    def get_base_queryset(self):
+        queryset = Administrator.objects.select_related("organisation")
+        prefix = scope_for_user(self.request.user)
+        return queryset if prefix is None else queryset.filter(organisation__path__startswith=prefix)
+
+    @property
+    def columns(self):
+        return [
+            TitleColumn("real_name", label=gettext_lazy("Real name"), url_name=self.edit_url_name),
+            Column("mobile", label=gettext_lazy("Mobile")),
+            Column("organisation", label=gettext_lazy("Organisation")),
+            Column("role", label=gettext_lazy("Role"), accessor="get_role_display"),
+            Column("is_active", label=gettext_lazy("Enabled")),
+        ]
+
+
+class ManageGuardMixin(SubtreeGuardMixin):
+    """Editing, deleting or resetting needs rank too: nobody touches an administrator above them."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not self.request.user.can_manage(obj):
+            raise Http404
+        return obj
+
+
+class AdministratorCreateView(generic.CreateView):
+    def save_instance(self):
+        administrator = self.form.save(commit=False)
+        self.one_time_password = administrator.issue_one_time_password()
+        administrator.save()
+        self.form.save_m2m()
+        return administrator
+
+    def get_success_message(self, instance):
+        return _(
+            "已创建管理员 %(name)s，一次性密码：%(password)s（首次登录须修改）/ One-time password: %(password)s"
+        ) % {
+            "name": instance,
+            "password": self.one_time_password,
+        }
+
+
+class AdministratorDeleteView(ManageGuardMixin, generic.DeleteView):
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if obj == self.request.user:
+            raise Http404
+        return obj
+
+
+class AdministratorViewSet(ModelViewSet):
+    model = Administrator
+    icon = "user"
+    menu_label = gettext_lazy("Administrators")
+    menu_order = 220
+    add_to_admin_menu = True
+    url_prefix = "administrators"
+    name = "administrators"
+    index_view_class = AdministratorIndexView
+    add_view_class = AdministratorCreateView
+    edit_view_class = type("AdministratorEditView", (ManageGuardMixin, generic.EditView), {})
+    delete_view_class = AdministratorDeleteView
+    history_view_class = guarded(generic.HistoryView)
+    usage_view_class = guarded(generic.UsageView)
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return AdministratorForm
+
+    def reset_password_view(self, request, pk):
+        """Issue a new one-time password (POST only) and show it once."""
+        administrator = get_object_or_404(Administrator, pk=pk)
+        if not (in_subtree(request.user, administrator.organisation) and request.user.can_manage(administrator)):
+            raise Http404
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise Http404
+        if request.method == "POST":
+            password = administrator.issue_one_time_password()
+            administrator.save()
+            messages.success(
+                request,
+                _("%(name)s 的新一次性密码：%(password)s（首次登录须修改）/ New one-time password: %(password)s")
+                % {"name": administrator, "password": password},
+            )
+            return redirect(self.get_url_name("index"))
+        return TemplateResponse(request, "registry/administrator_reset_password.html", {"administrator": administrator})
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("reset-password/<int:pk>/", self.reset_password_view, name="reset_password")
+        ]
+
+
+# --- Enterprises -------------------------------------------------------------------------------
+
+
+class EnterpriseViewSet(SnippetViewSet):
+    model = Enterprise
+    icon = "site"
+    menu_label = gettext_lazy("Enterprises")
+    menu_order = 230
+    add_to_admin_menu = True
+    url_prefix = "enterprises"
+    list_display = ["name", "uscc", "region", "industry", "size"]
+    list_filter = ["size"]
+    search_fields = ["name", "uscc"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "uscc",
+        "name",
+        "legal_representative",
+        "registered_address",
+        "region",
+        "organisation",
+        "industry",
+        "economic_types",
+        "employees",
+        "revenue",
+        "assets",
+        "size",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return EnterpriseForm
+
+    def get_queryset(self, request):
+        return Enterprise.objects.select_related("region", "industry")
+
+
+# --- Reference data (read-only, wagtail-modeladmin) --------------------------------------------
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """Reference tables come from the shipped, verified files: nobody edits them in the admin."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class ReferenceAdmin(ModelAdmin):
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_per_page = 50
+
+
+class DivisionAdmin(ReferenceAdmin):
+    model = Division
+    menu_icon = "site"
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+class IndustryCategoryAdmin(ReferenceAdmin):
+    model = IndustryCategory
+    menu_icon = "list-ul"
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+class EconomicTypeAdmin(ReferenceAdmin):
+    model = EconomicType
+    menu_icon = "tag"
+    list_display = ["code", "name", "order"]
+
+
+class EducationLevelAdmin(ReferenceAdmin):
+    model = EducationLevel
+    menu_icon = "tag"
+    list_display = ["code", "name", "order"]
+
+
+class ReferenceDataGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Reference data")
+    menu_icon = "folder-open-inverse"
+    menu_order = 900
+    items = [DivisionAdmin, IndustryCategoryAdmin, EconomicTypeAdmin, EducationLevelAdmin]

@@ -1,0 +1,51 @@
+"""The anonymous page cache serves repeat visits from cache and is never stale after a change."""
+
+import pytest
+from django.core.cache import cache
+
+from registry.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_second_anonymous_visit_is_a_hit(client):
+    assert client.get("/").get("X-Page-Cache") == "miss"
+    assert client.get("/").get("X-Page-Cache") == "hit"
+
+
+def test_any_public_change_invalidates(client):
+    client.get("/")
+    assert client.get("/").get("X-Page-Cache") == "hit"
+    EnterpriseFactory()
+    assert client.get("/").get("X-Page-Cache") == "miss"
+
+
+def test_logged_in_users_and_forms_are_never_cached(client, orgs, make_admin):
+    assert client.get("/admin/login/").get("X-Page-Cache") is None
+    assert client.get("/accounts/login/").get("X-Page-Cache") is None
+    client.force_login(make_admin(orgs.changan))
+    client.get("/")
+    assert client.get("/").get("X-Page-Cache") is None
+
+
+def test_responses_that_set_cookies_are_not_stored(client, rf):
+    from django.http import HttpResponse
+
+    from cqosite.pagecache import AnonymousPageCacheMiddleware
+
+    def view(request):
+        response = HttpResponse("with cookie")
+        response.set_cookie("csrftoken", "abc")
+        return response
+
+    middleware = AnonymousPageCacheMiddleware(view)
+    middleware(rf.get("/somewhere/"))
+    assert middleware(rf.get("/somewhere/")).get("X-Page-Cache") is None

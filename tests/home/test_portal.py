@@ -1,0 +1,65 @@
+"""The site tree, home page content and the tree rules editors cannot break."""
+
+import pytest
+from wagtail.models import Page, Site, WorkflowPage
+
+from home.models import ContentPage, HomePage
+from home.site import build_site
+from news.factories import make_news
+from news.models import NewsIndexPage, NewsPage, NewsSectionPage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_build_site_replaces_the_welcome_page_and_is_idempotent(portal):
+    assert Site.objects.get(is_default_site=True).root_page.specific == portal
+    assert not Page.objects.filter(depth=2).exclude(pk=portal.pk).exists()
+    build_site()
+    assert HomePage.objects.count() == 1 and NewsIndexPage.objects.count() == 1
+    index = NewsIndexPage.objects.get()
+    assert index.url == "/news/"
+    assert WorkflowPage.objects.filter(page=index).exists()
+
+
+def test_home_page_shows_latest_news_notices_and_entry_points(client, orgs, portal):
+    make_news(orgs.hebei, "河北省质量工作会议召开")
+    notice = ContentPage(title="关于开展备案更新的通知", category="notice")
+    Page.objects.get(url_path="/cqo-home/notices/").add_child(instance=notice)
+    notice.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert "河北省质量工作会议召开" in html and "关于开展备案更新的通知" in html
+    for link in ("/standards/", "/talent-pool/", "/awards/", "/accounts/login/", "/search/"):
+        assert f'href="{link}"' in html
+    assert '<main id="main"' in html and 'role="contentinfo"' in html and 'lang="zh-CN"' in html
+
+
+def test_tree_rules_keep_news_inside_organisation_sections(portal):
+    assert NewsPage.allowed_parent_page_models() == [NewsSectionPage]
+    assert NewsSectionPage.allowed_parent_page_models() == [NewsIndexPage]
+    assert NewsIndexPage.allowed_parent_page_models() == [HomePage]
+    assert not NewsPage.allowed_subpage_models()
+    assert not HomePage.can_create_at(Page.get_first_root_node())  # max_count = 1: one already exists
+
+
+def test_news_organisation_comes_from_its_section(orgs, portal):
+    page = make_news(orgs.qiaoxi, "桥西区新闻")
+    assert page.organisation == orgs.qiaoxi
+    assert page.source == orgs.qiaoxi.name
+
+
+def test_notices_follow_the_same_rule_national_writes_platform_approves(orgs, admins):
+    from news.models import ParentOrganisationApprovalTask
+
+    index = Page.objects.get(url_path="/cqo-home/notices/")
+    assert index.permissions_for_user(admins.national).can_add_subpage()
+    assert not index.permissions_for_user(admins.changan).can_add_subpage()
+    notice = index.add_child(instance=ContentPage(title="关于质量月活动的通知", owner=admins.national, live=False))
+    assert notice.organisation == orgs.national
+    notice.save_revision(user=admins.national)
+    state = notice.get_workflow().start(notice, admins.national)
+    task = ParentOrganisationApprovalTask.objects.get()
+    assert set(task.approvers(notice)) == {admins.platform}
+    assert not task.user_can_approve(ContentPage.objects.get(pk=notice.pk), admins.national)
+    assert not notice.permissions_for_user(admins.national).can_publish()
+    state.current_task_state.specific.approve(user=admins.platform)
+    assert ContentPage.objects.get(pk=notice.pk).live

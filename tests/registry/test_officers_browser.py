@@ -1,0 +1,74 @@
+"""In a real browser: a province administrator imports officers, a colleague approves one, the public sees it."""
+
+import re
+
+import pytest
+
+from registry.factories import AdministratorFactory
+from registry.models import ChiefQualityOfficer, Role
+from tests.registry.test_import_officers import row, workbook_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LISTING = "/admin/snippets/registry/chiefqualityofficer/"
+
+
+def admin_login(page, mobile):
+    page.goto(f"{page.base_url}/admin/login/")
+    page.fill("input[name=username]", mobile)
+    page.fill("input[name=password]", "Test-pass-123")
+    page.fill("input[name=captcha_1]", "PASSED")
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{page.base_url}/admin/")
+
+
+def test_province_administrator_imports_reviews_and_publishes(page, browser, orgs, tmp_path):
+    importer = AdministratorFactory(organisation=orgs.hebei, role=Role.PROVINCIAL)
+    reviewer = AdministratorFactory(organisation=orgs.hebei, role=Role.PROVINCIAL)
+    workbook = tmp_path / "officers.xlsx"
+    workbook.write_bytes(workbook_bytes([row(1), row(2), row(3, region="130203", uscc="91130203MA0000003" + "X")]))
+
+    admin_login(page, importer.mobile)
+    page.goto(f"{page.base_url}{LISTING}import/")
+    page.set_input_files("input[name=workbook]", str(workbook))
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/import/\d+/$"))
+    page.wait_for_selector("#import-errors")
+    assert "没有写入任何数据" in page.content()  # the third row's USCC check character is wrong
+    page.screenshot_to("officer_import_errors")
+    assert ChiefQualityOfficer.unscoped.count() == 0
+
+    workbook.write_bytes(workbook_bytes([row(1), row(2)]))
+    page.goto(f"{page.base_url}{LISTING}import/")
+    page.set_input_files("input[name=workbook]", str(workbook))
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/import/\d+/$"))
+    page.wait_for_selector("text=新增 2 名首席质量官")
+    page.screenshot_to("officer_import_done")
+    page.goto(f"{page.base_url}{LISTING}?review_status=pending")
+    assert "王质量1" in page.content() and "王质量2" in page.content()
+
+    officer = ChiefQualityOfficer.unscoped.get(real_name="王质量1")
+    assert page.context.request.get(f"{page.base_url}/talent-pool/").text().count("王质量1") == 0
+
+    reviewer_context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    approver = reviewer_context.new_page()
+    approver.set_default_timeout(15_000)
+    approver.base_url = page.base_url
+    admin_login(approver, reviewer.mobile)
+    approver.goto(f"{page.base_url}{LISTING}edit/{officer.pk}/", wait_until="networkidle")
+    with approver.expect_navigation():
+        approver.locator('button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])').evaluate(
+            "button => button.click()"
+        )
+    approver.wait_for_load_state()
+    reviewer_context.close()
+    officer.refresh_from_db()
+    assert officer.live
+
+    page.goto(f"{page.base_url}/talent-pool/?enterprise=长安精工1")
+    table = page.locator("table.talent-pool").inner_text()
+    assert "王质量1" in table and "长安精工1有限公司" in table
+    assert "王质量2" not in table
+    assert officer.mobile not in page.content() and officer.id_number not in page.content()
+    page.screenshot_to("talent_pool")

@@ -1,0 +1,51 @@
+"""The public talent pool shows approved officers' name, employer and appointment date — and nothing else."""
+
+import pytest
+from django.urls import reverse
+
+from registry.factories import EnterpriseFactory, make_mobile, make_resident_id, make_uscc
+from registry.models import ChiefQualityOfficer
+
+
+def officer(orgs, serial, region="130102", live=True, **kwargs):
+    enterprise = EnterpriseFactory(
+        uscc=make_uscc(950_000 + serial, region), region_id=region, name=kwargs.pop("enterprise_name", f"企业{serial}")
+    )
+    return ChiefQualityOfficer.objects.create(
+        enterprise=enterprise,
+        organisation=enterprise.organisation,
+        real_name=f"周人才{serial}",
+        gender="F",
+        mobile=make_mobile(60_000 + serial),
+        id_number=make_resident_id(serial, "130102"),
+        email=f"zhou{serial}@example.cn",
+        address=f"秘密地址{serial}号",
+        appointment_date="2024-06-01",
+        live=live,
+        **kwargs,
+    )
+
+
+@pytest.mark.django_db
+def test_only_approved_officers_and_no_personal_data(client, orgs):
+    shown = officer(orgs, 1)
+    hidden = officer(orgs, 2, live=False)
+    html = client.get(reverse("talent_pool")).content.decode()
+    assert shown.real_name in html and shown.enterprise.name in html and "2024年6月" in html
+    assert hidden.real_name not in html
+    for personal in (shown.mobile, shown.id_number, shown.email, shown.address):
+        assert personal not in html
+
+
+@pytest.mark.django_db
+def test_search_by_enterprise_and_region_and_pagination(client, orgs):
+    officer(orgs, 1, enterprise_name="长安精密机械有限公司")
+    officer(orgs, 2, region="110105", enterprise_name="北京朝阳软件有限公司")
+    for serial in range(3, 26):
+        officer(orgs, serial, region="130104")
+    by_name = client.get(reverse("talent_pool"), {"enterprise": "精密"}).content.decode()
+    assert "周人才1<" in by_name and "周人才2<" not in by_name
+    by_region = client.get(reverse("talent_pool"), {"region": "110000"}).content.decode()
+    assert "周人才2<" in by_region and "周人才1<" not in by_region
+    first = client.get(reverse("talent_pool")).context["page_obj"]
+    assert first.paginator.num_pages == 2 and len(first.object_list) == 20
