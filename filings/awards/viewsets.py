@@ -42,7 +42,8 @@ class FilingReviewViewSet(ViewSet):
     menu_order = 310
 
     def index(self, request):
-        filings = access.reviewable_filings(request.user).select_related("enterprise", "region")
+        # region__parent__parent: the city column prints the full province-first name (Division.full_name).
+        filings = access.reviewable_filings(request.user).select_related("enterprise", "region__parent__parent")
         status = request.GET.get("status", OrganisationFiling.Status.PENDING)
         if status in OrganisationFiling.Status.values:
             filings = filings.filter(status=status)

@@ -4,6 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from . import admin_views
@@ -26,6 +27,16 @@ class SecretariatViewSetMixin:
         return SecretariatMenuItem
 
 
+def joined_index_view(*related):
+    """An index view that joins the related rows its columns print, instead of one query per listed row."""
+
+    class JoinedIndexView(IndexView):
+        def get_base_queryset(self):
+            return super().get_base_queryset().select_related(*related)
+
+    return JoinedIndexView
+
+
 class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
     model = FilingUnit
     name = "qc_units"
@@ -35,6 +46,7 @@ class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
     add_to_admin_menu = True
     menu_order = 310
     view_permission = "qcgroups.view_filingunit"
+    index_view_class = joined_index_view("province")
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [
@@ -79,6 +91,7 @@ class FilingViewSet(SecretariatViewSetMixin, ModelViewSet):
     add_to_admin_menu = True
     menu_order = 311
     view_permission = "qcgroups.view_filing"
+    index_view_class = joined_index_view("unit")
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [

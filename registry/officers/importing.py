@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ..models import (
     ChiefQualityOfficer,
@@ -33,6 +33,7 @@ from .columns import COLUMNS, EXAMPLE_MARK, SIZE_BY_LABEL, education_lookup, hea
 MAX_ROWS = 5000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
+WRITE_ATTEMPTS = 3
 
 
 @dataclass
@@ -306,8 +307,22 @@ class OfficerImporter:
             return report
         if report.errors or dry_run:
             return report
-        self.write(rows, report)
-        return report
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                self.write(rows, report)
+                return report
+            except IntegrityError:
+                # A concurrent import committed some of these enterprises or officers after our check: the
+                # unique constraints refused the duplicates and rolled everything back. Match against the
+                # database again (its rows now count as existing or conflicting) and retry.
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                report.created = report.unchanged = 0
+                for _number, values in rows:
+                    values.pop("unchanged", None)
+                self.check_database(rows, report)
+                if report.errors:
+                    return report
 
     def validate(self, data, report):
         if len(data) > MAX_FILE_BYTES:

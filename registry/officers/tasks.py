@@ -32,6 +32,23 @@ def run_import_job(job):
     return report
 
 
+def mark_job_crashed(job, error):
+    """A crash must not leave the job "running" forever: the import wrote nothing (one transaction), say why."""
+    message = (
+        f"导入意外中止，未写入任何数据，请重试 / The import stopped unexpectedly and wrote nothing; try again ({error})"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED,
+        errors=[{"row": 0, "column": "", "header": "", "value": "", "message": message}],
+        finished_at=timezone.now(),
+    )
+
+
 @task()
 def import_officers_task(job_id):
-    run_import_job(ImportJob.objects.select_related("user").get(pk=job_id))
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    try:
+        run_import_job(job)
+    except Exception as error:
+        mark_job_crashed(job, error)
+        raise  # the task backend records the failure and traceback too

@@ -62,7 +62,8 @@ class OfficerIndexView(IndexView):
     }
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("enterprise", "enterprise__region", "education")
+        # organisation: the revoke button of approved records compares it with the user's (can_revoke).
+        return super().get_base_queryset().select_related("enterprise__region", "education", "organisation")
 
     def stream_csv(self, queryset):
         """A byte-order mark first, so Excel on Chinese Windows reads UTF-8 instead of GBK."""
