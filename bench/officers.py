@@ -41,8 +41,9 @@ def rolled_back(work):
 def import_workbook(rows):
     from openpyxl import Workbook
 
-    from registry.factories import make_mobile, make_resident_id, make_uscc
+    from registry.factories import make_uscc
     from registry.officers.columns import COLUMNS
+    from registry.officers.factories import import_row
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("首席质量官")
@@ -50,33 +51,17 @@ def import_workbook(rows):
     regions = ["130102", "130104", "130105", "130108"]
     for serial in range(1, rows + 1):
         region = regions[serial % len(regions)]
-        values = {
-            "serial": serial,
-            "real_name": f"质量官{serial}",
-            "gender": "男" if serial % 2 else "女",
-            "education": "大学本科",
-            "major": "质量管理",
-            "mobile": make_mobile(40_000_000 + serial),
-            "enterprise_name": f"石家庄基准测试{serial}有限公司",
-            "position": "副总经理",
-            "uscc": make_uscc(40_000_000 + serial, region),
-            "region": region,
-            "size": "中型",
-            "industry": "3421",
-            "natures": "PRIVATE",
-            "category": "",
-            "id_number": make_resident_id(serial, "130102", f"{1960 + serial // 1000}0101"),
-            "quality_years": 5 + serial % 20,
-            "concurrent_posts": "",
-            "address": "河北省石家庄市长安区中山路1号",
-            "postcode": "050000",
-            "email": f"bench{serial}@example.cn",
-            "appointment_date": "2024-03-01",
-            "training_certificate_number": f"CQO{serial:06d}",
-            "training_certificate_issuer": "河北省市场监督管理局",
-            "remarks": "",
-        }
-        sheet.append([values[column.key] for column in COLUMNS])
+        sheet.append(
+            import_row(
+                serial,
+                region=region,
+                number_base=40_000_000,
+                uscc=make_uscc(40_000_000 + serial, region),  # the django-import-export baseline matches these
+                quality_years=5 + serial % 20,
+                training_certificate_number=f"CQO{serial:06d}",
+                training_certificate_issuer="河北省市场监督管理局",
+            )
+        )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -20,6 +20,7 @@ from registry.factories import AdministratorFactory, EnterpriseFactory, make_mob
 from registry.models import ChiefQualityOfficer, Enterprise, ImportJob, Organisation, ReviewStatus, Role
 from registry.officers import submission
 from registry.officers.columns import COLUMNS
+from registry.officers.factories import import_row
 from registry.officers.importing import OfficerImporter
 from registry.officers.submission import submit
 from registry.officers.tasks import import_officers_task
@@ -32,34 +33,7 @@ postgresql_only = pytest.mark.skipif(
 
 
 def row(serial, **overrides):
-    values = {
-        "serial": serial,
-        "real_name": f"赵并发{serial}",
-        "gender": "男" if serial % 2 else "女",
-        "education": "大学本科",
-        "major": "质量工程",
-        "mobile": make_mobile(60_000 + serial),
-        "enterprise_name": f"长安并发{serial}有限公司",
-        "position": "副总经理",
-        "uscc": make_uscc(600_000 + serial, CHANGAN),
-        "region": CHANGAN,
-        "size": "中型",
-        "industry": "3421",
-        "natures": "PRIVATE",
-        "category": "",
-        "id_number": make_resident_id(serial, CHANGAN),
-        "quality_years": 8,
-        "concurrent_posts": "",
-        "address": "河北省石家庄市长安区建设北大街1号",
-        "postcode": "050000",
-        "email": f"cqo{serial}@example.cn",
-        "appointment_date": "2024-03-01",
-        "training_certificate_number": "",
-        "training_certificate_issuer": "",
-        "remarks": "",
-    }
-    values.update(overrides)
-    return [values[column.key] for column in COLUMNS]
+    return import_row(serial, region=CHANGAN, number_base=60_000, **{"real_name": f"赵并发{serial}", **overrides})
 
 
 def workbook_bytes(rows):

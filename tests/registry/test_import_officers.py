@@ -11,6 +11,7 @@ from wagtail.models import WorkflowState
 from registry.factories import EnterpriseFactory, make_mobile, make_resident_id, make_uscc
 from registry.models import ChiefQualityOfficer, Enterprise, ReviewStatus, Role
 from registry.officers.columns import COLUMNS
+from registry.officers.factories import import_row
 from registry.officers.importing import OfficerImporter
 from registry.officers.workbooks import template_workbook
 
@@ -18,34 +19,7 @@ HEADERS = [column.header for column in COLUMNS]
 
 
 def row(serial, region="130102", **overrides):
-    values = {
-        "serial": serial,
-        "real_name": f"王质量{serial}",
-        "gender": "男" if serial % 2 else "女",
-        "education": "大学本科",
-        "major": "质量工程",
-        "mobile": make_mobile(70_000 + serial),
-        "enterprise_name": f"长安精工{serial}有限公司",
-        "position": "副总经理",
-        "uscc": make_uscc(700_000 + serial, region),
-        "region": region,
-        "size": "中型",
-        "industry": "3421",
-        "natures": "PRIVATE,LISTED",
-        "category": "",
-        "id_number": make_resident_id(serial, "130102", f"{1960 + serial // 1000}0101"),
-        "quality_years": 8,
-        "concurrent_posts": "",
-        "address": "河北省石家庄市长安区建设北大街1号",
-        "postcode": "050000",
-        "email": f"cqo{serial}@example.cn",
-        "appointment_date": "2024-03-01",
-        "training_certificate_number": "",
-        "training_certificate_issuer": "",
-        "remarks": "",
-    }
-    values.update(overrides)
-    return [values[column.key] for column in COLUMNS]
+    return import_row(serial, region=region, **{"natures": "PRIVATE,LISTED", **overrides})
 
 
 def workbook_bytes(rows, headers=HEADERS, extra=None):
