@@ -7,25 +7,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
+from registry.uploads import sniff
+
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
-
-
-def sniff(file):
-    """The content type of ``file`` by its first bytes ("pdf", "jpeg", "png") or ``None``."""
-    position = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(16)
-    file.seek(position)
-    for kind, prefixes in SIGNATURES.items():
-        if head.startswith(prefixes):
-            return kind
-    return None
 
 
 @deconstructible

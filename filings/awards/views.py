@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from registry.uploads import extension_and_type
+
 from . import access
 from .forms import (
     ApplicationForm,
@@ -25,7 +27,6 @@ from .forms import (
 )
 from .models import Application, AwardProgrammePage, OrganisationFiling, Project, ReviewerAssignment, Score
 from .pdf import application_pdf
-from .uploads import sniff
 from .workflow import TransitionError, transition
 
 
@@ -187,7 +188,6 @@ FILE_FIELDS = {
     "honour-proof": (Project.honours.rel.related_model, "proof", "project__enterprise_id"),
     "summary": (Application, "summary_material", "enterprise_id"),
 }
-DOWNLOAD_EXTENSIONS = {"pdf": "pdf", "jpeg": "jpg", "png": "png"}
 
 
 @login_required
@@ -201,7 +201,7 @@ def download(request, kind, pk):
     if row is None or not row[field] or not access.can_read_enterprise_files(request.user, row[enterprise_lookup]):
         raise Http404
     file = model._meta.get_field(field).storage.open(row[field], "rb")
-    extension = DOWNLOAD_EXTENSIONS.get(sniff(file), "bin")
+    extension, _content_type = extension_and_type(file)
     return FileResponse(file, as_attachment=True, filename=f"{kind}-{pk}.{extension}")
 
 

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from registry.models import Division, Organisation
+from registry.uploads import extension_and_type
 
 from . import statistics
 from .forms import ApproveForm, RejectForm
 from .models import SECRETARIAT_NAME, Filing, FilingUnit, YearlySetting
 from .spreadsheets import summary_workbook, xlsx_response
-from .uploads import sniff
 
 
 def reaches_secretariat(user):
@@ -94,7 +94,7 @@ class LicenceDownloadView(View):
         require_permission(request.user, "view_filingunit")
         unit = get_object_or_404(FilingUnit.objects, pk=pk)
         licence = unit.licence.open("rb")
-        extension, content_type = sniff(licence) or ("bin", "application/octet-stream")
+        extension, content_type = extension_and_type(licence)
         response = FileResponse(
             licence, as_attachment=True, filename=f"licence-{unit.uscc}.{extension}", content_type=content_type
         )

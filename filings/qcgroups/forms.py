@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Division
+from registry.uploads import extension_and_type, sniff
 from registry.validators import validate_mobile, validate_uscc
 
 from .importing import EARLIEST_FOUNDING
 from .models import Filing, FilingUnit, YearlySetting, current_year, normalise_text
-from .uploads import sniff
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -70,9 +70,8 @@ class UnitDetailsForm(forms.ModelForm):
     def clean_licence(self):
         licence = self.cleaned_data["licence"]
         if licence and hasattr(licence, "content_type"):  # a new upload: name it by what it really is
-            kind = sniff(licence)
-            if kind is not None:
-                licence.name = f"licence.{kind[0]}"
+            if sniff(licence) is not None:
+                licence.name = f"licence.{extension_and_type(licence)[0]}"
         return licence
 
     def clean_city(self):

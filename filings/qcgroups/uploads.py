@@ -3,26 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registry.uploads import sniff
+
 MAX_LICENCE_BYTES = 5 * 1024 * 1024
-
-#: magic bytes → (extension, content type)
-LICENCE_SIGNATURES = {
-    b"%PDF-": ("pdf", "application/pdf"),
-    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
-    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
-}
-
-
-def sniff(file):
-    """(extension, content type) of a licence file judged by its first bytes, or ``None``."""
-    position = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(16)
-    file.seek(position)
-    for magic, kind in LICENCE_SIGNATURES.items():
-        if head.startswith(magic):
-            return kind
-    return None
 
 
 def validate_licence(file):

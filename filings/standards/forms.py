@@ -10,6 +10,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organisation, User
+from registry.uploads import sniff
 from registry.validators import validate_mobile, validate_resident_id
 
 from . import services
@@ -271,9 +272,7 @@ def validate_pdf(upload):
             _("文件不能超过 %(mb)d MB / The file must not exceed %(mb)d MB"),
             params={"mb": FULL_TEXT_MAX_BYTES // (1024 * 1024)},
         )
-    head = upload.read(5)
-    upload.seek(0)
-    if head != b"%PDF-" or not upload.name.lower().endswith(".pdf"):
+    if sniff(upload) != "pdf" or not upload.name.lower().endswith(".pdf"):
         raise ValidationError(_("仅支持PDF格式的文件 / Only PDF files are accepted"))
     return upload
 

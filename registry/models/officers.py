@@ -10,6 +10,9 @@ from wagtail.signals import workflow_rejected, workflow_submitted
 from ..scoping import ScopedModelMixin
 from ..validators import validate_mobile, validate_resident_id
 from ..workflows import OrganisationApprovalTask
+from .users import User
+
+Gender = User.Gender
 
 
 class ReviewStatus(models.TextChoices):
@@ -17,11 +20,6 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", _("Approved (已审核)")
     REJECTED = "rejected", _("Rejected (已驳回)")
     REVOKED = "revoked", _("Approval revoked (已撤销)")
-
-
-class Gender(models.TextChoices):
-    MALE = "M", _("Male")
-    FEMALE = "F", _("Female")
 
 
 class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin):

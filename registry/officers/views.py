@@ -11,14 +11,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, Division, User
+from ..uploads import sniff
 from ..validators import validate_mobile, validate_resident_id
 from .filters import division_prefix
 from .submission import submit
 
 PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-#: Accepted scans of the stamped registration form, recognised by their first bytes.
-UPLOAD_SIGNATURES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 
 def talent_pool(request):
@@ -86,9 +85,7 @@ class FilingForm(forms.ModelForm):
         upload = self.cleaned_data["registration_form"]
         if upload.size > UPLOAD_MAX_BYTES:
             raise forms.ValidationError("文件不能超过5 MB / The file must not exceed 5 MB")
-        head = upload.read(8)
-        upload.seek(0)
-        if not any(head.startswith(signature) for signature in UPLOAD_SIGNATURES):
+        if sniff(upload) is None:
             raise forms.ValidationError(
                 "请上传盖章登记表的 PDF 或图片（JPG/PNG） / Upload the stamped form as a PDF or an image (JPG/PNG)"
             )

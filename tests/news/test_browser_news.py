@@ -10,19 +10,11 @@ from news.models import NewsPage
 from news.sections import ensure_section
 from registry.demo import DemoSite
 from registry.factories import AdministratorFactory
+from tests.browser import admin_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "长安区开展“质量月”企业首席质量官交流活动"
-
-
-def admin_login(page, mobile):
-    page.goto(f"{page.base_url}/admin/login/")
-    page.fill("input[name=username]", mobile)
-    page.fill("input[name=password]", "Test-pass-123")
-    page.fill("input[name=captcha_1]", "PASSED")
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{page.base_url}/admin/")
 
 
 def test_county_news_is_approved_by_the_city_and_then_public(page, browser, orgs):

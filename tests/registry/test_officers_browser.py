@@ -6,20 +6,12 @@ import pytest
 
 from registry.factories import AdministratorFactory
 from registry.models import ChiefQualityOfficer, Role
+from tests.browser import admin_login
 from tests.registry.test_import_officers import row, workbook_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LISTING = "/admin/snippets/registry/chiefqualityofficer/"
-
-
-def admin_login(page, mobile):
-    page.goto(f"{page.base_url}/admin/login/")
-    page.fill("input[name=username]", mobile)
-    page.fill("input[name=password]", "Test-pass-123")
-    page.fill("input[name=captcha_1]", "PASSED")
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{page.base_url}/admin/")
 
 
 def test_province_administrator_imports_reviews_and_publishes(page, browser, orgs, tmp_path):

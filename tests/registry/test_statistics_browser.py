@@ -4,18 +4,10 @@ import pytest
 
 from registry.factories import AdministratorFactory
 from registry.models import Role
+from tests.browser import admin_login
 from tests.registry.test_statistics_views import enterprise, officer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def admin_login(page, mobile):
-    page.goto(f"{page.base_url}/admin/login/")
-    page.fill("input[name=username]", mobile)
-    page.fill("input[name=password]", "Test-pass-123")
-    page.fill("input[name=captcha_1]", "PASSED")
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{page.base_url}/admin/")
 
 
 def test_dashboard_charts_render_and_drill_down(page, orgs):
