@@ -17,8 +17,14 @@ from django.db import models
 #: Organisation path prefix of the current admin user, ``None`` for "no restriction".
 _current_scope: ContextVar[str | None] = ContextVar("registry_scope", default=None)
 
+#: Subtree organisation ids already looked up in the current scope, by path prefix.
+_subtree_ids: ContextVar[dict | None] = ContextVar("registry_subtree_ids", default=None)
+
 #: A path no organisation has: users with no organisation see nothing.
 NOTHING = "~"
+
+#: Subtrees up to this many units are filtered by a literal id list, larger ones by a subquery.
+LITERAL_SUBTREE_LIMIT = 64
 
 
 def scope_for_user(user):
@@ -37,10 +43,33 @@ def scope_for_user(user):
 def scope(prefix):
     """Confine default-manager queries to the subtree at ``prefix`` (``None``: unrestricted)."""
     token = _current_scope.set(prefix)
+    ids_token = _subtree_ids.set({})
     try:
         yield
     finally:
+        _subtree_ids.reset(ids_token)
         _current_scope.reset(token)
+
+
+def subtree_filter(prefix):
+    """The ids of the organisations under ``prefix``: a list for small subtrees, else a subquery.
+
+    A literal list lets PostgreSQL estimate the rows of each unit and walk the record's
+    ``(organisation, -id)`` index for a first page, where a semi-join makes it fetch and sort the whole
+    subtree. Country- and province-wide subtrees stay a subquery: their lists would be thousands long.
+    Within one :func:`scope` (one admin request) each prefix is looked up once.
+    """
+    from .models import Organisation
+
+    cache = _subtree_ids.get()
+    if cache is not None and prefix in cache:
+        return cache[prefix]
+    subtree = Organisation.objects.filter(path__startswith=prefix).values("pk")
+    ids = [row["pk"] for row in subtree[: LITERAL_SUBTREE_LIMIT + 1]]
+    result = ids if len(ids) <= LITERAL_SUBTREE_LIMIT else subtree
+    if cache is not None:
+        cache[prefix] = result
+    return result
 
 
 def unscoped():
@@ -59,12 +88,9 @@ class ScopedQuerySet(models.QuerySet):
         lookup = self.model.scope_lookup
         if not lookup:
             return self.filter(path__startswith=prefix)
-        from .models import Organisation
-
-        # A semi-join on the subtree's ids lets the database use the record's own organisation index
+        # Filtering on the subtree's ids lets the database use the record's own organisation index
         # instead of joining every row to the organisation table.
-        subtree = Organisation.objects.filter(path__startswith=prefix).values("pk")
-        return self.filter(**{f"{lookup}__in": subtree})
+        return self.filter(**{f"{lookup}__in": subtree_filter(prefix)})
 
     def for_user(self, user):
         return self.within(scope_for_user(user))

@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from .admin_forms import AdministratorForm, EnterpriseForm, MoveOrganisationForm, OrganisationForm
 from .models import Administrator, Division, EconomicType, EducationLevel, Enterprise, IndustryCategory, Organisation
+from .reports import PASSWORD_RESET_ACTION
 from .scoping import scope_for_user
 
 
@@ -274,6 +276,7 @@ class AdministratorViewSet(ModelViewSet):
         if request.method == "POST":
             password = administrator.issue_one_time_password()
             administrator.save()
+            log(administrator, PASSWORD_RESET_ACTION, user=request.user)
             messages.success(
                 request,
                 _("%(name)s 的新一次性密码：%(password)s（首次登录须修改）/ New one-time password: %(password)s")

@@ -1,6 +1,8 @@
 """Admin registration for the registry: organisations, administrators, enterprises, reference data."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -8,6 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .models import Administrator
 from .officers import wagtail_hooks as officer_hooks  # noqa: F401 - registers the officer admin
+from .reports import EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
 from .statistics import wagtail_hooks as statistics_hooks  # noqa: F401 - registers dashboard and reports
 from .viewsets import AdministratorViewSet, EnterpriseViewSet, OrganisationViewSet, ReferenceDataGroup
 
@@ -28,3 +31,30 @@ def register_administrator_viewset():
 
 register_snippet(EnterpriseViewSet)
 modeladmin_register(ReferenceDataGroup)
+
+
+@hooks.register("register_log_actions")
+def register_audit_log_actions(actions):
+    @actions.register_action(EXPORT_ACTION)
+    class ExportFormatter(LogFormatter):
+        label = _("Exported")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            message = _("Exported %(what)s (%(format)s)") % {"what": data.get("what"), "format": data.get("format")}
+            if data.get("filters"):
+                message += _("; filters: %(filters)s") % {"filters": data["filters"]}
+            return message
+
+    @actions.register_action(IMPORT_ACTION)
+    class ImportFormatter(LogFormatter):
+        label = _("Workbook imported")
+
+        def format_message(self, log_entry):
+            return _("Imported “%(file)s”: %(created)s records created, %(unchanged)s already on file") % {
+                "file": log_entry.data.get("file"),
+                "created": log_entry.data.get("created"),
+                "unchanged": log_entry.data.get("unchanged"),
+            }
+
+    actions.register_action(PASSWORD_RESET_ACTION, _("Password reset"), _("Password reset: one-time password issued"))

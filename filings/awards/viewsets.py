@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from registry.reports import log_export
+
 from . import access
 from .forms import AssignReviewerForm, ReviewActionForm
 from .models import Application, AwardProgrammePage, OrganisationFiling, ReviewerAssignment
@@ -213,6 +215,7 @@ class ApplicationReviewViewSet(ViewSet):
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         response["Content-Disposition"] = 'attachment; filename="award-applications.xlsx"'
+        log_export(request, self.menu_label, "xlsx")
         return response
 
     def get_urlpatterns(self):

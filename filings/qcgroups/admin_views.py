@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from registry.models import Division, Organisation
+from registry.reports import log_export
 from registry.uploads import extension_and_type
 
 from . import statistics
@@ -162,4 +163,5 @@ def summary_xlsx(request):
     workbook = summary_workbook(
         title, filings, with_unit=True, totals=statistics.totals_rows(statistics.totals(filings))
     )
+    log_export(request, title, "xlsx")
     return xlsx_response(workbook, f"qc-summary-{filters['year'] or 'all'}.xlsx")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Division
-from registry.uploads import extension_and_type, sniff
+from registry.uploads import check_xlsx, extension_and_type, sniff
 from registry.validators import validate_mobile, validate_uscc
 
 from .importing import EARLIEST_FOUNDING
@@ -249,6 +249,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("导入文件须为xlsx格式（请使用下载的模板） / The import file must be an xlsx file (use the template)")
             )
+        check_xlsx(upload)
         return upload
 
 

@@ -14,8 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
+from wagtail.log_actions import log
 
 from ..models import ChiefQualityOfficer, ImportJob, User
+from ..reports import PASSWORD_RESET_ACTION
+from ..uploads import check_xlsx
 from .importing import MAX_FILE_BYTES, XLSX_MAGIC
 from .pdf import registration_form_pdf
 from .submission import can_revoke, revoke
@@ -46,6 +49,7 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 "请上传 Excel 工作簿（.xlsx，用下载的模板填写） / Upload an Excel workbook (.xlsx, from the template)"
             )
+        check_xlsx(upload)
         return upload
 
 
@@ -136,6 +140,7 @@ def reset_password_view(request, pk):
         password = account.issue_one_time_password()
         account.is_active = officer.enabled
         account.save()
+        log(officer, PASSWORD_RESET_ACTION, user=request.user)
         if officer.account_id != account.pk:
             ChiefQualityOfficer.unscoped.filter(pk=officer.pk).update(account=account)
     return TemplateResponse(

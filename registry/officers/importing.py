@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from ..bulk import bulk_insert
 from ..models import (
     ChiefQualityOfficer,
     Division,
@@ -27,6 +28,7 @@ from ..models import (
 )
 from ..models.officers import Gender, birth_date_from_id
 from ..scoping import scope_for_user
+from ..uploads import check_xlsx
 from ..validators import validate_mobile, validate_resident_id, validate_uscc
 from .columns import COLUMNS, EXAMPLE_MARK, SIZE_BY_LABEL, education_lookup, header_key
 
@@ -81,8 +83,9 @@ def column_letter(index):
 def read_rows(data, on_row=None):
     """Yield (excel_row_number, list_of_cells) from the first sheet, stopping at the first empty row.
 
-    python-calamine reads the sheet in Rust and hands rows over one by one; a sheet whose dimension claims a
-    million rows costs nothing because only real cells exist and reading stops at the first empty row.
+    python-calamine reads the sheet in Rust and hands rows over one by one. It sizes its grid by the farthest
+    cell holding content, so callers first refuse such far cells with ``registry.uploads.check_xlsx``; a
+    dimension that merely claims a million rows costs nothing.
     Raises ``ValueError`` with a bilingual message when the file is not a readable workbook.
     """
     from python_calamine import CalamineError, CalamineWorkbook
@@ -327,6 +330,10 @@ class OfficerImporter:
     def validate(self, data, report):
         if len(data) > MAX_FILE_BYTES:
             raise ValueError("文件超过10 MB / The file is larger than 10 MB")
+        try:
+            check_xlsx(data, MAX_ROWS)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from None
         lookups = Lookups(self.user)
         if lookups.scope == "~":
             raise ValueError("只有机构管理员可以导入 / Only administrators can import")
@@ -464,11 +471,11 @@ class OfficerImporter:
                 new_enterprises.append(enterprise)
                 enterprise_natures.append((enterprise, values.get("natures", [])))
             officer_rows.append((enterprise, values))
-        Enterprise.unscoped.bulk_create(new_enterprises, batch_size=1000)
+        bulk_insert(Enterprise, new_enterprises)
         through = Enterprise.economic_types.through
-        through.objects.bulk_create(
+        bulk_insert(
+            through,
             [through(enterprise_id=e.pk, economictype_id=code) for e, codes in enterprise_natures for code in codes],
-            batch_size=2000,
         )
         officers = []
         for enterprise, values in officer_rows:
@@ -498,7 +505,7 @@ class OfficerImporter:
                     has_unpublished_changes=True,
                 )
             )
-        ChiefQualityOfficer.unscoped.bulk_create(officers, batch_size=1000)
+        bulk_insert(ChiefQualityOfficer, officers)
         bulk_submit(officers, self.user, enterprises={e.pk: e for e, _v in officer_rows})
         report.created = len(officers)
         report.written = True

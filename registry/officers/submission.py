@@ -21,6 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from ..bulk import insert_rows
 from ..models import ChiefQualityOfficer, OfficerApprovalTask, ReviewStatus
 
 REVOKE_ACTION = "registry.officer.revoke"
@@ -67,84 +68,92 @@ def bulk_submit(officers, user, enterprises=None):
     for officer in officers:
         if officer.enterprise_id in enterprises:
             officer.enterprise = enterprises[officer.enterprise_id]
-    revisions = Revision.objects.bulk_create(
+    revision_ids = insert_rows(
+        Revision,
         [
-            Revision(
-                content_type=content_type,
-                base_content_type=content_type,
-                object_id=str(officer.pk),
-                user=user,
-                created_at=now,
-                content=officer.serializable_data(),
-                object_str=str(officer),
-            )
+            {
+                "content_type_id": content_type.pk,
+                "base_content_type_id": content_type.pk,
+                "object_id": str(officer.pk),
+                "user_id": user.pk,
+                "created_at": now,
+                "content": officer.serializable_data(),
+                "object_str": str(officer),
+                "approved_go_live_at": None,
+            }
             for officer in officers
         ],
-        batch_size=1000,
     )
-    pairs = [(officer.pk, revision.pk) for officer, revision in zip(officers, revisions, strict=True)]
-    set_from_pairs(ChiefQualityOfficer, "latest_revision_id", pairs)
-    for officer, revision in zip(officers, revisions, strict=True):
-        officer.latest_revision = revision
-    logs = [
-        ModelLogEntry(
-            content_type=content_type,
-            object_id=str(officer.pk),
-            label=str(officer)[:255],
-            action=IMPORT_ACTION,
-            timestamp=now,
-            user=user,
-            revision=revision,
-            uuid=uuid.uuid4(),
-            content_changed=True,
-        )
-        for officer, revision in zip(officers, revisions, strict=True)
-    ]
+    set_from_pairs(
+        ChiefQualityOfficer,
+        "latest_revision_id",
+        [(officer.pk, revision_id) for officer, revision_id in zip(officers, revision_ids, strict=True)],
+    )
+    for officer, revision_id in zip(officers, revision_ids, strict=True):
+        officer.latest_revision_id = revision_id
     task = workflow.tasks.filter(active=True).first().specific
-    states = WorkflowState.objects.bulk_create(
+    state_ids = insert_rows(
+        WorkflowState,
         [
-            WorkflowState(
-                content_type=content_type,
-                base_content_type=content_type,
-                object_id=str(officer.pk),
-                workflow=workflow,
-                status=WorkflowState.STATUS_IN_PROGRESS,
-                requested_by=user,
-                created_at=now,
-            )
+            {
+                "content_type_id": content_type.pk,
+                "base_content_type_id": content_type.pk,
+                "object_id": str(officer.pk),
+                "workflow_id": workflow.pk,
+                "status": WorkflowState.STATUS_IN_PROGRESS,
+                "requested_by_id": user.pk,
+                "created_at": now,
+                "current_task_state_id": None,
+            }
             for officer in officers
         ],
-        batch_size=1000,
     )
     task_state_type = ContentType.objects.get_for_model(task.get_task_state_class())
-    task_states = TaskState.objects.bulk_create(
+    task_state_ids = insert_rows(
+        TaskState,
         [
-            TaskState(
-                workflow_state=state,
-                revision=revision,
-                task=task,
-                status=TaskState.STATUS_IN_PROGRESS,
-                started_at=now,
-                content_type=task_state_type,
-            )
-            for state, revision in zip(states, revisions, strict=True)
-        ],
-        batch_size=1000,
-    )
-    pairs = [(state.pk, task_state.pk) for state, task_state in zip(states, task_states, strict=True)]
-    set_from_pairs(WorkflowState, "current_task_state_id", pairs)
-    for entry, state, task_state in zip(logs, states, task_states, strict=True):
-        entry.action = "wagtail.workflow.start"
-        entry.data = {
-            "workflow": {
-                "id": workflow.pk,
-                "title": workflow.name,
-                "status": state.status,
-                "next": {"id": task.pk, "title": task.name},
-                "task_state_id": task_state.pk,
+            {
+                "workflow_state_id": state_id,
+                "revision_id": revision_id,
+                "task_id": task.pk,
+                "status": TaskState.STATUS_IN_PROGRESS,
+                "started_at": now,
+                "finished_at": None,
+                "finished_by_id": None,
+                "comment": "",
+                "content_type_id": task_state_type.pk,
             }
-        }
-    ModelLogEntry.objects.bulk_create(logs, batch_size=1000)
+            for state_id, revision_id in zip(state_ids, revision_ids, strict=True)
+        ],
+    )
+    set_from_pairs(WorkflowState, "current_task_state_id", list(zip(state_ids, task_state_ids, strict=True)))
+    insert_rows(
+        ModelLogEntry,
+        [
+            {
+                "content_type_id": content_type.pk,
+                "object_id": str(officer.pk),
+                "label": str(officer)[:255],
+                "action": "wagtail.workflow.start",
+                "data": {
+                    "workflow": {
+                        "id": workflow.pk,
+                        "title": workflow.name,
+                        "status": WorkflowState.STATUS_IN_PROGRESS,
+                        "next": {"id": task.pk, "title": task.name},
+                        "task_state_id": task_state_id,
+                    }
+                },
+                "timestamp": now,
+                "uuid": uuid.uuid4(),
+                "user_id": user.pk,
+                "revision_id": revision_id,
+                "content_changed": True,
+                "deleted": False,
+            }
+            for officer, revision_id, task_state_id in zip(officers, revision_ids, task_state_ids, strict=True)
+        ],
+    )
 
 
 def can_revoke(officer, user):

@@ -1,12 +1,18 @@
 """Officer imports as background tasks (django-tasks), with progress stored on the ImportJob for the progress bar."""
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
+from wagtail.log_actions import log
 
 from ..models import ImportJob
+from ..reports import IMPORT_ACTION
 from .importing import OfficerImporter, estimated_rows
 from .workbooks import marked_workbook
+
+logger = logging.getLogger(__name__)
 
 
 def run_import_job(job):
@@ -29,6 +35,9 @@ def run_import_job(job):
         job.marked_workbook.save(f"errors-{job.pk}.xlsx", ContentFile(marked_workbook(data, job.errors)), save=False)
     job.finished_at = timezone.now()
     job.save()
+    if report.written:
+        data = {"file": job.original_name, "created": report.created, "unchanged": report.unchanged}
+        log(job.user.organisation or job.user, IMPORT_ACTION, user=job.user, data=data)
     return report
 
 
@@ -50,5 +59,6 @@ def import_officers_task(job_id):
     try:
         run_import_job(job)
     except Exception as error:
+        logger.exception("Officer import job %s (%s, user %s) crashed", job.pk, job.original_name, job.user_id)
         mark_job_crashed(job, error)
         raise  # the task backend records the failure and traceback too

@@ -2,57 +2,59 @@
 
 import datetime
 
-from django.core.paginator import Page
 from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
 from ..models import ChiefQualityOfficer
+from ..pagination import KeysetPaginationMixin
+from ..reports import AuditedExportMixin
 from . import admin_views
 from .filters import OfficerFilterSet
 from .submission import can_revoke
 
-#: Counting more rows than this for the page links costs more than it tells; the listing says "more than N".
-COUNT_CAP = 10_000
+#: Fields the listing never shows: left in the database, so a page of 50 loads what it displays.
+UNLISTED_FIELDS = (
+    "major",
+    "category",
+    "remarks",
+    "id_number",
+    "birth_date",
+    "graduate_school",
+    "title",
+    "quality_years",
+    "concurrent_posts",
+    "address",
+    "postcode",
+    "email",
+    "training_certificate_number",
+    "training_certificate_issuer",
+    "work_history",
+    "registration_form",
+    "review_comment",
+    "enterprise__legal_representative",
+    "enterprise__legal_representative_id_number",
+    "enterprise__registered_address",
+    "enterprise__employees",
+    "enterprise__revenue",
+    "enterprise__assets",
+)
 
 
-class CappedCountPaginator(WagtailPaginator):
-    """Counts at most ``COUNT_CAP + 1`` rows, so a million-row registry does not pay a full ``COUNT(*)``."""
-
-    @cached_property
-    def count(self):
-        return self.object_list[: COUNT_CAP + 1].count()
-
-    @cached_property
-    def items_count_label(self):
-        if self.count > COUNT_CAP:
-            return f"{COUNT_CAP:,}+ {self.verbose_name_plural}"
-        return super().items_count_label
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        return Page(self.object_list[bottom : bottom + self.per_page], number, self)
-
-    def validate_number(self, number):
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            number = 1
-        return max(number, 1)
+def listing_queryset(queryset):
+    """What a page of the officer listing loads (``organisation``: the revoke button compares it, can_revoke)."""
+    return queryset.select_related("enterprise__region", "education", "organisation").defer(*UNLISTED_FIELDS)
 
 
 def local_datetime(value):
     return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
 
 
-class OfficerIndexView(IndexView):
-    paginator_class = CappedCountPaginator
+class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
     custom_value_preprocess = {
         **IndexView.custom_value_preprocess,
         datetime.datetime: {
@@ -62,8 +64,10 @@ class OfficerIndexView(IndexView):
     }
 
     def get_base_queryset(self):
-        # organisation: the revoke button of approved records compares it with the user's (can_revoke).
-        return super().get_base_queryset().select_related("enterprise__region", "education", "organisation")
+        queryset = super().get_base_queryset()
+        if self.is_export:
+            return queryset.select_related("enterprise__region", "enterprise__industry", "education")
+        return listing_queryset(queryset)
 
     def stream_csv(self, queryset):
         """A byte-order mark first, so Excel on Chinese Windows reads UTF-8 instead of GBK."""

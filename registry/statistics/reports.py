@@ -19,6 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from registry.models import ChiefQualityOfficer, Enterprise, EnterpriseSize, IndustryCategory, Organisation
+from registry.reports import AuditedExportMixin
 from registry.scoping import NOTHING, scope_for_user
 
 from . import queries
@@ -73,7 +74,7 @@ class SafeExportMixin:
         return value
 
 
-class StatisticsReportMixin(SafeExportMixin):
+class StatisticsReportMixin(AuditedExportMixin, SafeExportMixin):
     def dispatch(self, request, *args, **kwargs):
         if scope_for_user(request.user) == NOTHING:
             raise PermissionDenied

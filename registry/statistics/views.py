@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
 from registry.models import Organisation
+from registry.reports import log_export
 from registry.scoping import NOTHING, scope_for_user
 
 from . import caching
@@ -67,6 +68,7 @@ def export_figures(request, key):
         if not figures:
             raise Http404
     caption = str(unit.name if unit else _("Whole registry"))
+    log_export(request, f"{_('Statistics')}: {key} ({caption})", "xlsx")
     return xlsx_response(figures_workbook(figures, caption), f"statistics-{key}")
 
 

@@ -160,16 +160,19 @@ def test_marked_workbook_comments_each_bad_cell(hebei_admin):
 
 
 @pytest.mark.django_db
-def test_reading_stops_at_the_first_empty_row_of_a_sheet_claiming_a_million_rows(hebei_admin):
+def test_a_sheet_with_a_cell_in_its_millionth_row_is_refused_before_it_is_read(hebei_admin):
+    """A reader builds the grid up to the farthest cell: a value in row 1,048,576 would cost gigabytes."""
+
     def far_cell(sheet):
         sheet["A1048576"] = "x"
 
     data = workbook_bytes([row(1)], extra=far_cell)
     started = time.monotonic()
-    report = OfficerImporter(hebei_admin).run(data, dry_run=True)
+    report = OfficerImporter(hebei_admin).run(data)
     assert time.monotonic() - started < 10
-    assert report.errors == [] and report.rows == 1
-    assert ChiefQualityOfficer.unscoped.count() == 0
+    assert "Row 1048576 of the first sheet holds data" in report.errors[0].message
+    assert "第1048576行" in report.errors[0].message
+    assert not report.written and ChiefQualityOfficer.unscoped.count() == 0
 
 
 @pytest.mark.django_db

@@ -221,12 +221,59 @@ def test_admin_entered_record_is_reviewed_by_the_entering_unit_and_duplicates_ar
 
 @pytest.mark.django_db
 def test_listing_count_is_capped_for_huge_registries(orgs, monkeypatch):
-    from registry.officers import viewsets
+    from registry import pagination
 
     for serial in range(1, 5):
         make_officer(orgs.changan, serial=serial)
-    monkeypatch.setattr(viewsets, "COUNT_CAP", 2)
-    paginator = viewsets.CappedCountPaginator(ChiefQualityOfficer.unscoped.order_by("-id"), 1)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    paginator = pagination.CappedCountPaginator(ChiefQualityOfficer.unscoped.order_by("-id"), 1)
     assert paginator.count == 3
     assert paginator.items_count_label.startswith("2+")
-    assert len(paginator.page(4).object_list) == 1  # pages past the counted ones still answer
+    page = paginator.page(4)  # pages past the counted ones still answer, and know there is no fifth
+    assert len(page.object_list) == 1 and not page.has_next()
+
+
+@pytest.mark.django_db
+def test_cursor_pages_walk_the_listing_like_offsets_do(orgs, django_assert_max_num_queries):
+    from registry.pagination import CappedCountPaginator
+
+    for serial in range(1, 8):
+        make_officer(orgs.changan, serial=serial)
+    queryset = ChiefQualityOfficer.unscoped.order_by("-id")
+    expected = list(queryset.values_list("pk", flat=True))
+    walked, page, number = [], None, 1
+    while True:
+        after = page.next_cursor if page else None
+        with django_assert_max_num_queries(1):  # a cursor page: no count, no offset
+            page = CappedCountPaginator(queryset, 3, after=after).page(number)
+        walked += [officer.pk for officer in page.object_list]
+        if not page.has_next():
+            break
+        number += 1
+    assert walked == expected and number == 3
+    back = CappedCountPaginator(queryset, 3, before=expected[6]).page(3)
+    assert [officer.pk for officer in back.object_list] == expected[3:6] and back.has_previous()
+    assert not CappedCountPaginator(queryset, 3, before=expected[3]).page(2).has_previous()
+    # Ordered by anything but id, a cursor cannot follow the listing: it falls back to offsets.
+    by_name = CappedCountPaginator(ChiefQualityOfficer.unscoped.order_by("real_name"), 3, after=expected[0])
+    assert [officer.real_name for officer in by_name.page(1).object_list] == ["李质量1", "李质量2", "李质量3"]
+
+
+@pytest.mark.django_db
+def test_admin_listing_next_link_carries_the_cursor(client, admins, orgs, monkeypatch):
+    from registry.officers.viewsets import OfficerIndexView
+
+    monkeypatch.setattr(OfficerIndexView, "get_paginate_by", lambda view, queryset: 2)
+    officers = [make_officer(orgs.changan, serial=serial) for serial in range(1, 6)]
+    make_officer(orgs.qiaoxi, region="130104", serial=9)  # a neighbour's record never enters the walk
+    client.force_login(admins.changan)
+    url = reverse(f"{ADMIN}:list")
+    first = client.get(url)
+    assert [officer.pk for officer in first.context["page_obj"].object_list] == [officers[4].pk, officers[3].pk]
+    assert f"after={officers[3].pk}" in first.content.decode()
+    second = client.get(url, {"p": 2, "after": officers[3].pk})
+    assert [officer.pk for officer in second.context["page_obj"].object_list] == [officers[2].pk, officers[1].pk]
+    last = client.get(url, {"p": 3, "after": officers[1].pk})
+    assert [officer.pk for officer in last.context["page_obj"].object_list] == [officers[0].pk]
+    assert not last.context["page_obj"].has_next()
+    assert f"before={officers[0].pk}" in last.content.decode()

@@ -1,0 +1,145 @@
+"""Admin listings that stay fast at a million rows: a capped count and keyset ("seek") pages.
+
+``OFFSET 500000`` makes the database walk half a million rows and ``COUNT(*)`` walks them all, so a deep page
+of a big registry costs hundreds of times the first. Here the count stops at ``COUNT_CAP`` (the label then
+says "10,000+"), and the Previous/Next links carry the id of the row next to them (``?after=`` / ``?before=``)
+so that every step, however deep, is one index range scan of ``per_page`` rows. Numbered links still jump
+by offset, which the cap keeps shallow.
+"""
+
+from django.core.paginator import Page
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from wagtail.admin.paginator import WagtailPaginator
+
+#: Counting more rows than this for the page links costs more than it tells; the listing says "more than N".
+COUNT_CAP = 1_000
+
+#: The orderings a cursor can follow: by id, newest first (every registry's default) or oldest first.
+KEYSET_ORDERINGS = {("-id",): "-", ("id",): "", ("-pk",): "-", ("pk",): ""}
+
+
+def _positive_int(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class KeysetPage(Page):
+    """A page that knows its neighbours from the rows it fetched (one extra row), not from a count."""
+
+    def __init__(self, object_list, number, paginator, *, has_next, has_previous):
+        super().__init__(object_list, number, paginator)
+        self._has_next = has_next
+        self._has_previous = has_previous
+
+    def has_next(self):
+        return self._has_next
+
+    def has_previous(self):
+        return self._has_previous
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return max(self.number - 1, 1)
+
+    @property
+    def next_cursor(self):
+        """The id the Next link continues after (``None`` when the listing cannot seek)."""
+        return self.object_list[-1].pk if self.paginator.seekable and self.object_list else None
+
+    @property
+    def previous_cursor(self):
+        return self.object_list[0].pk if self.paginator.seekable and self.object_list else None
+
+
+class CappedCountPaginator(WagtailPaginator):
+    """Counts at most ``COUNT_CAP + 1`` rows and, when ordered by id, pages by cursor."""
+
+    def __init__(self, object_list, per_page, *, after=None, before=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.after = _positive_int(after)
+        self.before = _positive_int(before)
+
+    @cached_property
+    def seek_direction(self):
+        """``"-"`` (descending id), ``""`` (ascending) or ``None`` when the ordering is not by id alone."""
+        if not isinstance(self.object_list, QuerySet):
+            return None
+        ordering = tuple(self.object_list.query.order_by) or tuple(self.object_list.model._meta.ordering)
+        return KEYSET_ORDERINGS.get(ordering)
+
+    @property
+    def seekable(self):
+        return self.seek_direction is not None
+
+    @cached_property
+    def count(self):
+        if not isinstance(self.object_list, QuerySet):  # search results count themselves
+            return super().count
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count_capped(self):
+        return self.count > COUNT_CAP
+
+    @cached_property
+    def items_count_label(self):
+        if self.count_capped:
+            return f"{COUNT_CAP:,}+ {self.verbose_name_plural}"
+        return super().items_count_label
+
+    def validate_number(self, number):
+        return _positive_int(number) or 1
+
+    def get_page(self, number):
+        return self.page(number)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        size = self.per_page
+        if self.seekable and self.after:
+            rows = list(self._seek(self.after, forward=True)[: size + 1])
+            return KeysetPage(rows[:size], number, self, has_next=len(rows) > size, has_previous=True)
+        if self.seekable and self.before:
+            rows = list(self._seek(self.before, forward=False)[: size + 1])
+            has_previous = len(rows) > size
+            rows = rows[:size][::-1]
+            return KeysetPage(rows, number, self, has_next=True, has_previous=has_previous and number > 1)
+        bottom = (number - 1) * size
+        rows = list(self.object_list[bottom : bottom + size + 1])
+        return KeysetPage(rows[:size], number, self, has_next=len(rows) > size, has_previous=number > 1)
+
+    def _seek(self, cursor, *, forward):
+        """Rows past ``cursor`` in listing order (``forward``) or before it, nearest first."""
+        descending = self.seek_direction == "-"
+        if descending == forward:
+            return self.object_list.filter(pk__lt=cursor).order_by("-pk")
+        return self.object_list.filter(pk__gt=cursor).order_by("pk")
+
+    def get_elided_page_range(self, page_number):
+        """Numbered links only where the count reaches; beyond it the listing is walked by Previous/Next."""
+        if self.validate_number(page_number) > self.num_pages:
+            return []
+        return super().get_elided_page_range(page_number)
+
+
+class KeysetPaginationMixin:
+    """For Wagtail index views: hand the ``after``/``before`` cursors of the request to the paginator."""
+
+    paginator_class = CappedCountPaginator
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            after=self.request.GET.get("after"),
+            before=self.request.GET.get("before"),
+            **kwargs,
+        )
