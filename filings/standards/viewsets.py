@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from registry.models import Role
+from registry.reports import AuditedExportMixin
+from registry.uploads import check_xlsx
 
 from .models import CatalogueStandard, DisclosedStandard, StandardKind
 from .models.catalogue import tidy_number
@@ -35,8 +37,13 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission(user, action) for action in actions)
 
 
+class DisclosedStandardIndexView(AuditedExportMixin, IndexView):
+    """Regulators' exports of the disclosures land in the audit log like every other export."""
+
+
 class DisclosedStandardViewSet(SnippetViewSet):
     model = DisclosedStandard
+    index_view_class = DisclosedStandardIndexView
     icon = "doc-full"
     menu_label = gettext_lazy("Disclosed standards")
     menu_order = 260
@@ -109,11 +116,16 @@ KIND_BY_LABEL = {
 }
 
 
+#: The national, industry and local catalogues together hold well under this many standards.
+CATALOGUE_MAX_ROWS = 200_000
+
+
 def read_rows(upload):
-    """Rows of an .xlsx (checked by its ZIP magic) or UTF-8 .csv file, heading skipped."""
+    """Rows of an .xlsx (checked by its ZIP magic, then for bombs) or UTF-8 .csv file, heading skipped."""
     head = upload.read(4)
     upload.seek(0)
     if head == b"PK\x03\x04":
+        check_xlsx(upload, max_rows=CATALOGUE_MAX_ROWS)
         sheet = openpyxl.load_workbook(upload, read_only=True, data_only=True).active
         rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
     elif upload.name.lower().endswith(".csv"):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from ..models import ChiefQualityOfficer, ImportJob, User
-from ..reports import PASSWORD_RESET_ACTION
+from ..reports import PASSWORD_RESET_ACTION, log_export
 from ..uploads import check_xlsx
 from .importing import MAX_FILE_BYTES, XLSX_MAGIC
 from .pdf import registration_form_pdf
@@ -152,4 +152,5 @@ def registration_form_view(request, pk):
     officer = get_object_or_404(ChiefQualityOfficer.objects.select_related("enterprise"), pk=pk)
     response = HttpResponse(registration_form_pdf(officer), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="cqo-registration-{officer.pk}.pdf"'
+    log_export(request, officer, "pdf")  # the form carries the officer's ID number, phone and address
     return response

@@ -138,3 +138,13 @@ def test_a_crashing_import_task_is_logged_shown_as_failed_and_writes_nothing(cli
     assert "导入意外中止" in page and "connection lost" in page
     assert not ModelLogEntry.objects.filter(action__in=[IMPORT_ACTION, "wagtail.workflow.start"]).exists()
     assert not ChiefQualityOfficer.unscoped.exists() and not Enterprise.unscoped.exists()
+
+
+def test_printing_an_officers_registration_form_is_logged_as_an_export(client, admins, orgs):
+    officer = OfficerFactory(organisation=orgs.changan, enterprise=EnterpriseFactory(region_id="130102"))
+    client.force_login(admins.changan)
+    response = client.get(reverse(f"{OFFICERS}:registration_form", args=[officer.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    entry = ModelLogEntry.objects.get(action=EXPORT_ACTION)
+    assert entry.data["format"] == "pdf" and officer.real_name in entry.data["what"]
+    assert_seen_above_not_beside(client, admins, {(EXPORT_ACTION, str(orgs.changan))})

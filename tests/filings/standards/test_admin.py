@@ -6,11 +6,13 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
 from filings.standards.factories import DisclosedStandardFactory, ProductFactory
 from filings.standards.models import CatalogueStandard
 from registry.factories import EnterpriseFactory
 from registry.models import Division, Role
+from registry.reports import EXPORT_ACTION
 
 pytestmark = pytest.mark.django_db
 
@@ -54,6 +56,8 @@ def test_export_xlsx(client, make_admin, orgs, changan_standard):
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "长安饮用水" in values and changan_standard.enterprise_uscc in values
+    entry = ModelLogEntry.objects.get(action=EXPORT_ACTION)  # who exported what lands in the audit log
+    assert entry.user.organisation == orgs.hebei and entry.data["format"] == "xlsx"
 
 
 def catalogue_file(rows):
@@ -87,6 +91,21 @@ def test_bad_catalogue_rows_are_reported_and_nothing_is_written(client, make_adm
     response = client.post(url, {"file": catalogue_file(rows)})
     errors = " ".join(str(e) for e in response.context["errors"])
     assert "第3行A列" in errors and "第4行C列" in errors
+    assert not CatalogueStandard.objects.exists()
+
+
+def test_a_catalogue_workbook_with_a_far_away_cell_is_refused_before_it_is_read(client, make_admin, orgs):
+    client.force_login(make_admin(orgs.platform, role=Role.PLATFORM))
+    book = openpyxl.Workbook()
+    book.active.append(["类型", "标准编号", "标准名称"])
+    book.active.append(["国家标准", "GB/T 1-2020", "标准化工作导则"])
+    book.active["A1048576"] = "x"  # openpyxl would read a million rows; calamine would allocate the grid
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("catalogue.xlsx", buffer.getvalue())
+    response = client.post(reverse("wagtailsnippets_standards_cataloguestandard:import"), {"file": upload})
+    errors = " ".join(str(e) for e in response.context["errors"])
+    assert "Row 1048576 of the first sheet holds data" in errors
     assert not CatalogueStandard.objects.exists()
 
 
