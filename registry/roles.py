@@ -10,6 +10,20 @@ from .models.users import ROLE_GROUP, Role
 
 ALL_ROLES = tuple(Role)
 
+#: Roles whose work is contacting individual officers (reviewing, correcting records): they see phone numbers
+#: in full in admin listings; national and platform oversight sees them masked.
+CONTACT_ROLES = {Role.PROVINCIAL, Role.INSTITUTION}
+
+
+def sees_contact_details(user):
+    return bool(getattr(user, "is_administrator", False)) and user.role in CONTACT_ROLES
+
+
+def mask_mobile(mobile):
+    """138****5678: enough to tell two people apart, not enough to call them."""
+    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 8 else "****"
+
+
 #: role → set of "app_label.codename"
 ROLE_PERMISSIONS = {role: {"wagtailadmin.access_admin"} for role in Role}
 

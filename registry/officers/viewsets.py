@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSe
 from ..models import ChiefQualityOfficer
 from ..pagination import KeysetPaginationMixin
 from ..reports import AuditedExportMixin
+from ..roles import mask_mobile, sees_contact_details
 from . import admin_views
 from .filters import OfficerFilterSet
 from .submission import can_revoke
@@ -48,6 +49,17 @@ UNLISTED_FIELDS = (
 def listing_queryset(queryset):
     """What a page of the officer listing loads (``organisation``: the revoke button compares it, can_revoke)."""
     return queryset.select_related("enterprise__region", "education", "organisation").defer(*UNLISTED_FIELDS)
+
+
+class ContactColumn(Column):
+    """A phone number, masked for roles that oversee rather than contact officers (registry.roles)."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        if context["raw_value"] and not (request and sees_contact_details(request.user)):
+            context["value"] = mask_mobile(context["raw_value"])
+        return context
 
 
 def local_datetime(value):
@@ -122,7 +134,7 @@ class OfficerViewSet(SnippetViewSet):
         "real_name",
         "enterprise",
         Column("region", label=_("Region"), accessor="enterprise.region"),
-        "mobile",
+        ContactColumn("mobile", label=_("mobile")),
         "appointment_date",
         "review_status",
         "enabled",

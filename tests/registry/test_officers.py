@@ -277,3 +277,13 @@ def test_admin_listing_next_link_carries_the_cursor(client, admins, orgs, monkey
     assert [officer.pk for officer in last.context["page_obj"].object_list] == [officers[0].pk]
     assert not last.context["page_obj"].has_next()
     assert f"before={officers[0].pk}" in last.content.decode()
+
+
+@pytest.mark.django_db
+def test_listing_masks_phone_numbers_for_oversight_roles_only(client, admins, orgs, make_admin):
+    officer = make_officer(orgs.changan, mobile="13912345678")
+    client.force_login(make_admin(orgs.national, role=Role.NATIONAL))
+    national_view = client.get(reverse(f"{ADMIN}:list")).content.decode()
+    assert "139****5678" in national_view and officer.mobile not in national_view
+    client.force_login(admins.hebei)  # the province reviews and contacts its officers
+    assert officer.mobile in client.get(reverse(f"{ADMIN}:list")).content.decode()
