@@ -131,7 +131,7 @@ def load(demo):
                 specification="按标准规定",
                 category=ProductCategory.objects.get(code=category_code),
             )
-        standard.refresh_products_text()
+        standard.refresh_product_copies()
         if kind == StandardKind.ENTERPRISE:
             Indicator.objects.create(
                 standard=standard,
@@ -169,4 +169,4 @@ def load(demo):
     )
     if not draft.products.exists():
         draft.products.create(name="SFU2505滚珠丝杠副", category=ProductCategory.objects.get(code="600302"))
-        draft.refresh_products_text()
+        draft.refresh_product_copies()

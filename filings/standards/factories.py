@@ -62,7 +62,7 @@ class ProductFactory(DjangoModelFactory):
     @factory.post_generation
     def index_for_search(obj, create, extracted, **kwargs):
         if create:
-            obj.standard.refresh_products_text()
+            obj.standard.refresh_product_copies()
 
 
 class IndicatorFactory(DjangoModelFactory):

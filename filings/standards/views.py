@@ -1,9 +1,11 @@
 """Disclosure views: the enterprise's own standards, and the public search, detail, print and PDF."""
 
+import re
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -19,7 +21,15 @@ from registry.models import Division
 from . import services
 from .accounts_views import enterprise_required
 from .forms import IndicatorFormSet, ProductFormSet, StandardForm
-from .models import CatalogueStandard, DisclosedStandard, EnterpriseProfile, IndicatorCategory, Product, StandardKind
+from .models import (
+    CatalogueStandard,
+    DisclosedStandard,
+    EnterpriseProfile,
+    IndicatorCategory,
+    Product,
+    ProductCategory,
+    StandardKind,
+)
 from .models.disclosures import pledge_text
 from .search import filter_own, filter_public
 
@@ -46,7 +56,7 @@ def own_list(request):
         "kinds": StandardKind.choices,
         "published": [s for s in records if s.is_published],
         "drafts": [s for s in records if not s.is_published],
-        "query": request.GET,
+        "filters": request.GET,  # not "query": base.html fills the site search box with that
         "now": now,
     }
     return TemplateResponse(request, "standards/own_list.html", context)
@@ -138,7 +148,7 @@ def save_disclosure(request, form, products, indicators, action, mode):
                 indicators.save()
             else:
                 standard.indicators.all().delete()
-        standard.refresh_products_text()
+        standard.refresh_product_copies()
         if action == "submit":
             services.publish(standard, request.user)
     return standard
@@ -234,7 +244,7 @@ def revise(request, pk):
             indicator.pk = None
             indicator.standard = revision
             indicator.save()
-        revision.refresh_products_text()
+        revision.refresh_product_copies()
     return redirect("standards:revise_edit", pk=revision.pk)
 
 
@@ -288,8 +298,10 @@ def continue_use(request, pk):
 
 @enterprise_required
 def own_view(request, pk):
-    standard = own_standard(request, pk)
-    return TemplateResponse(request, "standards/detail.html", {"standard": standard, "own": True})
+    standard = get_object_or_404(
+        with_region_name(DisclosedStandard.unscoped), pk=pk, enterprise_id=request.user.enterprise_id
+    )
+    return TemplateResponse(request, "standards/detail.html", disclosure_context(standard, own=True))
 
 
 @enterprise_required
@@ -314,7 +326,7 @@ PAGE_SIZE = 20
 
 
 #: What a result row shows: the list query leaves the long pledge and search columns behind.
-LISTED_FIELDS = ["id", "number", "name", "enterprise_name", "kind", "status", "published_at", "abolished_at"]
+LISTED_FIELDS = ["id", "number", "name", "enterprise_name", "kind", "published_at", "abolished_at"]
 
 
 def public_queryset():
@@ -332,50 +344,92 @@ def provinces():
 
 def public_search(request):
     """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind."""
-    records = filter_public(DisclosedStandard.unscoped.published(), request.GET).only(*LISTED_FIELDS)
+    records = filter_public(DisclosedStandard.unscoped.published(), request.GET).values(*LISTED_FIELDS)
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page_number = 1
     offset = (page_number - 1) * PAGE_SIZE
     page = list(records.order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
+    results = page[:PAGE_SIZE]
+    prepare_rows(results)
     context = {
-        "results": page[:PAGE_SIZE],
+        "results": results,
         "has_next": len(page) > PAGE_SIZE,
         "page_number": page_number,
-        "query": request.GET,
+        # Plain strings: a missing key looked up on the QueryDict in the template raises and catches three times.
+        "q": request.GET.get("q", ""),
+        "selected_region": province_code(request.GET.get("region", "")),
+        "selected_kind": request.GET.get("kind", ""),
         "kinds": StandardKind.choices,
-        "provinces": provinces(),
+        "provinces": provinces,  # called by the template only when its cached options have expired
     }
     return TemplateResponse(request, "standards/public_search.html", context)
 
 
+def province_code(region):
+    """The region filter as the province option to select (also the key of the cached options), or ""."""
+    return region if re.fullmatch(r"\d{2}0000", region) else ""
+
+
+def prepare_rows(rows):
+    """Each result row's link, kind label and publication date as plain strings, computed once per page.
+
+    Rows are dicts (the template finds their keys at the first try, model attributes only after a failed
+    item look-up); ``{% url %}``, ``get_kind_display`` and ``|date`` each cost about 0.1 ms a row.
+    """
+    head, tail = reverse("standards:public_detail", args=[0]).rsplit("0", 1)
+    labels = {value: str(label) for value, label in StandardKind.choices}
+    for row in rows:
+        row["detail_url"] = f"{head}{row['id']}{tail}"
+        row["kind_label"] = labels[row["kind"]]
+        row["published_on"] = timezone.localtime(row["published_at"]).date().isoformat() if row["published_at"] else ""
+
+
 def public_standard(pk):
-    """One published standard; indicators are read (by the template) only when they are the disclosed content."""
-    queryset = (
-        public_queryset()
-        .defer("products_text")
-        .prefetch_related(Prefetch("products", queryset=Product.objects.select_related("category__parent__parent")))
-    )
-    return get_object_or_404(queryset, pk=pk)
+    """One published standard, read by primary key (a draft is as missing as an unknown number)."""
+    standard = get_object_or_404(with_region_name(DisclosedStandard.unscoped), pk=pk)
+    if not standard.is_published:
+        raise Http404
+    return standard
+
+
+def with_region_name(records):
+    """The region's name as one joined column: cheaper than ``select_related`` building a Division per row."""
+    return records.annotate(region_name=F("region__name"))
+
+
+def disclosure_context(standard, **extra):
+    """The standard with its products and, when they are the disclosed content, its indicators.
+
+    Products come from the copy on the standard's row, their category paths from the cached reference table:
+    the detail page reads one row.
+    """
+    products = [dict(row) for row in standard.product_rows]
+    paths = ProductCategory.paths(row["category_id"] for row in products)
+    for row in products:
+        row["category_path"] = paths.get(row["category_id"], "")
+    indicators = []
+    if standard.content == DisclosedStandard.Content.INDICATORS:
+        indicators = standard.indicators.select_related("category", "test_method_standard")
+    return {"standard": standard, "products": products, "indicators": indicators, **extra}
 
 
 def public_detail(request, pk):
-    return TemplateResponse(request, "standards/detail.html", {"standard": public_standard(pk)})
+    return TemplateResponse(request, "standards/detail.html", disclosure_context(public_standard(pk)))
 
 
 def public_print(request, pk):
-    return TemplateResponse(request, "standards/print.html", {"standard": public_standard(pk)})
+    return TemplateResponse(request, "standards/print.html", disclosure_context(public_standard(pk)))
 
 
 def public_pdf(request, pk):
     from weasyprint import HTML
 
-    standard = public_standard(pk)
-    html = render_to_string("standards/print.html", {"standard": standard, "pdf": True}, request=request)
+    html = render_to_string("standards/print.html", disclosure_context(public_standard(pk), pdf=True), request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="standard-{standard.pk}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="standard-{pk}.pdf"'
     return response
 
 

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,9 @@ def tidy_number(number):
     return " ".join(number.translate(_FULLWIDTH_TO_HALFWIDTH).upper().split())
 
 
+CATEGORY_PATHS_KEY = "standards:category-paths"
+
+
 class ProductCategory(models.Model):
     """Three-level product classification (segment → family → class), loaded by a data migration."""
 
@@ -78,6 +82,26 @@ class ProductCategory(models.Model):
             names.insert(0, node.name)
             node = node.parent
         return " / ".join(names)
+
+    @classmethod
+    def paths(cls, codes=()):
+        """Code → "segment / family / class" of every category, cached: product lists then need no three-level join.
+
+        Categories are reference data changed only by migrations; a code missing from the cached map (one a
+        migration has just added) rebuilds it.
+        """
+        paths = cache.get(CATEGORY_PATHS_KEY)
+        if paths is None or not paths.keys() >= set(codes):
+            nodes = {code: (name, parent) for code, name, parent in cls.objects.values_list("code", "name", "parent")}
+            paths = {}
+            for code in nodes:
+                names, node = [], code
+                while node is not None:
+                    name, node = nodes[node]
+                    names.insert(0, name)
+                paths[code] = " / ".join(names)
+            cache.set(CATEGORY_PATHS_KEY, paths, 3600)
+        return paths
 
 
 class IndicatorCategory(models.Model):

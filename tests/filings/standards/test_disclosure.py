@@ -218,6 +218,8 @@ def test_modify_published_keeps_publication_time_and_changes_anything(enterprise
     standard.refresh_from_db()
     assert (standard.number, standard.published_at, standard.is_published) == ("Q/SJZ 002-2024", published_at, True)
     assert "Q/SJZ 002-2024" in standard.pledge and standard.products.get().name == "新名称"
+    page = enterprise_client.get(reverse("standards:public_detail", args=[standard.pk])).content.decode()
+    assert "<td>新名称</td>" in page and "<td>纯净水</td>" not in page
 
 
 def test_revise_creates_a_new_published_record_with_number_and_name_locked(enterprise_client, enterprise):
@@ -272,6 +274,7 @@ def test_associate_adds_products_to_the_same_record(enterprise_client, enterpris
     assert DisclosedStandard.objects.count() == 1
     standard.refresh_from_db()
     assert standard.products.count() == 2 and standard.number.startswith("Q/SJZ")
+    assert "新增产品" in enterprise_client.get(reverse("standards:public_detail", args=[standard.pk])).content.decode()
 
 
 def test_abolish_keeps_the_record_and_shows_the_time(enterprise_client, client, enterprise):
@@ -310,6 +313,8 @@ def test_lists_split_published_and_unpublished_and_search(enterprise_client, ent
     for params in ({"product": "矿泉"}, {"barcode": gtin13("690000000011")}, {"name": "纯净"}, {"number": a.number}):
         found = enterprise_client.get(url, {"kind": "enterprise", **params}).context["published"]
         assert [s.pk for s in found] == [a.pk], params
+    page = enterprise_client.get(url, {"kind": "enterprise", "name": "纯净"}).content.decode()
+    assert 'name="name" value="纯净"' in page and "QueryDict" not in page  # the site search box stays empty
 
 
 def test_indicator_rendering_matches_the_seed_preview():

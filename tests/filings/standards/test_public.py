@@ -6,11 +6,13 @@ import json
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from filings.standards.factories import DisclosedStandardFactory, IndicatorFactory, ProductFactory, gtin13
+from filings.standards.models import DisclosedStandard, ProductCategory
 from filings.standards.tasks import send_two_year_reminders
 from registry.factories import EnterpriseAccountFactory, EnterpriseFactory, make_resident_id
 from registry.models import Division
@@ -38,7 +40,7 @@ def disclosures(db):
 
 
 def found(client, **params):
-    return [s.pk for s in client.get(reverse("standards:public_search"), params).context["results"]]
+    return [row["id"] for row in client.get(reverse("standards:public_search"), params).context["results"]]
 
 
 @pytest.mark.parametrize(
@@ -60,7 +62,7 @@ def test_public_search(client, disclosures, params, expected):
 
 def test_public_search_never_shows_drafts_and_marks_abolished(client, disclosures):
     response = client.get(reverse("standards:public_search"))
-    pks = [s.pk for s in response.context["results"]]
+    pks = [row["id"] for row in response.context["results"]]
     assert disclosures["draft"].pk not in pks and disclosures["abolished"].pk in pks
     assert "已废止" in response.content.decode()
     assert client.get(reverse("standards:public_detail", args=[disclosures["draft"].pk])).status_code == 404
@@ -129,3 +131,76 @@ def test_full_text_download_only_for_published(client):
     assert url in client.get(reverse("standards:public_detail", args=[published.pk])).content.decode()
     assert b"".join(client.get(url).streaming_content).startswith(b"%PDF-")
     assert client.get(reverse("standards:public_full_text", args=[draft.pk])).status_code == 404
+
+
+def test_detail_reads_one_row_and_shows_category_paths(client, django_assert_num_queries):
+    """Products come from the copy on the standard's row, category paths from the cached reference table."""
+    standard = DisclosedStandardFactory(kind="national", number="GB/T 2-2020", content="")
+    product = ProductFactory(standard=standard, name="一号产品")
+    ProductFactory(standard=standard, name="二号产品")
+    url = reverse("standards:public_detail", args=[standard.pk])
+    client.get(url)  # fills the category cache
+    with django_assert_num_queries(1):
+        page = client.get(url).content.decode()
+    assert page.index("一号产品") < page.index("二号产品")
+    assert product.category.path_names() in page and standard.enterprise.region.name in page
+
+
+def test_product_changes_reach_the_public_detail(client, disclosures):
+    water = disclosures["water"]
+    water.products.update(name="改名后的产品")
+    water.refresh_product_copies()
+    page = client.get(reverse("standards:public_detail", args=[water.pk])).content.decode()
+    assert "改名后的产品" in page and "钢化玻璃门" not in page
+
+
+def test_category_paths_are_rebuilt_for_a_code_they_lack():
+    assert "990101" not in ProductCategory.paths()
+    segment = ProductCategory.objects.create(code="99", name="测试门类", level=1)
+    family = ProductCategory.objects.create(code="9901", name="测试大类", parent=segment, level=2)
+    ProductCategory.objects.create(code="990101", name="测试小类", parent=family, level=3)
+    assert ProductCategory.paths(["990101"])["990101"] == "测试门类 / 测试大类 / 测试小类"
+
+
+def test_search_reads_one_row_set_and_renders_rows(client, disclosures, django_assert_num_queries):
+    water = disclosures["water"]
+    DisclosedStandard.unscoped.filter(pk=water.pk).update(
+        published_at=datetime.datetime(2024, 1, 1, 17, 30, tzinfo=datetime.UTC)  # 2024-01-02 in Beijing
+    )
+    client.get(reverse("standards:public_search"), {"q": "华北制药"})  # fills the province cache
+    with django_assert_num_queries(1):
+        response = client.get(reverse("standards:public_search"), {"q": "华北制药", "region": "130000"})
+    page = response.content.decode()
+    row = page[page.index("<tbody>") :]
+    assert f'href="{reverse("standards:public_detail", args=[water.pk])}"' in row
+    assert "<td>国家标准</td>" in row
+    assert "2024-01-02" in row and "现行" in row
+    assert '<option value="130000" selected>' in page and "QueryDict" not in page
+
+
+def test_search_pages_keep_the_query(client):
+    for number in range(21):
+        DisclosedStandardFactory(name=f"分页阀门{number}")
+    first = client.get(reverse("standards:public_search"), {"q": "分页阀门"})
+    assert len(first.context["results"]) == 20 and 'href="?q=%E5%88%86%E9%A1%B5%E9%98%80%E9%97%A8&amp;page=2"' in (
+        first.content.decode()
+    )
+    second = client.get(reverse("standards:public_search"), {"q": "分页阀门", "page": 2})
+    assert len(second.context["results"]) == 1 and "page=1" in second.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only")
+def test_trigram_indexes_keep_short_pending_lists():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'standards_%%_trgm' ORDER BY relname"
+        )
+        options = dict(cursor.fetchall())
+    assert len(options) == 5 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
+
+
+def test_only_province_codes_select_a_province_option(client, disclosures):
+    """The selected option keys the cached option list, so arbitrary region values must not multiply it."""
+    county = client.get(reverse("standards:public_search"), {"region": "130102"})
+    assert [row["id"] for row in county.context["results"]] == [disclosures["water"].pk]
+    assert county.context["selected_region"] == "" and " selected>" not in county.content.decode()
