@@ -22,6 +22,7 @@ from .scoping import ScopedModelMixin, scope_for_user
 EXPORT_ACTION = "registry.export"
 IMPORT_ACTION = "registry.import"
 PASSWORD_RESET_ACTION = "registry.password_reset"
+ABOLISH_ACTION = "registry.abolish"
 
 
 def log_export(request, what, export_format):

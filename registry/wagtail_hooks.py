@@ -10,7 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from .models import Administrator
 from .officers import wagtail_hooks as officer_hooks  # noqa: F401 - registers the officer admin
-from .reports import EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
+from .reports import ABOLISH_ACTION, EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
 from .statistics import wagtail_hooks as statistics_hooks  # noqa: F401 - registers dashboard and reports
 from .viewsets import AdministratorViewSet, EnterpriseViewSet, OrganisationViewSet, ReferenceDataGroup
 
@@ -35,6 +35,8 @@ modeladmin_register(ReferenceDataGroup)
 
 @hooks.register("register_log_actions")
 def register_audit_log_actions(actions):
+    actions.register_action(ABOLISH_ACTION, _("Abolished"), _("Abolished"))
+
     @actions.register_action(EXPORT_ACTION)
     class ExportFormatter(LogFormatter):
         label = _("Exported")

@@ -17,6 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from wagtail.log_actions import log
+
+from registry.reports import IMPORT_ACTION
 
 from . import statistics
 from .forms import (
@@ -177,7 +180,9 @@ def own_filing(request, pk):
 def edit_filing(request, filing):
     form = FilingForm(request.POST or None, instance=filing, unit=request.qc_unit)
     if request.method == "POST" and form.is_valid():
+        action = "wagtail.create" if filing.pk is None else "wagtail.edit"
         filing = form.save()
+        log(filing, action, user=request.user)
         for warning in group_name_warnings(filing.group_name, request.qc_unit, filing.enterprise_name):
             messages.warning(request, warning)
         messages.success(request, _("已保存：%(filing)s / Saved.") % {"filing": filing})
@@ -202,6 +207,7 @@ def filing_edit(request, pk):
 def filing_delete(request, pk):
     filing = own_filing(request, pk)
     year = filing.year
+    log(filing, "wagtail.delete", user=request.user)
     filing.delete()
     messages.success(request, _("已删除：%(filing)s / Deleted.") % {"filing": filing})
     return redirect(f"{reverse('qcgroups_filings')}?year={year}")
@@ -214,6 +220,13 @@ def import_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             report = import_filings(request.qc_unit, form.cleaned_data["file"], form.cleaned_data["year"])
+            if report.written:
+                data = {
+                    "file": form.cleaned_data["file"].name,
+                    "created": report.written,
+                    "unchanged": len(report.skipped),
+                }
+                log(request.qc_unit, IMPORT_ACTION, user=request.user, data=data)
         except ImportFileError as error:
             form.add_error("file", str(error))
     return TemplateResponse(request, "qcgroups/import.html", {"form": form, "report": report})

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from registry.models import Enterprise
 from registry.sms import send_sms
@@ -190,6 +191,7 @@ def publish(standard, user, now=None):
         standard.status = DisclosedStandard.Status.PUBLISHED
         standard.published_at = now
     standard.save()
+    log(standard, "wagtail.publish", user=user)  # the audit trail of the regulators above the enterprise
     return standard
 
 

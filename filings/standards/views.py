@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from wagtail.log_actions import log
 
 from registry.models import Division
+from registry.reports import ABOLISH_ACTION
 
 from . import services
 from .accounts_views import enterprise_required
@@ -264,6 +266,7 @@ def abolish(request, pk):
         raise Http404
     standard.abolished_at = timezone.now()
     standard.save(update_fields=["abolished_at", "updated_at"])
+    log(standard, ABOLISH_ACTION, user=request.user)
     messages.success(request, _("标准已废止 / The standard has been abolished"))
     return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
 
@@ -279,6 +282,7 @@ def delete(request, pk):
         )
         return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
     kind = standard.kind
+    log(standard, "wagtail.delete", user=request.user)
     standard.delete()
     messages.success(request, _("已删除 / Deleted"))
     return redirect(f"{reverse('standards:own_list')}?kind={kind}")

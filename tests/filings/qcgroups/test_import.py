@@ -109,6 +109,12 @@ def test_import_page_reports_skips_and_errors(client, unit):
 
     page = upload(xlsx([row(1), row(2, topic="新课题")])).content.decode()
     assert "已导入 1 条，跳过 1 条" in page
+    from wagtail.models import ModelLogEntry
+
+    from registry.reports import IMPORT_ACTION
+
+    entry = ModelLogEntry.objects.get(action=IMPORT_ACTION)
+    assert entry.user == unit.account and entry.data == {"file": "filings.xlsx", "created": 1, "unchanged": 1}
     page = upload(xlsx([row(1, topic="再一个", members=-3)])).content.decode()
     assert "未写入任何数据" in page and "F（人数）" in page
     assert Filing.unscoped.filter(unit=unit).count() == 2

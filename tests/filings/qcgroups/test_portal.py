@@ -71,6 +71,10 @@ def test_unit_edits_and_deletes_its_own_filing(client, unit):
     assert client.get(reverse("qcgroups_filing_delete", args=[filing.pk])).status_code == 405
     client.post(reverse("qcgroups_filing_delete", args=[filing.pk]))
     assert not Filing.unscoped.filter(pk=filing.pk).exists()
+    from wagtail.models import ModelLogEntry  # each change is in the audit log with the unit's account as actor
+
+    logged = ModelLogEntry.objects.filter(user=unit.account, object_id=str(filing.pk))
+    assert set(logged.values_list("action", flat=True)) == {"wagtail.edit", "wagtail.delete"}
 
 
 @pytest.mark.django_db

@@ -364,3 +364,27 @@ def test_custom_indicator_category_and_test_method_from_catalogue(enterprise_cli
     indicator = DisclosedStandard.objects.get().indicators.get()
     assert indicator.category.enterprise == enterprise and indicator.category.name == "口感"
     assert indicator.test_method_standard == method and indicator.test_method_display() == str(method)
+
+
+def test_publish_abolish_and_delete_reach_the_scoped_audit_report(
+    enterprise_client, client, enterprise, account, make_admin, orgs
+):
+    from wagtail.models import ModelLogEntry
+
+    from filings.standards import services
+    from registry.models import Role
+    from registry.reports import ABOLISH_ACTION
+
+    draft = DisclosedStandardFactory(enterprise=enterprise, status="draft", published_at=None, number="Q/X 2-2024")
+    services.publish(draft, account)
+    enterprise_client.post(reverse("standards:abolish", args=[draft.pk]))
+    doomed = DisclosedStandardFactory(enterprise=enterprise, status="draft", published_at=None, number="Q/X 3-2024")
+    enterprise_client.post(reverse("standards:delete", args=[doomed.pk]))
+    entries = ModelLogEntry.objects.filter(user=account)
+    assert set(entries.values_list("action", flat=True)) == {"wagtail.publish", ABOLISH_ACTION, "wagtail.delete"}
+
+    report = "/admin/reports/site-history/"
+    client.force_login(make_admin(orgs.changan, Role.INSTITUTION))
+    assert draft.name in client.get(report).content.decode()  # the enterprise's county sees it
+    client.force_login(make_admin(orgs.qiaoxi, Role.INSTITUTION))
+    assert draft.name not in client.get(report).content.decode()  # the neighbouring county does not
