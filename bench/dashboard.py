@@ -13,7 +13,7 @@ import time
 
 from django.db import connection
 
-from bench.harness import row, say
+from bench.harness import admin_client, admin_get, row, say, timed
 
 OFFICERS = {"small": 20_000, "full": 1_000_000}
 UNCOVERED_SHARE = 0.2
@@ -138,33 +138,8 @@ def national_admin():
     )
 
 
-def timed(work, samples, before=None):
-    """Median of ``samples`` runs of ``work`` (``before`` runs untimed ahead of each)."""
-    timings = []
-    for _ in range(samples):
-        if before:
-            before()
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    timings.sort()
-    return timings[len(timings) // 2]
-
-
-def get(client, url):
-    def work():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        return response
-
-    return work
-
-
 def main(scale: str) -> list[dict]:
-    from django.conf import settings
     from django.core.cache import cache
-    from django.test import Client
     from django.urls import reverse
 
     from registry.models import Enterprise
@@ -179,18 +154,13 @@ def main(scale: str) -> list[dict]:
     spent = time.perf_counter() - started
     say(f"   statistics data: {officers:,} officers, {enterprise_count:,} enterprises in {spent:.0f} s")
     try:
-        host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")), "localhost")
-        client = Client(HTTP_HOST=host)
-        client.force_login(national_admin())
+        client = admin_client(national_admin())
         home = reverse("wagtailadmin_home")
         some_pk = Enterprise.unscoped.filter(uscc__startswith=USCC_PREFIX).values_list("pk", flat=True).first()
         pk_page = reverse("wagtailsnippets_registry_enterprise:edit", args=[some_pk])
-        get(client, pk_page)()
-        get(client, home)()
-        baseline = timed(get(client, pk_page), samples)
-        cold = timed(get(client, home), samples, before=cache.clear)
-        get(client, home)()
-        warm = timed(get(client, home), samples)
+        baseline = timed(admin_get(client, pk_page), samples)
+        cold = timed(admin_get(client, home), samples, before=cache.clear)
+        warm = timed(admin_get(client, home), samples)
         say(f"   PK page {baseline * 1000:.0f} ms; dashboard cold {cold * 1000:.0f} ms, warm {warm * 1000:.0f} ms")
         rows = [
             row(

@@ -485,6 +485,42 @@ def load_test(scale, pages, throughput_goal=0.5, p95_goal=4.0):
     return rows
 
 
+def timed(work, samples=15, before=None):
+    """Median of ``samples`` runs of ``work`` after one untimed warm-up (``before`` runs untimed ahead of each)."""
+    work()
+    timings = []
+    for _ in range(samples):
+        if before:
+            before()
+        started = time.perf_counter()
+        work()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings)
+
+
+def admin_client(user):
+    """A test client logged in as ``user`` on a host the settings allow: admin pages measured in-process."""
+    from django.conf import settings
+    from django.test import Client
+
+    host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")), "localhost")
+    client = Client(HTTP_HOST=host)
+    client.force_login(user)
+    return client
+
+
+def admin_get(client, url):
+    """Work for :func:`timed`: GET ``url``, failing loudly on anything but 200."""
+
+    def work():
+        response = client.get(url)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response
+
+    return work
+
+
 def timed_get(url, samples):
     """Median wall time of ``samples`` sequential GETs on one keep-alive connection (after one warm-up)."""
     with requests.Session() as session:

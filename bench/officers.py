@@ -15,10 +15,9 @@ import tracemalloc
 
 from django.db import connection, transaction
 
-from bench.harness import row, say, size
+from bench.harness import admin_client, admin_get, row, say, size, timed
 
 IMPORT_ROWS = 5000
-PAGE_SIZE = 50
 
 
 class Rollback(Exception):
@@ -95,26 +94,6 @@ def county_admin():
             role=Role.INSTITUTION,
         )
     return user
-
-
-def admin_client(user):
-    from django.conf import settings
-    from django.test import Client
-
-    host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and not h.startswith(".")), "localhost")
-    client = Client(HTTP_HOST=host)
-    client.force_login(user)
-    return client
-
-
-def admin_page(client, url):
-    def work():
-        response = client.get(url)
-        if response.status_code != 200:
-            raise RuntimeError(f"{url} answered {response.status_code}")
-        return response
-
-    return work
 
 
 def bare_bulk_create(rows):
@@ -328,21 +307,10 @@ def replay(statements):
     return work
 
 
-def timed(work, samples=15):
-    work()
-    timings = []
-    for _ in range(samples):
-        started = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - started)
-    timings.sort()
-    return timings[len(timings) // 2]
-
-
 def bench_listing(scale):
     from registry.models import ChiefQualityOfficer, Organisation
     from registry.officers.filters import OfficerFilterSet
-    from registry.officers.viewsets import listing_queryset
+    from registry.officers.viewsets import OfficerViewSet, listing_queryset
     from registry.pagination import CappedCountPaginator
     from registry.scoping import scope
 
@@ -352,7 +320,8 @@ def bench_listing(scale):
         changan = Organisation.objects.get(division_id="130102")
         some_pk = ChiefQualityOfficer.unscoped.filter(organisation=changan).values_list("pk", flat=True).first()
         per_county = count // 4
-        deep_page = min(10_000, max(per_county // PAGE_SIZE, 2))
+        page_size = OfficerViewSet.list_per_page
+        deep_page = min(10_000, max(per_county // page_size, 2))
 
         def listing():
             queryset = listing_queryset(ChiefQualityOfficer.objects.order_by("-id"))
@@ -360,12 +329,12 @@ def bench_listing(scale):
 
         with scope(changan.path):
             # The id the listing's Next link on page deep_page - 1 carries (found untimed, by offset).
-            cursor = listing().values_list("pk", flat=True)[(deep_page - 1) * PAGE_SIZE - 1]
+            cursor = listing().values_list("pk", flat=True)[(deep_page - 1) * page_size - 1]
 
         def listing_page(number, after=None):
             def work():
                 with scope(changan.path):  # one admin request: the scope, the filter set, the paginator
-                    paginator = CappedCountPaginator(listing(), PAGE_SIZE, after=after)
+                    paginator = CappedCountPaginator(listing(), page_size, after=after)
                     page = paginator.page(number)
                     list(page.object_list)
                     if after is None:
@@ -401,9 +370,9 @@ def bench_listing(scale):
         listing_url = reverse("wagtailsnippets_registry_chiefqualityofficer:list") + "?review_status=approved"
         inspect_url = reverse("wagtailsnippets_registry_chiefqualityofficer:inspect", args=[some_pk])
         deep_url = f"{listing_url}&p={deep_page}&after={cursor}"
-        page_baseline = timed(admin_page(client, inspect_url), samples=7)
-        page_first = timed(admin_page(client, listing_url), samples=7)
-        page_deep = timed(admin_page(client, deep_url), samples=7)
+        page_baseline = timed(admin_get(client, inspect_url), samples=7)
+        page_first = timed(admin_get(client, listing_url), samples=7)
+        page_deep = timed(admin_get(client, deep_url), samples=7)
         say(
             f"   {count:,} officers; database time: pk {baseline * 1000:.2f} ms, page 1 {first * 1000:.2f} ms "
             f"({len(first_sql)} statements), page {deep_page:,} by cursor {deep * 1000:.2f} ms, "
@@ -453,7 +422,7 @@ def bench_listing(scale):
                 "info",
             ),
             row(
-                f"officer listing: page 1 through the ORM, {PAGE_SIZE} rows built as model instances",
+                f"officer listing: page 1 through the ORM, {page_size} rows built as model instances",
                 orm_first,
                 "primary-key lookup through the ORM",
                 orm_baseline,

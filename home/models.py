@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -10,6 +9,8 @@ from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+
+from registry.pagination import PublicPaginator
 
 from .blocks import ContentStreamBlock, stream_plain_text
 from .search import SearchTextMixin
@@ -79,7 +80,7 @@ class ContentIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         pages = ContentPage.objects.live().public().child_of(self).order_by("-date", "-pk")
-        context["items"] = Paginator(pages, self.per_page).get_page(request.GET.get("page"))
+        context["items"] = PublicPaginator(pages, self.per_page).get_page(request.GET.get("page"))
         return context
 
 

@@ -1,8 +1,9 @@
 """Site search at /search/?q= (Chinese substring search, see :mod:`home.search`)."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.http import urlencode
+
+from registry.pagination import PublicPaginator
 
 from .search import search_terms, site_search
 
@@ -18,7 +19,7 @@ def result_kind(page):
 
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
-    results = Paginator(site_search(query), PER_PAGE).get_page(request.GET.get("page")) if query else None
+    results = PublicPaginator(site_search(query), PER_PAGE).get_page(request.GET.get("page")) if query else None
     for result in results or []:
         result.kind = result_kind(result)
     return render(

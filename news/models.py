@@ -7,7 +7,6 @@ organisation writes only in its own section" directly (see :mod:`news.sections`)
 
 import datetime
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -22,6 +21,7 @@ from wagtail.search import index
 from home.blocks import ContentStreamBlock, stream_plain_text
 from home.search import SearchTextMixin
 from registry.models import Organisation
+from registry.pagination import PublicPaginator
 from registry.workflows import OrganisationApprovalTask
 
 
@@ -69,7 +69,7 @@ class NewsIndexPage(Page):
         if year.isdigit():
             news = news.filter(date__year=int(year))
         context.update(
-            items=Paginator(news, self.per_page).get_page(request.GET.get("page")),
+            items=PublicPaginator(news, self.per_page).get_page(request.GET.get("page")),
             regions=self.region_choices(),
             years=self.year_choices(),
             selected_region=region,
@@ -103,7 +103,7 @@ class NewsSectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.live().public().child_of(self).select_related("organisation").order_by("-date", "-pk")
-        context["items"] = Paginator(news, self.per_page).get_page(request.GET.get("page"))
+        context["items"] = PublicPaginator(news, self.per_page).get_page(request.GET.get("page"))
         return context
 
 

@@ -27,6 +27,18 @@ def allocate_ids(model, objs, connection):
         obj.pk = pk
 
 
+def copy_in(model, columns, rows, connection):
+    """Stream ``rows`` (sequences of database values for ``columns``) into ``model``'s table by COPY."""
+    quote = connection.ops.quote_name
+    statement = "COPY {} ({}) FROM STDIN".format(
+        quote(model._meta.db_table), ", ".join(quote(column) for column in columns)
+    )
+    # The raw psycopg cursor: wrap its errors so callers catch Django's IntegrityError as usual.
+    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for values in rows:
+            copy.write_row(values)
+
+
 def bulk_insert(model, objs, *, batch_size=1000):
     """Insert ``objs`` (new instances of ``model``), returning them with their primary keys set.
 
@@ -41,14 +53,12 @@ def bulk_insert(model, objs, *, batch_size=1000):
         return model._base_manager.bulk_create(objs, batch_size=batch_size)
     allocate_ids(model, objs, connection)
     fields = model._meta.concrete_fields
-    quote = connection.ops.quote_name
-    statement = "COPY {} ({}) FROM STDIN".format(
-        quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    copy_in(
+        model,
+        [field.column for field in fields],
+        ([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objs),
+        connection,
     )
-    # The raw psycopg cursor: wrap its errors so callers catch Django's IntegrityError as usual.
-    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for obj in objs:
-            copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
@@ -72,19 +82,18 @@ def insert_rows(model, rows):
     defaults = {field.attname: field.get_default() for field in fields if field.attname not in rows[0]}
     # Only values that psycopg cannot send as they are (JSON documents) go through the field.
     prepare = {field.attname: field for field in fields if field.get_internal_type() == "JSONField"}
-    quote = connection.ops.quote_name
-    statement = "COPY {} ({}) FROM STDIN".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(column) for column in [model._meta.pk.column] + [field.column for field in fields]),
-    )
     names = [field.attname for field in fields]
-    with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for pk, row in zip(ids, rows, strict=True):
-            values = [pk]
-            for name in names:
-                value = row[name] if name in row else defaults[name]
-                if name in prepare:
-                    value = prepare[name].get_db_prep_save(value, connection)
-                values.append(value)
-            copy.write_row(values)
+
+    def values(pk, row):
+        yield pk
+        for name in names:
+            value = row[name] if name in row else defaults[name]
+            yield prepare[name].get_db_prep_save(value, connection) if name in prepare else value
+
+    copy_in(
+        model,
+        [model._meta.pk.column] + [field.column for field in fields],
+        (list(values(pk, row)) for pk, row in zip(ids, rows, strict=True)),
+        connection,
+    )
     return ids

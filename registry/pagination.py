@@ -7,13 +7,16 @@ so that every step, however deep, is one index range scan of ``per_page`` rows. 
 by offset, which the cap keeps shallow.
 """
 
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from wagtail.admin.paginator import WagtailPaginator
 
 #: Counting more rows than this for the page links costs more than it tells; the listing says "more than N".
 COUNT_CAP = 1_000
+
+#: Public lists number this many pages at most; past them the visitor narrows the search, as on a search engine.
+PUBLIC_MAX_PAGES = 50
 
 #: The orderings a cursor can follow: by id, newest first (every registry's default) or oldest first.
 KEYSET_ORDERINGS = {("-id",): "-", ("id",): "", ("-pk",): "-", ("pk",): ""}
@@ -143,3 +146,38 @@ class KeysetPaginationMixin:
             before=self.request.GET.get("before"),
             **kwargs,
         )
+
+
+class PublicPaginator(Paginator):
+    """Page numbers up to ``max_pages``: the count stops there and a deeper number answers the last page.
+
+    No public page then costs more than an ``OFFSET`` of ``max_pages × per_page`` rows, however big the table,
+    and no anonymous request makes the database count a million rows.
+    """
+
+    def __init__(self, object_list, per_page, *, max_pages=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.max_pages = max_pages or PUBLIC_MAX_PAGES
+
+    @property
+    def listed_max(self):
+        return self.per_page * self.max_pages
+
+    @cached_property
+    def count(self):
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.order_by()[: self.listed_max + 1].count()
+        return super().count  # search results: the backend counts them
+
+    @cached_property
+    def capped(self):
+        """More rows match than the pages list: the page says so and asks for a narrower search."""
+        return self.count > self.listed_max
+
+    @cached_property
+    def num_pages(self):
+        return min(super().num_pages, self.max_pages)
+
+    @cached_property
+    def count_label(self):
+        return f"{self.listed_max:,}+" if self.capped else f"{self.count:,}"

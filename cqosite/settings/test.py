@@ -12,3 +12,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# django-simple-captcha logs an error at import when test mode runs without DEBUG; tests want exactly that mode.
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {"captcha.conf.settings": {"level": "CRITICAL", "propagate": False}},
+}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
 from registry.models import Division
+from registry.pagination import PUBLIC_MAX_PAGES
 from registry.reports import ABOLISH_ACTION
 
 from . import services
@@ -353,13 +354,18 @@ def public_search(request):
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         page_number = 1
+    # Numbered pages stop at PUBLIC_MAX_PAGES (a deeper number answers the last one): no OFFSET of a million rows.
+    page_number = min(page_number, PUBLIC_MAX_PAGES)
     offset = (page_number - 1) * PAGE_SIZE
     page = list(records.order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
     results = page[:PAGE_SIZE]
     prepare_rows(results)
+    more = len(page) > PAGE_SIZE
     context = {
         "results": results,
-        "has_next": len(page) > PAGE_SIZE,
+        "has_next": more and page_number < PUBLIC_MAX_PAGES,
+        "capped": more and page_number == PUBLIC_MAX_PAGES,
+        "max_pages": PUBLIC_MAX_PAGES,
         "page_number": page_number,
         # Plain strings: a missing key looked up on the QueryDict in the template raises and catches three times.
         "q": request.GET.get("q", ""),

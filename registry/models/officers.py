@@ -111,7 +111,11 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
                 ),
             )
         ]
-        indexes = [models.Index(fields=["organisation", "-id"], name="registry_officer_org_id")]
+        indexes = [
+            models.Index(fields=["organisation", "-id"], name="registry_officer_org_id"),
+            # The review queue (a unit's records by status, newest first) and its capped count, index-only.
+            models.Index(fields=["organisation", "review_status", "-id"], name="registry_officer_org_status"),
+        ]
 
     def __str__(self):
         return f"{self.real_name}（{self.enterprise.name if self.enterprise_id else '—'}）"

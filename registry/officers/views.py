@@ -4,13 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, Division, User
+from ..pagination import PublicPaginator
 from ..uploads import sniff
 from ..validators import validate_mobile, validate_resident_id
 from .filters import division_prefix
@@ -29,7 +29,7 @@ def talent_pool(request):
         queryset = queryset.filter(enterprise__name__icontains=enterprise)
     if region:
         queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
-    page = Paginator(queryset.values(*PUBLIC_FIELDS), 20).get_page(request.GET.get("page"))
+    page = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20).get_page(request.GET.get("page"))
     provinces = Division.objects.filter(level=Division.Level.PROVINCE).values_list("code", "name")
     return TemplateResponse(
         request,

@@ -49,3 +49,17 @@ def test_search_by_enterprise_and_region_and_pagination(client, orgs):
     assert "周人才2<" in by_region and "周人才1<" not in by_region
     first = client.get(reverse("talent_pool")).context["page_obj"]
     assert first.paginator.num_pages == 2 and len(first.object_list) == 20
+
+
+@pytest.mark.django_db
+def test_page_numbers_stop_at_the_public_maximum(client, orgs, monkeypatch):
+    """A deep page number answers the last listed page; the count stops there too (no COUNT of a million rows)."""
+    monkeypatch.setattr("registry.pagination.PUBLIC_MAX_PAGES", 1)
+    for serial in range(1, 23):
+        officer(orgs, serial)
+    response = client.get(reverse("talent_pool"), {"page": 10_000})
+    page = response.context["page_obj"]
+    assert page.number == 1 and not page.has_next() and len(page.object_list) == 20
+    assert page.paginator.count == 21 and page.paginator.count_label == "20+"
+    html = response.content.decode()
+    assert "共 20+ 人" in html and "仅列出前 1 页" in html and "page=2" not in html

@@ -189,6 +189,19 @@ def test_search_pages_keep_the_query(client):
     assert len(second.context["results"]) == 1 and "page=1" in second.content.decode()
 
 
+def test_page_numbers_stop_at_the_public_maximum(client, monkeypatch):
+    """Page 10,000 answers the last listed page instead of an OFFSET through every published standard."""
+    monkeypatch.setattr("filings.standards.views.PUBLIC_MAX_PAGES", 2)
+    for number in range(41):
+        DisclosedStandardFactory(name=f"深页阀门{number}")
+    deep = client.get(reverse("standards:public_search"), {"q": "深页阀门", "page": 10_000})
+    assert deep.context["page_number"] == 2 and len(deep.context["results"]) == 20
+    html = deep.content.decode()
+    assert not deep.context["has_next"] and "page=3" not in html and "仅列出前 2 页" in html
+    last = client.get(reverse("standards:public_search"), {"q": "深页阀门", "page": 1})
+    assert last.context["has_next"] and "仅列出前" not in last.content.decode()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only")
 def test_trigram_indexes_keep_short_pending_lists():
     with connection.cursor() as cursor:
