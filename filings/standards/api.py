@@ -1,8 +1,17 @@
 """Open read API of disclosed standards: public fields only — no ID numbers, mobiles, e-mail or contacts."""
 
+import base64
+import binascii
+import datetime
+
+from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import reverse
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .models import DisclosedStandard, Indicator, Product
 from .search import filter_public
@@ -80,11 +89,85 @@ class StandardDetailSerializer(StandardListSerializer):
         return reverse("standards:public_full_text", args=[standard.pk]) if standard.full_text else None
 
 
+class StandardCursorPagination(BasePagination):
+    """Newest published first, paged by a cursor holding the last row's (published_at, id).
+
+    Each page is one index range scan, so the 50,000th page of several million standards costs what the first does,
+    and no anonymous request makes the database count them (limit/offset did both). Ties in ``published_at`` are
+    broken by id, so no standard is skipped or repeated between pages.
+    """
+
+    page_size = 20
+    max_page_size = 100
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.limit = self.page_size_from(request.query_params.get("limit"))
+        self.backwards, position = self.decode(request.query_params.get("cursor"))
+        ordered = queryset.order_by("-published_at", "-id")
+        if position is not None:
+            published_at, pk = position
+            if self.backwards:
+                newer = Q(published_at__gt=published_at) | Q(published_at=published_at, pk__gt=pk)
+                ordered = queryset.filter(newer).order_by("published_at", "id")
+            else:
+                ordered = ordered.filter(Q(published_at__lt=published_at) | Q(published_at=published_at, pk__lt=pk))
+        rows = list(ordered[: self.limit + 1])
+        more = len(rows) > self.limit
+        self.page = rows[: self.limit]
+        if self.backwards:
+            self.page.reverse()
+            self.has_next, self.has_previous = True, more
+        else:
+            self.has_next, self.has_previous = more, position is not None
+        return self.page
+
+    def page_size_from(self, value):
+        try:
+            return min(max(int(value), 1), self.max_page_size)
+        except (TypeError, ValueError):
+            return self.page_size
+
+    @staticmethod
+    def decode(cursor):
+        """``(backwards, (published_at, id))`` from the cursor parameter, or ``(False, None)`` for the first page."""
+        if not cursor:
+            return False, None
+        try:
+            text = base64.urlsafe_b64decode(cursor.encode("ascii")).decode("ascii")
+            direction, published_at, pk = text.split("|")
+            position = (datetime.datetime.fromisoformat(published_at), int(pk))
+        except (ValueError, UnicodeError, binascii.Error):
+            raise NotFound("无效的分页游标 / Invalid cursor: use the next or previous link of a page.") from None
+        return direction == "p", position
+
+    def link(self, row, backwards):
+        if row is None:
+            return None
+        text = f"{'p' if backwards else 'n'}|{row.published_at.isoformat()}|{row.pk}"
+        cursor = base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii")
+        return replace_query_param(self.request.build_absolute_uri(), "cursor", cursor)
+
+    def get_paginated_response(self, data):
+        first, last = (self.page[0], self.page[-1]) if self.page else (None, None)
+        previous = self.link(first, backwards=True) if self.has_previous else None
+        if self.has_previous and previous is None:  # stepped back past the first row: the first page
+            previous = remove_query_param(self.request.build_absolute_uri(), "cursor")
+        return Response(
+            {
+                "next": self.link(last, backwards=False) if self.has_next else None,
+                "previous": previous,
+                "results": data,
+            }
+        )
+
+
 class StandardList(generics.ListAPIView):
     serializer_class = StandardListSerializer
+    pagination_class = StandardCursorPagination
 
     def get_queryset(self):
-        return filter_public(public_queryset(), self.request.query_params).order_by("-published_at", "-id")
+        return filter_public(public_queryset(), self.request.query_params)
 
 
 class StandardDetail(generics.RetrieveAPIView):
@@ -104,8 +187,8 @@ FILTER_PARAMETERS = [
     ("region", "GB/T 2260 division code; a province or city code covers its subtree"),
     ("kind", "national | industry | local | enterprise"),
     ("status", "current | abolished"),
-    ("limit", "Page size (default 20)"),
-    ("offset", "Offset of the first result"),
+    ("limit", "Page size (default 20, at most 100)"),
+    ("cursor", "Opaque position taken from the `next` or `previous` link of a page"),
 ]
 
 
@@ -169,7 +252,6 @@ def openapi_document(request):
                                     "schema": {
                                         "type": "object",
                                         "properties": {
-                                            "count": {"type": "integer"},
                                             "next": {"type": "string", "nullable": True},
                                             "previous": {"type": "string", "nullable": True},
                                             "results": {

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from pypdf import PdfReader
 
 from filings.standards.factories import DisclosedStandardFactory, IndicatorFactory, ProductFactory, gtin13
@@ -93,9 +94,9 @@ def test_print_view_and_pdf(client, disclosures):
 
 def test_api_lists_filters_and_details_without_personal_data(client, disclosures):
     listing = client.get(reverse("standards:api_list"), {"q": "13456"}).json()
-    assert listing["count"] == 1 and listing["results"][0]["number"] == "GB/T 13456-2014"
+    assert [row["number"] for row in listing["results"]] == ["GB/T 13456-2014"] and listing["next"] is None
     everything = client.get(reverse("standards:api_list"), {"limit": 1}).json()
-    assert everything["count"] == 3 and len(everything["results"]) == 1 and everything["next"]
+    assert len(everything["results"]) == 1 and everything["next"]
     detail = client.get(listing["results"][0]["url"]).json()
     assert detail["products"][0]["name"] == "钢化玻璃门"
     assert detail["indicators"][0]["requirement"] == "95% < 浓度 <= 99/L"
@@ -114,7 +115,30 @@ def test_openapi_document_describes_the_api(client):
     assert document["openapi"].startswith("3.")
     assert "/api/standards/" in document["paths"] and "/api/standards/{id}/" in document["paths"]
     names = {p["name"] for p in document["paths"]["/api/standards/"]["get"]["parameters"]}
-    assert {"q", "region", "kind", "barcode", "limit", "offset"} <= names
+    assert {"q", "region", "kind", "barcode", "limit", "cursor"} <= names and "offset" not in names
+
+
+def test_api_pages_by_cursor_without_counting(client, django_assert_num_queries):
+    """Following ``next`` walks every published standard once, newest first, each page one query (no COUNT)."""
+    standards = [DisclosedStandardFactory(name=f"游标阀门{n}") for n in range(5)]
+    tied = standards[1].published_at  # published in the same instant: the id breaks the tie
+    DisclosedStandard.objects.filter(pk__in=[s.pk for s in standards[1:4]]).update(published_at=tied)
+    for standard in standards:
+        standard.refresh_from_db()
+    expected = [s.pk for s in sorted(standards, key=lambda s: (s.published_at, s.pk), reverse=True)]
+    seen, url = [], reverse("standards:api_list") + "?" + urlencode({"q": "游标阀门", "limit": 2})
+    while url:
+        with django_assert_num_queries(1):
+            page = client.get(url).json()
+        assert "count" not in page and len(page["results"]) <= 2
+        seen += [row["id"] for row in page["results"]]
+        url = page["next"]
+    assert seen == expected
+    first = client.get(reverse("standards:api_list"), {"q": "游标阀门", "limit": 2}).json()
+    second = client.get(first["next"]).json()
+    assert client.get(second["previous"]).json()["results"] == first["results"] and first["previous"] is None
+    invalid = client.get(reverse("standards:api_list"), {"cursor": "not-a-cursor"})
+    assert invalid.status_code == 404 and "Invalid cursor" in invalid.json()["detail"]
 
 
 def test_reminder_task_runs(disclosures):
