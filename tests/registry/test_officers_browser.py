@@ -64,3 +64,31 @@ def test_province_administrator_imports_reviews_and_publishes(page, browser, org
     assert "王质量2" not in table
     assert officer.mobile not in page.content() and officer.id_number not in page.content()
     page.screenshot_to("talent_pool")
+
+
+def test_listing_steps_through_pages_by_cursor(page, orgs):
+    """Next and Previous in the real admin carry the neighbouring id, and the rows they show follow the listing."""
+    from tests.registry.test_officers import make_officer
+
+    administrator = AdministratorFactory(organisation=orgs.changan, role=Role.INSTITUTION)
+    officers = [make_officer(orgs.changan, serial=serial) for serial in range(1, 46)]  # 3 pages of 20
+    make_officer(orgs.qiaoxi, region="130104", serial=99)  # a neighbour's record never shows
+
+    def names():
+        return page.locator("table.listing tbody td.title .title-wrapper a").all_inner_texts()
+
+    def expected(first, last):
+        return [officer.real_name for officer in reversed(officers[first:last])]
+
+    admin_login(page, administrator.mobile)
+    page.goto(f"{page.base_url}{LISTING}")
+    assert names() == expected(25, 45)
+    page.locator("nav.pagination li.next a").first.click()
+    page.wait_for_url(re.compile(rf"after={officers[25].pk}\b"))
+    assert names() == expected(5, 25)
+    page.locator("nav.pagination li.next a").first.click()
+    page.wait_for_url(re.compile(rf"after={officers[5].pk}\b"))
+    assert names() == expected(0, 5) and "李质量99" not in page.content()
+    page.locator("nav.pagination li.prev a").first.click()
+    page.wait_for_url(re.compile(rf"before={officers[4].pk}\b"))
+    assert names() == expected(5, 25)
