@@ -18,21 +18,14 @@ from . import admin_views
 from .filters import OfficerFilterSet
 from .submission import can_revoke
 
-#: What a page of the listing loads: the displayed columns, the draft/lock/schedule state Wagtail's status and
-#: buttons read, and ``organisation.path`` (the revoke button compares it, can_revoke). Every other column stays
+#: What a page of the listing loads: the displayed columns, the draft and lock state Wagtail's buttons and
+#: lock indicator read, and ``organisation.path`` (the revoke button compares it, can_revoke). Every other column stays
 #: in the database: the rows' transfer and decoding, not the index scan, is most of a page's database time.
 LISTED_FIELDS = (
     "latest_revision",
     "live",
     "has_unpublished_changes",
-    "first_published_at",
-    "last_published_at",
-    "live_revision",
-    "go_live_at",
-    "expire_at",
-    "expired",
     "locked",
-    "locked_at",
     "locked_by",
     "real_name",
     "mobile",

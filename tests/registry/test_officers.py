@@ -287,3 +287,31 @@ def test_listing_masks_phone_numbers_for_oversight_roles_only(client, admins, or
     assert "139****5678" in national_view and officer.mobile not in national_view
     client.force_login(admins.hebei)  # the province reviews and contacts its officers
     assert officer.mobile in client.get(reverse(f"{ADMIN}:list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_listing_loads_every_row_state_with_its_page(client, admins, orgs):
+    """The listing loads only some columns (LISTED_FIELDS): locked, expired and live-with-draft rows must not
+    fetch a missing column one row at a time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def add_rows(start):
+        make_officer(orgs.changan, serial=start, locked=True, locked_by=admins.changan, locked_at=timezone.now())
+        make_officer(orgs.changan, serial=start + 1, expired=True)
+        make_officer(orgs.changan, serial=start + 2, live=True, has_unpublished_changes=True)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse(f"{ADMIN}:list"))
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    client.force_login(admins.changan)
+    add_rows(1)
+    queries()  # the first request of a session loads what later ones find cached
+    few = queries()
+    add_rows(4)
+    add_rows(7)
+    assert queries() == few
