@@ -74,6 +74,18 @@ done = function(summary, latency, requests)
     e.status, e.connect + e.read + e.write + e.timeout))
 end
 """
+# Cycles through a list of paths, each request made unique by a counter parameter the site ignores, so the
+# anonymous page cache never answers: the figure is the view's own work (searches are rarely repeated).
+WRK_UNCACHED = """
+local paths = {%s}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local path = paths[counter %% #paths + 1]
+  local separator = string.find(path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, path .. separator .. "_=" .. counter)
+end
+"""
 WRK_THREADS = 1
 WRK_CONNECTIONS = 4  # two sync workers: 4 connections keep both busy without measuring only the queue
 
@@ -397,10 +409,13 @@ class LoadTester:
             env["SECRET_KEY"] = secrets.token_urlsafe(48)
         return env
 
-    def wrk(self, server, path):
+    def wrk(self, server, path, uncached=()):
+        """wrk ``path``; with ``uncached`` (a list of paths), every request a different, never-cached URL."""
         seconds = size(self.scale, "load_seconds")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_REPORT)
+            if uncached:
+                script.write(WRK_UNCACHED % ", ".join(json.dumps(item) for item in uncached))
         try:
             self.run_wrk(server, path, size(self.scale, "warmup_seconds"), script.name)
             output = self.run_wrk(server, path, seconds, script.name)
@@ -461,13 +476,20 @@ def stop_servers():
 LOAD_TABLE = []  # (label, path, figures, hello figures) for the load-test table of RESULTS.md
 
 
-def load_test(scale, pages, throughput_goal=0.5, p95_goal=4.0):
-    """wrk each ``{label: path}`` against the portal; two rows per page: 1/throughput and p95, vs hello's."""
+def load_test(scale, pages, throughput_goal=0.5, p95_goal=4.0, uncached=False):
+    """wrk each ``{label: path}`` against the portal; two rows per page: 1/throughput and p95, vs hello's.
+
+    ``uncached``: each value is a list of paths, cycled through with every request unique (see WRK_UNCACHED).
+    """
     load = tester(scale)
     hello = load.hello_figures
     rows = []
-    for label, path in pages.items():
-        figures = load.wrk(load.site, path)
+    for label, paths in pages.items():
+        if uncached:
+            figures = load.wrk(load.site, paths[0], uncached=paths)
+            path = f"{paths[0]} … ({len(paths):,} URLs, never cached)"
+        else:
+            figures, path = load.wrk(load.site, paths), paths
         LOAD_TABLE.append((label, path, figures, hello, throughput_goal, p95_goal))
         rows.append(
             row(
@@ -522,19 +544,22 @@ def admin_get(client, url):
 
 
 def timed_get(url, samples):
-    """Median wall time of ``samples`` sequential GETs on one keep-alive connection (after one warm-up)."""
+    """Median wall time of ``samples`` sequential GETs on one keep-alive connection (after one warm-up), each
+    with a parameter of its own (``_=n``) so that the page cache never answers."""
+    separator = "&" if "?" in url else "?"
     with requests.Session() as session:
-        session.get(url, timeout=60).raise_for_status()
+        session.get(f"{url}{separator}_=0", timeout=60).raise_for_status()
         times = []
-        for _ in range(samples):
+        for sample in range(1, samples + 1):
             started = time.perf_counter()
-            session.get(url, timeout=60).raise_for_status()
+            session.get(f"{url}{separator}_={sample}", timeout=60).raise_for_status()
             times.append(time.perf_counter() - started)
     return statistics.median(times)
 
 
 def depth_test(scale, label, path, deep_page, page_parameter="page"):
-    """Listing depth: page ``deep_page`` must be served within 2× of page 1 (keyset or indexed pagination)."""
+    """Listing depth, uncached: page ``deep_page`` must be served within 2× of page 1 (public lists answer a page
+    past their last numbered one with that page, registry.pagination.PUBLIC_MAX_PAGES)."""
     load = tester(scale)
     samples = size(scale, "depth_samples")
     separator = "&" if "?" in path else "?"

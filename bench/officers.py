@@ -10,11 +10,14 @@ same page by ``OFFSET`` is printed beside it for comparison.
 """
 
 import io
+import random
 import time
 import tracemalloc
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 
+from bench import harness
 from bench.harness import admin_client, admin_get, row, say, size, timed
 
 IMPORT_ROWS = 5000
@@ -382,7 +385,7 @@ def bench_listing(scale):
             f"   through the ORM (building the instances): pk {orm_baseline * 1000:.2f} ms, page 1 "
             f"{orm_first * 1000:.1f} ms, page {deep_page:,} by cursor {orm_deep * 1000:.1f} ms"
         )
-        return [
+        rows = [
             row(
                 f"officer admin listing page, county scope + filter: page 1 ({count:,} officers)",
                 page_first,
@@ -429,8 +432,21 @@ def bench_listing(scale):
                 "info",
             ),
         ]
+        return rows + talent_pool_pages(scale, count)
     finally:
         delete_officers()
+
+
+def talent_pool_pages(scale, count):
+    """The public talent pool over the bench officers (all approved), served by gunicorn: searches by enterprise
+    name and by region, each request a URL of its own (never cached), and the listing's deepest page."""
+    rng = random.Random(7)
+    searches = ["/talent-pool/?" + urlencode({"enterprise": f"基准企业{rng.randrange(count)}"}) for _ in range(200)] + [
+        "/talent-pool/?" + urlencode({"region": region}) for region in ("130102", "130100", "130000")
+    ]
+    rows = harness.load_test(scale, {"talent pool search (enterprise, region)": searches}, 0.2, uncached=True)
+    rows.append(harness.depth_test(scale, f"talent pool, {count:,} officers", "/talent-pool/", 10_000))
+    return rows
 
 
 def main(scale):

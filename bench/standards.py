@@ -12,6 +12,7 @@ import datetime
 import random
 import statistics
 import time
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, transaction
@@ -21,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django.utils import timezone
 
+from bench import harness
 from bench.harness import row, say, size
 from filings.standards import views
 from filings.standards.factories import gtin13
@@ -267,6 +269,14 @@ def main(scale: str = "small") -> list[dict]:
                 "≤ 2",
             )
         )
+        # Served by gunicorn over the whole data set: searches as visitors type them (each request a URL of its
+        # own, so the page cache never answers) and the listing's deepest page, against the bare hello view.
+        searches = [
+            "/standards/?" + urlencode({"q": q})
+            for q in [*fragments, *number_digits, *(products[i][-1][1] for i in picks)]
+        ]
+        rows += harness.load_test(scale, {"standard search (name, number, barcode)": searches}, 0.2, uncached=True)
+        rows.append(harness.depth_test(scale, "standards list", "/standards/", 10_000))
     finally:
         cleanup(ids, enterprises)
     for item in rows:

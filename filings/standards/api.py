@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .models import DisclosedStandard, Indicator, Product
-from .search import filter_public
+from .search import filter_public, narrowed
 from .views import public_queryset
 
 
@@ -167,7 +167,8 @@ class StandardList(generics.ListAPIView):
     pagination_class = StandardCursorPagination
 
     def get_queryset(self):
-        return filter_public(public_queryset(), self.request.query_params)
+        params = self.request.query_params
+        return narrowed(filter_public(public_queryset(), params), params)
 
 
 class StandardDetail(generics.RetrieveAPIView):

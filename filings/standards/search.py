@@ -10,6 +10,13 @@ from django.db.models import Q
 
 from .models import Product, digits_of
 
+#: The parameters that filter by text (trigram indexes) rather than by kind, region or status.
+TEXT_FILTERS = ("q", "enterprise", "name", "product", "number")
+
+#: A text search matching at most this many standards is ordered by sorting its matches; a broader one by
+#: walking the publication-date index, where matches come thick and fast.
+FEW_MATCHES = 2_000
+
 
 def filter_public(records, params):
     """``q`` (enterprise name, number digits, name, product name or barcode), ``region``, ``kind``, ``status``."""
@@ -68,3 +75,28 @@ def region_prefix(code):
     while len(code) > 2 and code.endswith("00"):
         code = code[:-2]
     return code
+
+
+def newest_matches(records, params):
+    """Ids of ``records`` (as filtered by :func:`filter_public`), newest first, when a text filter matches at most
+    ``FEW_MATCHES`` of them; ``None`` when there is no text filter or it matches more.
+
+    PostgreSQL guesses how many rows ``LIKE '%嘉海宏%'`` matches from a sample of the column; when a rare name
+    happens to resemble a sampled value, it expects thousands of matches and walks the publication-date index
+    for the newest twenty, through hundreds of thousands of rows (80-250 ms at a million standards, against 2 ms
+    through the trigram indexes). Asking for at most ``FEW_MATCHES + 1`` rows first (one trigram bitmap scan)
+    settles the question with a count instead of a guess, and the page then loads by primary key.
+    """
+    if not any((params.get(name) or "").strip() for name in TEXT_FILTERS):
+        return None
+    found = list(records.order_by().values_list("pk", "published_at")[: FEW_MATCHES + 1])
+    if len(found) > FEW_MATCHES:
+        return None
+    found.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    return [pk for pk, _published_at in found]
+
+
+def narrowed(records, params):
+    """``records`` pinned to their ids when a text filter matches few of them (see :func:`newest_matches`)."""
+    ids = newest_matches(records, params)
+    return records if ids is None else records.filter(pk__in=ids)

@@ -34,7 +34,7 @@ from .models import (
     StandardKind,
 )
 from .models.disclosures import pledge_text
-from .search import filter_own, filter_public
+from .search import filter_own, filter_public, newest_matches
 
 # --- enterprise side -------------------------------------------------------------------------------
 
@@ -349,7 +349,8 @@ def provinces():
 
 def public_search(request):
     """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind."""
-    records = filter_public(DisclosedStandard.unscoped.published(), request.GET).values(*LISTED_FIELDS)
+    records = filter_public(DisclosedStandard.unscoped.published(), request.GET)
+    newest = newest_matches(records, request.GET)
     try:
         page_number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
@@ -357,7 +358,12 @@ def public_search(request):
     # Numbered pages stop at PUBLIC_MAX_PAGES (a deeper number answers the last one): no OFFSET of a million rows.
     page_number = min(page_number, PUBLIC_MAX_PAGES)
     offset = (page_number - 1) * PAGE_SIZE
-    page = list(records.order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
+    if newest is None:
+        page = list(records.values(*LISTED_FIELDS).order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
+    else:  # a text search with few matches, already ordered: the page's rows by primary key
+        page_ids = newest[offset : offset + PAGE_SIZE + 1]
+        found = {row["id"]: row for row in records.filter(pk__in=page_ids).values(*LISTED_FIELDS)}
+        page = [found[pk] for pk in page_ids]
     results = page[:PAGE_SIZE]
     prepare_rows(results)
     more = len(page) > PAGE_SIZE

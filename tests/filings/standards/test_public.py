@@ -119,7 +119,8 @@ def test_openapi_document_describes_the_api(client):
 
 
 def test_api_pages_by_cursor_without_counting(client, django_assert_num_queries):
-    """Following ``next`` walks every published standard once, newest first, each page one query (no COUNT)."""
+    """Following ``next`` walks every published standard once, newest first, each page two queries: the matching
+    ids and the page (no COUNT, no OFFSET)."""
     standards = [DisclosedStandardFactory(name=f"游标阀门{n}") for n in range(5)]
     tied = standards[1].published_at  # published in the same instant: the id breaks the tie
     DisclosedStandard.objects.filter(pk__in=[s.pk for s in standards[1:4]]).update(published_at=tied)
@@ -128,7 +129,7 @@ def test_api_pages_by_cursor_without_counting(client, django_assert_num_queries)
     expected = [s.pk for s in sorted(standards, key=lambda s: (s.published_at, s.pk), reverse=True)]
     seen, url = [], reverse("standards:api_list") + "?" + urlencode({"q": "游标阀门", "limit": 2})
     while url:
-        with django_assert_num_queries(1):
+        with django_assert_num_queries(2):
             page = client.get(url).json()
         assert "count" not in page and len(page["results"]) <= 2
         seen += [row["id"] for row in page["results"]]
@@ -186,13 +187,13 @@ def test_category_paths_are_rebuilt_for_a_code_they_lack():
     assert ProductCategory.paths(["990101"])["990101"] == "测试门类 / 测试大类 / 测试小类"
 
 
-def test_search_reads_one_row_set_and_renders_rows(client, disclosures, django_assert_num_queries):
+def test_search_reads_its_matches_then_one_page_and_renders_rows(client, disclosures, django_assert_num_queries):
     water = disclosures["water"]
     DisclosedStandard.unscoped.filter(pk=water.pk).update(
         published_at=datetime.datetime(2024, 1, 1, 17, 30, tzinfo=datetime.UTC)  # 2024-01-02 in Beijing
     )
     client.get(reverse("standards:public_search"), {"q": "华北制药"})  # fills the province cache
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the matching ids (search.newest_matches), then the page's rows
         response = client.get(reverse("standards:public_search"), {"q": "华北制药", "region": "130000"})
     page = response.content.decode()
     row = page[page.index("<tbody>") :]
@@ -211,6 +212,26 @@ def test_search_pages_keep_the_query(client):
     )
     second = client.get(reverse("standards:public_search"), {"q": "分页阀门", "page": 2})
     assert len(second.context["results"]) == 1 and "page=1" in second.content.decode()
+
+
+def test_search_orders_few_and_many_matches_alike(client, monkeypatch):
+    """Few matches are sorted from their ids, many are left to the date index: the same page either way."""
+    standards = [DisclosedStandardFactory(name=f"排序阀门{n}") for n in range(25)]
+    tied = standards[5].published_at  # the id orders standards published in the same instant
+    DisclosedStandard.objects.filter(pk__in=[s.pk for s in standards[5:10]]).update(published_at=tied)
+
+    def walk():
+        pages = [client.get(reverse("standards:public_search"), {"q": "排序阀门", "page": n}) for n in (1, 2)]
+        return [row["id"] for page in pages for row in page.context["results"]]
+
+    for standard in standards:
+        standard.refresh_from_db()
+    expected = [s.pk for s in sorted(standards, key=lambda s: (s.published_at, s.pk), reverse=True)]
+    few = walk()
+    monkeypatch.setattr("filings.standards.search.FEW_MATCHES", 3)
+    assert few == walk() == expected
+    api = client.get(reverse("standards:api_list"), {"q": "排序阀门", "limit": 100}).json()
+    assert [row["id"] for row in api["results"]] == expected
 
 
 def test_page_numbers_stop_at_the_public_maximum(client, monkeypatch):
