@@ -115,6 +115,10 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             models.Index(fields=["organisation", "-id"], name="registry_officer_org_id"),
             # The review queue (a unit's records by status, newest first) and its capped count, index-only.
             models.Index(fields=["organisation", "review_status", "-id"], name="registry_officer_org_status"),
+            # The public talent pool: approved officers, latest appointments first, a page at a time.
+            models.Index(
+                fields=["-appointment_date", "-id"], name="registry_officer_talent_pool", condition=models.Q(live=True)
+            ),
         ]
 
     def __str__(self):
