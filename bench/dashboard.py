@@ -13,7 +13,7 @@ import time
 
 from django.db import connection
 
-from bench.harness import admin_client, admin_get, row, say, timed
+from bench.harness import admin_client, admin_get, row, say, timed, vacuum
 
 OFFICERS = {"small": 20_000, "full": 1_000_000}
 UNCOVERED_SHARE = 0.2
@@ -126,6 +126,7 @@ def delete_data():
         )
         cursor.execute(f"DELETE FROM {enterprise_table} WHERE uscc LIKE %s", [f"{USCC_PREFIX}%"])
     User.objects.filter(username="bench-statistics-national").delete()
+    vacuum(ChiefQualityOfficer._meta.db_table, Enterprise.economic_types.through._meta.db_table, enterprise_table)
 
 
 def national_admin():

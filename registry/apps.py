@@ -9,8 +9,10 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import roles
+        from . import lookups, roles
         from .officers import grant_officer_permissions
+
+        lookups.register()
 
         roles.grant(
             roles.ALL_ROLES,

@@ -1,26 +1,6 @@
-"""``trigram_contains``: a substring match that PostgreSQL's pg_trgm GIN indexes on the raw column can serve.
+"""The standards tables' substring search: ``trigram_contains`` (registry.lookups) on each searched column."""
 
-Django's ``icontains`` compares ``UPPER(column)``, which no trigram index on the column matches and which is
-slow on multi-byte text. Chinese and digits have no case, so those queries use ``LIKE``; queries with Latin
-letters use ``ILIKE``. Elsewhere (SQLite) it is plain ``icontains``.
-"""
-
-from django.db.models.lookups import IContains
-
-
-class TrigramContains(IContains):
-    lookup_name = "trigram_contains"
-
-    def as_sql(self, compiler, connection):
-        return IContains(self.lhs, self.rhs).as_sql(compiler, connection)
-
-    def as_postgresql(self, compiler, connection):
-        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        has_letters = any(char.isascii() and char.isalpha() for char in str(self.rhs))
-        operator = "ILIKE" if has_letters else "LIKE"
-        return f"{lhs_sql} {operator} {rhs_sql}", (*lhs_params, *rhs_params)
-
+from registry.lookups import TrigramContains
 
 #: The searched columns (each with a trigram GIN index on PostgreSQL).
 SEARCHED_FIELDS = {"DisclosedStandard": ["enterprise_name", "name", "number_digits", "products_text"]}

@@ -26,7 +26,7 @@ def talent_pool(request):
     enterprise = request.GET.get("enterprise", "").strip()
     region = request.GET.get("region", "").strip()
     if enterprise:
-        queryset = queryset.filter(enterprise__name__icontains=enterprise)
+        queryset = queryset.filter(enterprise__name__trigram_contains=enterprise)
     if region:
         queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
     page = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20).get_page(request.GET.get("page"))

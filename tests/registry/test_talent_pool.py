@@ -63,3 +63,23 @@ def test_page_numbers_stop_at_the_public_maximum(client, orgs, monkeypatch):
     assert page.paginator.count == 21 and page.paginator.count_label == "20+"
     html = response.content.decode()
     assert "共 20+ 人" in html and "仅列出前 1 页" in html and "page=2" not in html
+
+
+@pytest.mark.django_db
+def test_enterprise_search_can_use_the_trigram_index(client, orgs):
+    """On PostgreSQL the name match is a plain LIKE on the column, which registry_enterprise_name_trgm serves
+    (icontains compares UPPER(name), which no index on the column can); elsewhere it is icontains."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer(orgs, 1, enterprise_name="长安Precision机械有限公司")
+    officer(orgs, 2, enterprise_name="桥西软件有限公司")
+    with CaptureQueriesContext(connection) as context:
+        html = client.get(reverse("talent_pool"), {"enterprise": "precision机械"}).content.decode()
+    assert "周人才1<" in html and "周人才2<" not in html  # case-insensitive for Latin letters
+    if connection.vendor == "postgresql":
+        searches = [q["sql"] for q in context.captured_queries if "registry_enterprise" in q["sql"]]
+        assert searches and all("ILIKE" in sql and "UPPER(" not in sql for sql in searches)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'registry_enterprise_name_trgm'")
+            assert cursor.fetchone()
