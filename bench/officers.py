@@ -317,6 +317,7 @@ def bench_listing(scale):
     from registry.scoping import scope
 
     count = size(scale, "officers")
+    delete_officers()  # what a run cut short left behind
     insert_officers(count)
     try:
         changan = Organisation.objects.get(division_id="130102")
