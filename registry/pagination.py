@@ -30,6 +30,11 @@ def _positive_int(value):
     return number if number > 0 else None
 
 
+def capped_count(queryset, cap):
+    """How many rows ``queryset`` holds, counting no further than ``cap + 1``."""
+    return queryset.order_by()[: cap + 1].count()
+
+
 class KeysetPage(Page):
     """A page that knows its neighbours from the rows it fetched (one extra row), not from a count."""
 
@@ -84,7 +89,7 @@ class CappedCountPaginator(WagtailPaginator):
     def count(self):
         if not isinstance(self.object_list, QuerySet):  # search results count themselves
             return super().count
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+        return capped_count(self.object_list, COUNT_CAP)
 
     @cached_property
     def count_capped(self):
@@ -149,15 +154,15 @@ class KeysetPaginationMixin:
 
 
 class PublicPaginator(Paginator):
-    """Page numbers up to ``max_pages``: the count stops there and a deeper number answers the last page.
+    """Page numbers up to ``PUBLIC_MAX_PAGES``: the count stops there and a deeper number answers the last page.
 
     No public page then costs more than an ``OFFSET`` of ``max_pages × per_page`` rows, however big the table,
     and no anonymous request makes the database count a million rows.
     """
 
-    def __init__(self, object_list, per_page, *, max_pages=None, **kwargs):
+    def __init__(self, object_list, per_page, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.max_pages = max_pages or PUBLIC_MAX_PAGES
+        self.max_pages = PUBLIC_MAX_PAGES
 
     @property
     def listed_max(self):
@@ -166,7 +171,7 @@ class PublicPaginator(Paginator):
     @cached_property
     def count(self):
         if isinstance(self.object_list, QuerySet):
-            return self.object_list.order_by()[: self.listed_max + 1].count()
+            return capped_count(self.object_list, self.listed_max)
         return super().count  # search results: the backend counts them
 
     @cached_property

@@ -20,7 +20,9 @@ def sees_contact_details(user):
 
 
 def mask_mobile(mobile):
-    """138****5678: enough to tell two people apart, not enough to call them."""
+    """138****5678: enough to tell two people apart, not enough to call them ("" for no number)."""
+    if not mobile:
+        return ""
     return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 8 else "****"
 
 

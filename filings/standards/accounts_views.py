@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from registry.models import Enterprise, Organisation, User
+from registry.roles import mask_mobile
 from registry.validators import validate_mobile
 
 from . import forms, services
@@ -128,7 +129,7 @@ def send_code(request):
         services.issue_code(mobile, purpose, services.client_ip(request))
     except services.SMSRateLimited as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=429)
-    return JsonResponse({"ok": True, "masked": f"{mobile[:3]}****{mobile[-4:]}"})
+    return JsonResponse({"ok": True, "masked": mask_mobile(mobile)})
 
 
 def forgot_password(request):
@@ -149,7 +150,7 @@ def forgot_password(request):
         del request.session[SESSION_RESET]
         messages.success(request, _("密码已重置，请登录 / Your password has been reset; please log in"))
         return redirect(f"{reverse('portal_login')}?next={reverse('standards:own_list')}")
-    masked = f"{account.mobile[:3]}****{account.mobile[-4:]}" if account.mobile else ""
+    masked = mask_mobile(account.mobile)
     return TemplateResponse(request, "standards/forgot_password.html", {"form": form, "step": 2, "masked": masked})
 
 
@@ -200,6 +201,6 @@ def account(request):
         "old_mobile_form": old_mobile_form,
         "new_mobile_form": new_mobile_form,
         "mobile_old_verified": bool(request.session.get(SESSION_MOBILE_OLD_OK)),
-        "masked_mobile": f"{user.mobile[:3]}****{user.mobile[-4:]}" if user.mobile else "",
+        "masked_mobile": mask_mobile(user.mobile),
     }
     return TemplateResponse(request, "standards/account.html", context)

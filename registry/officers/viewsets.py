@@ -35,7 +35,6 @@ LISTED_FIELDS = (
     "enterprise__name",
     "enterprise__region__name",
     "organisation__path",
-    "organisation__depth",
 )
 
 
