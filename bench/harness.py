@@ -232,6 +232,12 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN_NAMES = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "军", "杰", "涛", "明", "超", "平", "刚"]
 
 
+def enterprise_name(rng, region_name):
+    """A registered-name-like enterprise name: region, two-character trade name, trade, legal form."""
+    head = "".join(rng.sample(NAME_HEADS, 2))
+    return f"{region_name}{head}{rng.choice(NAME_TRADES)}{rng.choice(NAME_FORMS)}"
+
+
 def bench_enterprises():
     """The enterprises of the bench data set (all organisations' scopes: ``unscoped``)."""
     from registry.models import Enterprise
@@ -284,8 +290,7 @@ def ensure_enterprises(scale):
                     size_class = classify(industry, employees=employees, revenue=revenue, assets=assets)
                 except ValueError:
                     size_class = ""
-                head = "".join(rng.sample(NAME_HEADS, 2))
-                name = f"{region_name}{head}{rng.choice(NAME_TRADES)}{rng.choice(NAME_FORMS)}"
+                name = enterprise_name(rng, region_name)
                 person = rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES) + rng.choice(["", *GIVEN_NAMES])
                 copy.write_row(
                     (

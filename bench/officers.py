@@ -238,17 +238,21 @@ def bench_import():
 
 
 def insert_officers(count):
-    """``count`` officers over as many enterprises in four Shijiazhuang counties, by bulk_create."""
+    """``count`` officers over as many enterprises (named as registered names are) in four Shijiazhuang counties,
+    by bulk_create."""
     from registry.models import ChiefQualityOfficer, Enterprise, Organisation
 
-    counties = list(Organisation.objects.filter(division_id__in=["130102", "130104", "130105", "130108"]))
+    counties = list(
+        Organisation.objects.filter(division_id__in=["130102", "130104", "130105", "130108"]).select_related("division")
+    )
+    rng = random.Random(3)
     batch = 20_000
     for start in range(0, count, batch):
         enterprises = Enterprise.unscoped.bulk_create(
             [
                 Enterprise(
                     uscc=f"BENCH{serial:013d}",
-                    name=f"基准企业{serial}",
+                    name=harness.enterprise_name(rng, counties[serial % 4].division.name),
                     region_id=counties[serial % 4].division_id,
                     organisation=counties[serial % 4],
                     industry_id="3421",
@@ -439,9 +443,20 @@ def bench_listing(scale):
 
 def talent_pool_pages(scale, count):
     """The public talent pool over the bench officers (all approved), served by gunicorn: searches by enterprise
-    name and by region, each request a URL of its own (never cached), and the listing's deepest page."""
+    name as visitors type them (a whole name, a trade name with its trade, a two-character trade name) and by
+    region, each request a URL of its own (never cached), and the listing's deepest page."""
+    from registry.models import Enterprise
+
     rng = random.Random(7)
-    searches = ["/talent-pool/?" + urlencode({"enterprise": f"基准企业{rng.randrange(count)}"}) for _ in range(200)] + [
+    bench = Enterprise.unscoped.filter(uscc__startswith="BENCH")
+    first = bench.order_by("id").values_list("id", flat=True).first()
+    picked = bench.filter(id__in=[first + rng.randrange(count) for _ in range(200)]).select_related("region")
+    fragments = []
+    for number, enterprise in enumerate(picked):
+        rest = enterprise.name.removeprefix(enterprise.region.name)  # e.g. 华恒精密机械有限公司
+        trade_name = next(rest[: -len(form)] for form in harness.NAME_FORMS[::-1] if rest.endswith(form))
+        fragments.append((enterprise.name, trade_name, rest[:2])[number % 3])
+    searches = ["/talent-pool/?" + urlencode({"enterprise": fragment}) for fragment in fragments] + [
         "/talent-pool/?" + urlencode({"region": region}) for region in ("130102", "130100", "130000")
     ]
     rows = harness.load_test(scale, {"talent pool search (enterprise, region)": searches}, 0.2, uncached=True)

@@ -5,9 +5,10 @@ approach a bare Django view's throughput. Rules:
 
 - only GET/HEAD without a session cookie, outside the interactive prefixes (admin, accounts, forms, APIs);
 - only 200 responses that set no cookie (a page with a CSRF form sets one, so it is never shared);
-- the key holds a *generation* number that every save or delete in the public apps, and every Wagtail
-  publish/unpublish, increments, so a change invalidates every cached page at once. The generation lives in
-  the shared cache (Redis in production), so all application servers see it.
+- a page is stored with a *generation* number that every save or delete in the public apps, and every Wagtail
+  publish/unpublish, increments, and served only while the generation is unchanged, so a change invalidates
+  every cached page at once. The generation lives in the shared cache (Redis in production), so all application
+  servers see it; it is read with the page, in one round trip.
 
 Enabled by ``PAGE_CACHE_SECONDS`` (0 turns it off; base settings enable it only with Redis, because a
 per-process cache could not share the generation between workers).
@@ -86,15 +87,18 @@ class AnonymousPageCacheMiddleware:
         if not seconds or not self.cacheable_request(request):
             return self.get_response(request)
         key = self.key(request)
-        cached = cache.get(key)
-        if cached is not None:
+        # One round trip: the current generation and the page stored with the generation it was rendered in.
+        found = cache.get_many([GENERATION_KEY, key])
+        current = found.get(GENERATION_KEY) or generation()
+        stored_generation, cached = found.get(key) or (None, None)
+        if cached is not None and stored_generation == current:
             cached["X-Page-Cache"] = "hit"
             return cached
         response = self.get_response(request)
         if self.cacheable_response(response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            cache.set(key, response, seconds)
+            cache.set(key, (current, response), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -119,4 +123,4 @@ class AnonymousPageCacheMiddleware:
     def key(request):
         language = get_language_from_request(request)
         raw = f"{request.get_host()}|{request.get_full_path()}|{language}|{request.method}"
-        return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"pagecache:{hashlib.sha256(raw.encode()).hexdigest()}"

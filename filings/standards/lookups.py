@@ -1,15 +1,23 @@
-"""The standards tables' substring search: ``trigram_contains`` (registry.lookups) on each searched column."""
+"""The standards tables' substring search: the ``fragment`` lookup (registry.lookups) on each searched column."""
 
-from registry.lookups import TrigramContains
+from registry.lookups import Fragment, ShortGramsFragment
 
-#: The searched columns (each with a trigram GIN index on PostgreSQL).
-SEARCHED_FIELDS = {"DisclosedStandard": ["enterprise_name", "name", "number_digits", "products_text"]}
+#: The searched columns, each with a trigram GIN index on PostgreSQL and, where a fragment of one or two
+#: characters is worth an index, one on ``cqo_short_grams`` (migration 0008).
+SEARCHED_FIELDS = {
+    "DisclosedStandard": {
+        "enterprise_name": ShortGramsFragment,
+        "name": ShortGramsFragment,
+        "number_digits": Fragment,
+        "products_text": ShortGramsFragment,
+    }
+}
 
 
 def register():
     """Register the lookup on the searched fields only (field-instance lookups, Django ≥ 4.2)."""
     from . import models
 
-    for model_name, field_names in SEARCHED_FIELDS.items():
-        for field_name in field_names:
-            getattr(models, model_name)._meta.get_field(field_name).register_lookup(TrigramContains)
+    for model_name, lookups in SEARCHED_FIELDS.items():
+        for field_name, lookup in lookups.items():
+            getattr(models, model_name)._meta.get_field(field_name).register_lookup(lookup)

@@ -1,6 +1,6 @@
 """A trigram GIN index on the enterprise name, for the public talent pool's search (PostgreSQL only).
 
-``registry.lookups.TrigramContains`` matches ``LIKE '%…%'`` on the raw column, which this index serves for
+``registry.lookups.Fragment`` matches ``LIKE '%…%'`` on the raw column, which this index serves for
 fragments of three or more characters; SQLite scans, which is fine at its scale.
 """
 

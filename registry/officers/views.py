@@ -9,8 +9,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ChiefQualityOfficer, Division, User
+from ..models import ChiefQualityOfficer, User
 from ..pagination import PublicPaginator
+from ..provinces import province_options
 from ..uploads import sniff
 from ..validators import validate_mobile, validate_resident_id
 from .filters import division_prefix
@@ -26,15 +27,14 @@ def talent_pool(request):
     enterprise = request.GET.get("enterprise", "").strip()
     region = request.GET.get("region", "").strip()
     if enterprise:
-        queryset = queryset.filter(enterprise__name__trigram_contains=enterprise)
+        queryset = queryset.filter(enterprise__name__fragment=enterprise)
     if region:
         queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
     page = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20).get_page(request.GET.get("page"))
-    provinces = Division.objects.filter(level=Division.Level.PROVINCE).values_list("code", "name")
     return TemplateResponse(
         request,
         "registry/talent_pool.html",
-        {"page_obj": page, "enterprise": enterprise, "region": region, "provinces": provinces},
+        {"page_obj": page, "enterprise": enterprise, "region": region, "province_options": province_options(region)},
     )
 
 

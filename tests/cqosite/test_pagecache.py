@@ -21,6 +21,29 @@ def test_second_anonymous_visit_is_a_hit(client):
     assert client.get("/").get("X-Page-Cache") == "hit"
 
 
+def test_a_visit_reads_the_cache_once(client, monkeypatch):
+    """The generation and the page come in one call (with Redis, one network round trip)."""
+    client.get("/")
+    calls, depth = [], [0]
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            if not depth[0]:  # the local-memory backend's get_many calls its own get
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "set", "add"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    assert client.get("/").get("X-Page-Cache") == "hit"
+    assert calls == ["get_many"]
+
+
 def test_any_public_change_invalidates(client):
     client.get("/")
     assert client.get("/").get("X-Page-Cache") == "hit"

@@ -1,7 +1,7 @@
 """Trigram GIN indexes for the public search (PostgreSQL only; SQLite scans, which is fine at its scale).
 
 Chinese text is not segmented by PostgreSQL's parsers, so substring search (icontains) is what users
-need; pg_trgm GIN indexes make ``LIKE/ILIKE '%…%'`` (lookups.TrigramContains) use an index for fragments of three
+need; pg_trgm GIN indexes make ``LIKE/ILIKE '%…%'`` (registry.lookups.Fragment) use an index for fragments of three
 or more characters.
 """
 

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
@@ -14,6 +15,7 @@ from pypdf import PdfReader
 
 from filings.standards.factories import DisclosedStandardFactory, IndicatorFactory, ProductFactory, gtin13
 from filings.standards.models import DisclosedStandard, ProductCategory
+from filings.standards.search import filter_public
 from filings.standards.tasks import send_two_year_reminders
 from registry.factories import EnterpriseAccountFactory, EnterpriseFactory, make_resident_id
 from registry.models import Division
@@ -193,7 +195,7 @@ def test_search_reads_its_matches_then_one_page_and_renders_rows(client, disclos
         published_at=datetime.datetime(2024, 1, 1, 17, 30, tzinfo=datetime.UTC)  # 2024-01-02 in Beijing
     )
     client.get(reverse("standards:public_search"), {"q": "华北制药"})  # fills the province cache
-    with django_assert_num_queries(2):  # the matching ids (search.newest_matches), then the page's rows
+    with django_assert_num_queries(1):  # the matches, counted and ordered around them (search.newest_page)
         response = client.get(reverse("standards:public_search"), {"q": "华北制药", "region": "130000"})
     page = response.content.decode()
     row = page[page.index("<tbody>") :]
@@ -234,6 +236,24 @@ def test_search_orders_few_and_many_matches_alike(client, monkeypatch):
     assert [row["id"] for row in api["results"]] == expected
 
 
+def test_short_fragments_common_among_the_newest_skip_the_count(client, monkeypatch):
+    """A one- or two-character fragment found a page's worth of times among the newest standards is common: its
+    matches are not counted first (that count would read a bitmap of much of the table)."""
+    from filings.standards.search import worth_counting
+
+    monkeypatch.setattr("filings.standards.search.RECENT", 4)
+    monkeypatch.setattr("filings.standards.search.COMMON", 2)
+    cache.clear()
+    rare = DisclosedStandardFactory(name="稀有阀门")
+    newest = [DisclosedStandardFactory(name=f"钢铁阀门{n}") for n in range(4)]
+    records = DisclosedStandard.unscoped.published()
+    assert not worth_counting(filter_public(records, {"q": "钢铁"}), {"q": "钢铁"})
+    assert worth_counting(filter_public(records, {"q": "稀有"}), {"q": "稀有"})
+    assert worth_counting(filter_public(records, {"q": "钢铁阀门"}), {"q": "钢铁阀门"})  # trigrams: always counted
+    assert found(client, q="钢铁") == [s.pk for s in reversed(newest)]
+    assert found(client, q="稀有") == [rare.pk]
+
+
 def test_page_numbers_stop_at_the_public_maximum(client, monkeypatch):
     """Page 10,000 answers the last listed page instead of an OFFSET through every published standard."""
     monkeypatch.setattr("filings.standards.views.PUBLIC_MAX_PAGES", 2)
@@ -248,17 +268,28 @@ def test_page_numbers_stop_at_the_public_maximum(client, monkeypatch):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only")
-def test_trigram_indexes_keep_short_pending_lists():
+def test_gin_indexes_keep_short_pending_lists():
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'standards_%%_trgm' ORDER BY relname"
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE 'standards_%%_trgm' "
+            "OR relname LIKE 'standards_%%_grams' ORDER BY relname"
         )
         options = dict(cursor.fetchall())
-    assert len(options) == 5 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
+    assert len(options) == 8 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
 
 
 def test_only_province_codes_select_a_province_option(client, disclosures):
-    """The selected option keys the cached option list, so arbitrary region values must not multiply it."""
+    """The selected option keys the per-process option cache, so arbitrary region values must not multiply it."""
     county = client.get(reverse("standards:public_search"), {"region": "130102"})
     assert [row["id"] for row in county.context["results"]] == [disclosures["water"].pk]
-    assert county.context["selected_region"] == "" and " selected>" not in county.content.decode()
+    assert " selected>" not in county.content.decode()
+    province = client.get(reverse("standards:public_search"), {"region": "130000"}).content.decode()
+    assert '<option value="130000" selected>河北省</option>' in province
+
+
+def test_result_rows_are_escaped_and_link_to_the_standard(client, db):
+    standard = DisclosedStandardFactory(name="<b>钢化</b>玻璃", enterprise=EnterpriseFactory(name="A&B 玻璃厂"))
+    html = client.get(reverse("standards:public_search"), {"q": "玻璃"}).content.decode()
+    assert "&lt;b&gt;钢化&lt;/b&gt;玻璃" in html and "<b>钢化</b>" not in html and "A&amp;B 玻璃厂" in html
+    detail = reverse("standards:public_detail", args=[standard.pk])
+    assert f'<a href="{detail}">{standard.number}</a>' in html and "现行" in html
