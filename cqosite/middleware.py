@@ -1,4 +1,6 @@
-"""Security headers for every response."""
+"""Security headers for every response, and a clear refusal of query strings no database can store."""
+
+from django.http import HttpResponseBadRequest
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,3 +33,21 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class NulQueryMiddleware:
+    """Answers 400 to a query string holding a NUL character (``%00``).
+
+    PostgreSQL text cannot hold one, so every search given one (``/standards/?q=a%00``) failed with a server error.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest(
+                "查询参数含有空字符（%00），请删除后重试。/ The query string contains a NUL character (%00).",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
