@@ -36,8 +36,7 @@ class Fragment(IContains):
     def like_sql(self, compiler, connection):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        has_letters = any(char.isascii() and char.isalpha() for char in str(self.rhs))
-        operator = "ILIKE" if has_letters else "LIKE"
+        operator = "ILIKE" if has_latin_letters(str(self.rhs)) else "LIKE"
         return f"{lhs_sql} {operator} {rhs_sql}", (*lhs_params, *rhs_params)
 
     def screen_sql(self, compiler, connection):
@@ -48,7 +47,7 @@ class Fragment(IContains):
         is taken as matching a third of the rows, which keeps the estimate near the grams test's.
         """
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        if any(char.isascii() and char.isalpha() for char in self.rhs):
+        if has_latin_letters(self.rhs):
             return f"strpos(lower({lhs_sql}), lower(%s)) > 0", (*lhs_params, self.rhs)
         return f"strpos({lhs_sql}, %s) > 0", (*lhs_params, self.rhs)
 
@@ -111,6 +110,11 @@ def joined(operator, parts):
     """``(part operator part …)`` from (sql, params) pairs."""
     sql = operator.join(sql for sql, _params in parts)
     return f"({sql})", tuple(param for _sql, params in parts for param in params)
+
+
+def has_latin_letters(text):
+    """Whether case matters to ``text`` (Chinese and digits have none)."""
+    return any(char.isascii() and char.isalpha() for char in text)
 
 
 def tsquery_lexeme(text):
