@@ -78,7 +78,7 @@ def test_base_reads_database_url():
         "cqosite.settings.base", "DATABASES", DATABASE_URL="postgres://cqo:s3cret@db.internal:6432/cqo_portal"
     )
     default = loaded["DATABASES"]["default"]
-    assert default["ENGINE"] == "django.db.backends.postgresql"
+    assert default["ENGINE"] == "cqosite.postgresql"  # Django's, with the idle-aware health check
     assert (default["HOST"], default["PORT"], default["NAME"]) == ("db.internal", 6432, "cqo_portal")
     assert (default["USER"], default["PASSWORD"]) == ("cqo", "s3cret")
 
@@ -109,6 +109,7 @@ def test_production_keeps_connections_and_survives_a_redis_outage():
     )
     assert loaded["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
     assert loaded["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
+    assert loaded["DATABASES"]["default"]["HEALTH_CHECK_AFTER_IDLE"] == 1.0
     assert loaded["DATABASES"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert loaded["CACHES"]["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert loaded["CACHES"]["default"]["KEY_PREFIX"] == "cqo"
@@ -131,7 +132,7 @@ def test_production_behind_pgbouncer_closes_connections_and_avoids_server_side_c
 def test_production_media_on_s3_only_when_a_bucket_is_named():
     on_disk = load("cqosite.settings.production", "STORAGES", SECRET_KEY=LONG_KEY)
     assert on_disk["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert on_disk["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert on_disk["STORAGES"]["staticfiles"]["BACKEND"] == "cqosite.storage.StaticFilesStorage"
     on_s3 = load(
         "cqosite.settings.production",
         "STORAGES",

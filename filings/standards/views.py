@@ -1,5 +1,6 @@
 """Disclosure views: the enterprise's own standards, and the public search, detail, print and PDF."""
 
+from functools import cache, lru_cache
 from html import escape
 
 from django.contrib import messages
@@ -11,8 +12,9 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
@@ -353,6 +355,7 @@ def public_search(request):
         page = list(records.values(*LISTED_FIELDS).order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
     results = page[:PAGE_SIZE]
     more = len(page) > PAGE_SIZE
+    kind = request.GET.get("kind", "")
     context = {
         "results": results,
         "result_rows": result_rows(results),
@@ -363,8 +366,7 @@ def public_search(request):
         # Plain strings: a missing key looked up on the QueryDict in the template raises and catches three times.
         "q": request.GET.get("q", ""),
         "province_options": province_options(request.GET.get("region", "")),
-        "selected_kind": request.GET.get("kind", ""),
-        "kinds": StandardKind.choices,
+        "kind_options": kind_options(get_language(), kind if kind in StandardKind.values else ""),
     }
     return TemplateResponse(request, "standards/public_search.html", context)
 
@@ -376,8 +378,8 @@ def result_rows(rows):
     0.9 ms for twenty rows of six cells (``format_html`` 0.6 ms); this takes 0.1 ms. Every text cell is escaped
     (``html.escape``, as Django's ``escape``); the link and date are built from an integer and a date.
     """
-    head, tail = reverse("standards:public_detail", args=[0]).rsplit("0", 1)
-    labels = {value: escape(str(label)) for value, label in StandardKind.choices}
+    head, tail = detail_link_parts()
+    labels = kind_labels(get_language())
     lines = []
     for row in rows:
         published = timezone.localtime(row["published_at"]).date().isoformat() if row["published_at"] else ""
@@ -388,6 +390,28 @@ def result_rows(rows):
             f"<td>{labels[row['kind']]}</td><td>{published}</td><td>{status}</td></tr>"
         )
     return mark_safe("\n".join(lines))  # noqa: S308 - every value above is escaped or built from numbers
+
+
+@cache
+def detail_link_parts():
+    """The detail page's URL around its number, reversed once per process."""
+    return tuple(reverse("standards:public_detail", args=[0]).rsplit("0", 1))
+
+
+@lru_cache(maxsize=8)
+def kind_labels(language):
+    """Escaped kind labels in ``language`` (the active one: the labels are lazy translations)."""
+    return {value: escape(str(label)) for value, label in StandardKind.choices}
+
+
+@lru_cache(maxsize=32)
+def kind_options(language, selected):
+    """The kind ``<option>``s, rendered once per language and selection (the template loop took 60 µs)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in StandardKind.choices),
+    )
 
 
 def public_standard(pk):

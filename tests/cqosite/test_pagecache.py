@@ -72,3 +72,29 @@ def test_responses_that_set_cookies_are_not_stored(client, rf):
     middleware = AnonymousPageCacheMiddleware(view)
     middleware(rf.get("/somewhere/"))
     assert middleware(rf.get("/somewhere/")).get("X-Page-Cache") is None
+
+
+def test_a_first_search_neither_reads_nor_writes_the_cache(client, monkeypatch):
+    """A one-off search costs no cache round trip; a repeated one is stored on its second visit, served from the
+    cache on its third."""
+    calls = []
+    for name in ("get", "get_many", "set"):
+        method = getattr(cache, name)
+        monkeypatch.setattr(cache, name, lambda *a, _n=name, _m=method, **k: (calls.append(_n), _m(*a, **k))[1])
+    assert client.get("/standards/?q=钢铁厂").get("X-Page-Cache") == "miss"
+    assert client.get("/standards/?q=食品厂").get("X-Page-Cache") == "miss"
+    assert calls == []
+    assert client.get("/standards/?q=钢铁厂").get("X-Page-Cache") == "miss"
+    assert calls[0] == "get_many" and calls.count("set") == 1  # (the local-memory get_many calls get)
+    assert client.get("/standards/?q=钢铁厂").get("X-Page-Cache") == "hit"
+
+
+def test_first_visits_stay_bounded():
+    from cqosite.pagecache import FirstVisits
+
+    visits = FirstVisits(limit=3)
+    assert [visits.is_first(key) for key in "abca"] == [True, True, True, False]
+    for key in "defg":
+        visits.is_first(key)
+    assert len(visits.seen) <= 3
+    assert visits.is_first("b")  # forgotten when the set filled up: one more rendering, then cached as before

@@ -9,12 +9,12 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from pypdf import PdfReader
 
 from filings.standards.factories import DisclosedStandardFactory, IndicatorFactory, ProductFactory, gtin13
-from filings.standards.models import DisclosedStandard, ProductCategory
+from filings.standards.models import DisclosedStandard, ProductCategory, StandardKind
 from filings.standards.search import filter_public
 from filings.standards.tasks import send_two_year_reminders
 from registry.factories import EnterpriseAccountFactory, EnterpriseFactory, make_resident_id
@@ -293,3 +293,15 @@ def test_result_rows_are_escaped_and_link_to_the_standard(client, db):
     assert "&lt;b&gt;钢化&lt;/b&gt;玻璃" in html and "<b>钢化</b>" not in html and "A&amp;B 玻璃厂" in html
     detail = reverse("standards:public_detail", args=[standard.pk])
     assert f'<a href="{detail}">{standard.number}</a>' in html and "现行" in html
+
+
+def test_the_kind_filter_keeps_its_selection_in_the_visitors_language(client, disclosures):
+    page = client.get(reverse("standards:public_search"), {"kind": "national"}).content.decode()
+    assert '<option value="national" selected>' in page and page.count(" selected>") == 1
+    assert " selected>" not in client.get(reverse("standards:public_search"), {"kind": "<x>"}).content.decode()
+    english = client.get(reverse("standards:public_search"), {"kind": "national"}, HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):
+        en_label = str(StandardKind("national").label)
+    assert (
+        en_label != "国家标准" and f'<option value="national" selected>{en_label}</option>' in english.content.decode()
+    )
