@@ -6,6 +6,10 @@ Rule of thumb: WEB_CONCURRENCY = 2 x cores per application server (docs/deployme
 
 import os
 
+# Web requests come back to back: a connection used in the last second skips Django's per-request health check
+# (cqosite/postgresql/base.py). Set before the application loads (preload_app), so the settings read it.
+os.environ.setdefault("DB_HEALTH_CHECK_AFTER_IDLE", "1")
+
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2))
 worker_class = "sync"

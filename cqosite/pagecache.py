@@ -86,8 +86,9 @@ class FirstVisits:
     """The keys of the pages with a query string that this process has served, to tell a first visit.
 
     A doorkeeper in the manner of cache admission policies (TinyLFU): a set of at most ``limit`` keys, emptied
-    when full, which only costs a popular page one more rendering per worker. Set operations are atomic under the
-    GIL, so a threaded server needs no lock.
+    when full (and with the worker, which gunicorn recycles), which costs a popular page one more rendering per
+    worker and emptying. Threads of a threaded server may race on a key: the worst is one more rendering, or the
+    set briefly a key over its limit, so no lock is taken.
     """
 
     def __init__(self, limit=10_000):

@@ -16,7 +16,7 @@ LONG_KEY = "k" * 20 + "-production-test-key-0123456789abcdef"
 ENV_KEYS = (
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "AWS_STORAGE_BUCKET_NAME", "SEARCH_URL", "TASKS_BACKEND",
     "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DB_CONN_MAX_AGE", "DB_DISABLE_SERVER_SIDE_CURSORS",
-    "CACHE_KEY_PREFIX",
+    "CACHE_KEY_PREFIX", "DB_HEALTH_CHECK_AFTER_IDLE",
 )  # fmt: skip
 READ_SETTINGS = """
 import importlib, json, sys
@@ -109,7 +109,7 @@ def test_production_keeps_connections_and_survives_a_redis_outage():
     )
     assert loaded["DATABASES"]["default"]["CONN_MAX_AGE"] == 60
     assert loaded["DATABASES"]["default"]["CONN_HEALTH_CHECKS"] is True
-    assert loaded["DATABASES"]["default"]["HEALTH_CHECK_AFTER_IDLE"] == 1.0
+    assert loaded["DATABASES"]["default"]["HEALTH_CHECK_AFTER_IDLE"] == 0  # every use checked, but see below
     assert loaded["DATABASES"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is False
     assert loaded["CACHES"]["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
     assert loaded["CACHES"]["default"]["KEY_PREFIX"] == "cqo"
@@ -164,3 +164,15 @@ def test_gunicorn_config_reads_port_and_worker_count(monkeypatch):
     assert config["bind"] == "127.0.0.1:8123"
     assert config["workers"] == 5
     assert config["worker_class"] == "sync"
+
+
+def test_gunicorn_lets_web_workers_skip_the_health_check_of_a_connection_in_steady_use():
+    script = (
+        "import os, runpy; runpy.run_path('cqosite/gunicorn.conf.py'); "
+        "import cqosite.settings.production as s; print(s.DATABASES['default']['HEALTH_CHECK_AFTER_IDLE'])"
+    )
+    env = clean_env(SECRET_KEY=LONG_KEY, DATABASE_URL="postgres://postgres@127.0.0.1:5432/cqo")
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "1.0", result.stderr

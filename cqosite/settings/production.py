@@ -29,11 +29,12 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 # Persistent connections save a TCP + authentication round trip per request; health checks drop a
-# connection that PostgreSQL (or a pooler in front of it) closed while the worker was idle, i.e. unused for
-# DB_HEALTH_CHECK_AFTER_IDLE seconds (cqosite/postgresql/base.py).
+# connection that PostgreSQL (or a pooler in front of it) closed while the process was idle. The web workers
+# skip the check for a connection used in the last DB_HEALTH_CHECK_AFTER_IDLE seconds (cqosite/gunicorn.conf.py
+# sets 1, cqosite/postgresql/base.py); task workers and cron jobs check before every use (0).
 DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DB_CONN_MAX_AGE", 60))  # noqa: F405
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
-DATABASES["default"]["HEALTH_CHECK_AFTER_IDLE"] = float(os.environ.get("DB_HEALTH_CHECK_AFTER_IDLE", 1))  # noqa: F405
+DATABASES["default"]["HEALTH_CHECK_AFTER_IDLE"] = float(os.environ.get("DB_HEALTH_CHECK_AFTER_IDLE") or 0)  # noqa: F405
 # Behind PgBouncer in transaction mode a server-side cursor may outlive its transaction's connection.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_DISABLE_SERVER_SIDE_CURSORS")  # noqa: F405
 

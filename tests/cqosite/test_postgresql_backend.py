@@ -16,7 +16,8 @@ pytestmark = [
 def persistent():
     """A second connection configured as in production: kept between requests, health-checked."""
     wrapper = DatabaseWrapper(
-        {**connection.settings_dict, "CONN_MAX_AGE": None, "CONN_HEALTH_CHECKS": True}, alias="persistent"
+        {**connection.settings_dict, "CONN_MAX_AGE": None, "CONN_HEALTH_CHECKS": True, "HEALTH_CHECK_AFTER_IDLE": 1},
+        alias="persistent",
     )
     checks = []
     real_is_usable = wrapper.is_usable
@@ -50,6 +51,13 @@ def test_a_connection_in_steady_use_is_not_checked(persistent):
     first = request(persistent)
     assert request(persistent) == request(persistent) == first
     assert persistent.checks == []
+
+
+def test_without_a_window_every_request_is_checked(persistent):
+    persistent.settings_dict["HEALTH_CHECK_AFTER_IDLE"] = 0  # task workers and cron jobs
+    request(persistent)
+    request(persistent)
+    assert persistent.checks == [1]  # the first request opened the connection: nothing to check yet
 
 
 def test_a_connection_idle_past_the_window_is_checked(persistent):
