@@ -8,6 +8,7 @@ by offset, which the cap keeps shallow.
 """
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from wagtail.admin.paginator import WagtailPaginator
@@ -186,3 +187,40 @@ class PublicPaginator(Paginator):
     @cached_property
     def count_label(self):
         return f"{self.listed_max:,}+" if self.capped else f"{self.count:,}"
+
+
+def few_matches_page(queryset, fields, ordering, offset, limit, cap):
+    """``(rows, count)`` of a search that matches at most ``cap`` rows, or ``None`` when it matches more.
+
+    ``rows``: at most ``limit`` dicts of ``fields`` from ``offset``, ordered by ``ordering`` (names, each
+    descending: newest first). One query: the matches (at most ``cap + 1``, found through the search's indexes),
+    counted and sorted around them, where a count and a page cost two passes over the same index scans; a second
+    one only for a page past the last match, which brings the count.
+    """
+    sort = [name for name in ordering if name not in fields]
+    compiler = queryset.order_by().values(*fields, *sort)[: cap + 1].query.get_compiler(using=queryset.db)
+    matches, match_params = compiler.as_sql()
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in fields)
+    order = ", ".join(f"{quote(name)} DESC" for name in ordering)
+
+    def read(offset, limit):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns}, count(*) OVER () FROM ({matches}) AS matches ORDER BY {order} LIMIT %s OFFSET %s",
+                (*match_params, limit, offset),
+            )
+            return cursor.fetchall()
+
+    rows = read(offset, limit)
+    counted = rows or (offset and read(0, 1))
+    count = counted[0][-1] if counted else 0
+    if count > cap:
+        return None
+    # The values the ORM would give (aware datetimes on SQLite too).
+    converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select[: len(fields)]])
+    values = [row[:-1] for row in rows]
+    if converters:
+        values = compiler.apply_converters(values, converters)
+    return [dict(zip(fields, row, strict=True)) for row in values], count

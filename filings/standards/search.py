@@ -8,10 +8,10 @@ B-tree index on products.
 """
 
 from django.core.cache import cache
-from django.db import connections
 from django.db.models import Q
 
 from registry.lookups import SHORT_FRAGMENT, AnyFragment
+from registry.pagination import few_matches_page
 
 from .models import DisclosedStandard, Product, digits_of
 
@@ -108,38 +108,12 @@ def worth_counting(records, params):
 def newest_page(records, params, offset, limit, fields):
     """``limit`` rows (``fields``, as dicts) of ``records`` from ``offset``, newest first, when a text filter matches
     at most ``FEW_MATCHES`` of them (see :func:`worth_counting`); ``None`` when it matches more or there is none.
-
-    One query: the matches (at most ``FEW_MATCHES + 1``, found through the text indexes), counted and ordered
-    around them; a second one only for a page past the last match.
+    One query (:func:`registry.pagination.few_matches_page`).
     """
     if not worth_counting(records, params):
         return None
-    ordering = [name for name in ("published_at", "id") if name not in fields]
-    compiler = records.order_by().values(*fields, *ordering)[: FEW_MATCHES + 1].query.get_compiler(using=records.db)
-    matches, match_params = compiler.as_sql()
-    connection = connections[records.db]
-    columns = ", ".join(connection.ops.quote_name(name) for name in fields)
-
-    def read(offset, limit):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {columns}, count(*) OVER () FROM ({matches}) AS matches "
-                'ORDER BY "published_at" DESC, "id" DESC LIMIT %s OFFSET %s',
-                (*match_params, limit, offset),
-            )
-            return cursor.fetchall()
-
-    rows = read(offset, limit)
-    # Past the last match the count comes with no row: the first row brings it.
-    counted = rows or (offset and read(0, 1))
-    if counted and counted[0][-1] > FEW_MATCHES:
-        return None
-    # The values the ORM would give (aware datetimes on SQLite too).
-    converters = compiler.get_converters([expression for expression, _sql, _alias in compiler.select[: len(fields)]])
-    values = [row[:-1] for row in rows]
-    if converters:
-        values = compiler.apply_converters(values, converters)
-    return [dict(zip(fields, row, strict=True)) for row in values]
+    found = few_matches_page(records, fields, ("published_at", "id"), offset, limit, FEW_MATCHES)
+    return None if found is None else found[0]
 
 
 def newest_matches(records, params):

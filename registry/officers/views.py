@@ -4,13 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, User
-from ..pagination import PublicPaginator
+from ..pagination import PublicPaginator, few_matches_page
 from ..provinces import province_options
 from ..uploads import sniff
 from ..validators import validate_mobile, validate_resident_id
@@ -18,24 +19,57 @@ from .filters import division_prefix
 from .submission import submit
 
 PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
+#: Newest appointments first (the partial index registry_officer_talent_pool); every name descending.
+TALENT_POOL_ORDER = ("-appointment_date", "-id")
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
 
 def talent_pool(request):
     """Approved officers only, and only the three fields the seed allows to publish."""
-    queryset = ChiefQualityOfficer.unscoped.filter(live=True).order_by("-appointment_date", "-id")
+    queryset = ChiefQualityOfficer.unscoped.filter(live=True).order_by(*TALENT_POOL_ORDER)
     enterprise = request.GET.get("enterprise", "").strip()
     region = request.GET.get("region", "").strip()
     if enterprise:
         queryset = queryset.filter(enterprise__name__fragment=enterprise)
     if region:
         queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
-    page = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20).get_page(request.GET.get("page"))
+    paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
+    page = enterprise and searched_page(paginator, queryset, request.GET.get("page"))
     return TemplateResponse(
         request,
         "registry/talent_pool.html",
-        {"page_obj": page, "enterprise": enterprise, "region": region, "province_options": province_options(region)},
+        {
+            "page_obj": page or paginator.get_page(request.GET.get("page")),
+            "enterprise": enterprise,
+            "region": region,
+            "province_options": province_options(region),
+        },
     )
+
+
+def searched_page(paginator, queryset, number):
+    """The page of an enterprise-name search, counted and sorted in one query when it matches no more officers than
+    the pages list (a name matches a few enterprises); ``None`` when it matches more (``paginator``, told so, then
+    reads the page by the talent-pool index)."""
+    try:
+        number = min(max(1, int(number)), paginator.max_pages)
+    except (TypeError, ValueError):
+        number = 1
+    ordering = [name.lstrip("-") for name in TALENT_POOL_ORDER]
+
+    def read(number):
+        offset = (number - 1) * paginator.per_page
+        return few_matches_page(queryset, PUBLIC_FIELDS, ordering, offset, paginator.per_page, paginator.listed_max)
+
+    found = read(number)
+    if found is None:
+        paginator.count = paginator.listed_max + 1  # what its capped count would find: no need to count again
+        return None
+    rows, paginator.count = found
+    if number > paginator.num_pages:  # past the last match: the last page, as Paginator.get_page answers
+        number = paginator.num_pages
+        rows, _count = read(number)
+    return Page(rows, number, paginator)
 
 
 class FilingForm(forms.ModelForm):

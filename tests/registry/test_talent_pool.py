@@ -20,7 +20,7 @@ def officer(orgs, serial, region="130102", live=True, **kwargs):
         id_number=make_resident_id(serial, "130102"),
         email=f"zhou{serial}@example.cn",
         address=f"秘密地址{serial}号",
-        appointment_date="2024-06-01",
+        appointment_date=kwargs.pop("appointment_date", "2024-06-01"),
         live=live,
         **kwargs,
     )
@@ -83,3 +83,32 @@ def test_enterprise_search_can_use_the_trigram_index(client, orgs):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'registry_enterprise_name_trgm'")
             assert cursor.fetchone()
+
+
+@pytest.mark.django_db
+def test_an_enterprise_search_is_counted_and_sorted_in_one_query(client, orgs, django_assert_num_queries):
+    """A name matching a few officers: newest appointment first, the count, and a page past the last answered
+    with the last page, from one query (registry.pagination.few_matches_page) instead of a count and a page."""
+    for serial in range(1, 24):
+        officer(orgs, serial, enterprise_name=f"长安精密机械{serial}厂", appointment_date=f"2020-01-{serial:02d}")
+    officer(orgs, 30, enterprise_name="桥西软件有限公司")
+    client.get(reverse("talent_pool"))  # the province options, once per process
+    with django_assert_num_queries(1):
+        first = client.get(reverse("talent_pool"), {"enterprise": "精密机械"})
+    page = first.context["page_obj"]
+    assert [row["real_name"] for row in page.object_list][:2] == ["周人才23", "周人才22"]
+    assert len(page.object_list) == 20 and page.has_next() and page.paginator.count == 23
+    assert "共 23 人" in first.content.decode()
+    past = client.get(reverse("talent_pool"), {"enterprise": "精密机械", "page": 9}).context["page_obj"]
+    assert past.number == 2 and [row["real_name"] for row in past.object_list] == ["周人才3", "周人才2", "周人才1"]
+
+
+@pytest.mark.django_db
+def test_an_enterprise_search_matching_more_than_the_pages_list_says_so(client, orgs, monkeypatch):
+    monkeypatch.setattr("registry.pagination.PUBLIC_MAX_PAGES", 1)
+    for serial in range(1, 23):
+        officer(orgs, serial, enterprise_name=f"长安精密机械{serial}厂")
+    response = client.get(reverse("talent_pool"), {"enterprise": "精密机械", "page": 5})
+    page = response.context["page_obj"]
+    assert page.number == 1 and len(page.object_list) == 20 and page.paginator.count_label == "20+"
+    assert "仅列出前 1 页" in response.content.decode()
