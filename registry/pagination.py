@@ -31,6 +31,11 @@ def _positive_int(value):
     return number if number > 0 else None
 
 
+def public_page_number(value, max_pages):
+    """A visitor's ``?page=`` as a listed page number: 1 unless a positive integer, at most ``max_pages``."""
+    return min(_positive_int(value) or 1, max_pages)
+
+
 def capped_count(queryset, cap):
     """How many rows ``queryset`` holds, counting no further than ``cap + 1``."""
     return queryset.order_by()[: cap + 1].count()

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
-from registry.pagination import PUBLIC_MAX_PAGES
+from registry.pagination import PUBLIC_MAX_PAGES, public_page_number
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
 
@@ -343,12 +343,8 @@ def public_queryset():
 def public_search(request):
     """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind."""
     records = filter_public(DisclosedStandard.unscoped.published(), request.GET)
-    try:
-        page_number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        page_number = 1
     # Numbered pages stop at PUBLIC_MAX_PAGES (a deeper number answers the last one): no OFFSET of a million rows.
-    page_number = min(page_number, PUBLIC_MAX_PAGES)
+    page_number = public_page_number(request.GET.get("page"), PUBLIC_MAX_PAGES)
     offset = (page_number - 1) * PAGE_SIZE
     page = newest_page(records, request.GET, offset, PAGE_SIZE + 1, LISTED_FIELDS)
     if page is None:  # no text filter, or a broad one: the publication-date index

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, User
-from ..pagination import PublicPaginator, few_matches_page
+from ..pagination import PublicPaginator, few_matches_page, public_page_number
 from ..provinces import province_options
 from ..uploads import sniff
 from ..validators import validate_mobile, validate_resident_id
@@ -51,10 +51,7 @@ def searched_page(paginator, queryset, number):
     """The page of an enterprise-name search, counted and sorted in one query when it matches no more officers than
     the pages list (a name matches a few enterprises); ``None`` when it matches more (``paginator``, told so, then
     reads the page by the talent-pool index)."""
-    try:
-        number = min(max(1, int(number)), paginator.max_pages)
-    except (TypeError, ValueError):
-        number = 1
+    number = public_page_number(number, paginator.max_pages)
     ordering = [name.lstrip("-") for name in TALENT_POOL_ORDER]
 
     def read(number):
