@@ -8,6 +8,11 @@ class CQOSiteConfig(AppConfig):
     verbose_name = "CQO Portal"
 
     def ready(self):
-        from .pagecache import connect_signals
+        from django.apps import apps
 
-        connect_signals()
+        from . import pagecache
+
+        pagecache.connect_signals()
+        # Images and documents appear on published pages; the site record holds the site's name and root.
+        for label in ("wagtailimages.Image", "wagtaildocs.Document", "wagtailcore.Site"):
+            pagecache.shows_publicly(apps.get_model(label))

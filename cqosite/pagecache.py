@@ -9,10 +9,13 @@ approach a bare Django view's throughput. Rules:
   rendered without a look in the cache and not stored (:class:`FirstVisits`): most searches are typed once, and
   the look-up and the store of each one's page took a quarter of the time of an uncached search. From its second
   visit to a worker on, such a page is looked up and stored like any other;
-- a page is stored with a *generation* number that every save or delete in the public apps, and every Wagtail
-  publish/unpublish, increments, and served only while the generation is unchanged, so a change invalidates
-  every cached page at once. The generation lives in the shared cache (Redis in production), so all application
-  servers see it; it is read with the page, in one round trip.
+- a page is stored with a *generation* number and served only while the generation is unchanged. The
+  generation moves when something a public page shows changes: a page or a moderated record is published,
+  unpublished, moved, deleted, or saved while it is (or once was) live, or a record an app declared public with
+  :func:`shows_publicly` is saved or deleted in a state the public sees. Drafts, revisions, workflow and lock
+  state, logins, codes, job progress, audit entries and every undeclared model leave it alone, so the cache
+  survives a working day of administrators at work. The generation lives in the shared cache (Redis in
+  production), so all application servers see it; it is read with the page, in one round trip.
 
 Enabled by ``PAGE_CACHE_SECONDS`` (0 turns it off; base settings enable it only with Redis, because a
 per-process cache could not share the generation between workers).
@@ -22,22 +25,12 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language_from_request
+from wagtail.models import DraftStateMixin
+from wagtail.signals import post_page_move
 
 GENERATION_KEY = "pagecache:generation"
-PUBLIC_APPS = {
-    "home",
-    "news",
-    "registry",
-    "standards",
-    "awards",
-    "qcgroups",
-    "wagtailcore",
-    "wagtailimages",
-    "wagtaildocs",
-    "taggit",
-}
 EXCLUDED_PREFIXES = (
     "/admin",
     "/accounts",
@@ -53,6 +46,37 @@ EXCLUDED_PREFIXES = (
     "/media",
 )
 
+#: Fields Wagtail writes while a record is edited, reviewed or locked; a save of these alone is not a public change.
+EDITING_STATE_FIELDS = frozenset(
+    {
+        "latest_revision",
+        "latest_revision_created_at",
+        "has_unpublished_changes",
+        "draft_title",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "go_live_at",
+        "expire_at",
+        "wagtail_admin_comments",
+    }
+)
+
+#: Model → predicate(instance): whether a save or delete of that instance changes what the public sees.
+_public_models = {}
+
+
+def always(instance):
+    return True
+
+
+def shows_publicly(model, when=always):
+    """Declare that saving or deleting ``model`` changes public pages whenever ``when(instance)`` holds.
+
+    Apps declare their public records from ``AppConfig.ready``; pages and moderated snippets need no declaration.
+    """
+    _public_models[model] = when
+
 
 def generation():
     value = cache.get(GENERATION_KEY)
@@ -63,22 +87,42 @@ def generation():
 
 
 def invalidate(**kwargs):
-    sender = kwargs.get("sender")
-    meta = getattr(sender, "_meta", None)
-    if meta is not None and meta.app_label not in PUBLIC_APPS:
-        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.add(GENERATION_KEY, 2, timeout=None)
 
 
+def is_public_change(instance, update_fields=None):
+    """Whether saving (or deleting) ``instance`` changes a public page."""
+    if update_fields is not None and EDITING_STATE_FIELDS.issuperset(update_fields):
+        return False
+    if isinstance(instance, DraftStateMixin):
+        # A draft never seen by the public is private; a live record, or one withdrawn since, is not.
+        return bool(instance.live or getattr(instance, "live_revision_id", None))
+    for model in type(instance).__mro__:
+        when = _public_models.get(model)
+        if when is not None:
+            return bool(when(instance))
+    return False
+
+
+def saved(sender, instance, update_fields=None, raw=False, **kwargs):
+    if not raw and is_public_change(instance, update_fields):
+        invalidate()
+
+
+def deleted(sender, instance, **kwargs):
+    if is_public_change(instance):
+        invalidate()
+
+
 def connect_signals():
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(invalidate, dispatch_uid=f"pagecache.invalidate.{id(signal)}")
     from wagtail.signals import page_published, page_unpublished, published, unpublished
 
-    for signal in (page_published, page_unpublished, published, unpublished):
+    post_save.connect(saved, dispatch_uid="pagecache.saved")
+    post_delete.connect(deleted, dispatch_uid="pagecache.deleted")
+    for signal in (page_published, page_unpublished, published, unpublished, post_page_move):
         signal.connect(invalidate, dispatch_uid=f"pagecache.invalidate.{id(signal)}")
 
 

@@ -9,10 +9,15 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cqosite import pagecache
+
         from . import lookups, roles
         from .officers import grant_officer_permissions
 
         lookups.register()
+        # The talent pool, news and searches show enterprises' and units' names and regions.
+        for model_name in ("Enterprise", "Organisation", "Division", "IndustryCategory"):
+            pagecache.shows_publicly(self.get_model(model_name))
 
         roles.grant(
             roles.ALL_ROLES,

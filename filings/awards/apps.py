@@ -7,3 +7,11 @@ class AwardsConfig(AppConfig):
     label = "awards"
     verbose_name = _("Quality awards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from cqosite import pagecache
+
+        application = self.get_model("Application")
+        decided = {application.State.AWARDED, application.State.NOT_AWARDED}
+        # Programme pages publish results; an application changes them when it is decided.
+        pagecache.shows_publicly(application, lambda instance: instance.state in decided)

@@ -9,11 +9,16 @@ class StandardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cqosite import pagecache
         from registry import roles
 
         from . import lookups
 
         lookups.register()
+        published = self.get_model("DisclosedStandard").Status.PUBLISHED
+        pagecache.shows_publicly(self.get_model("DisclosedStandard"), lambda standard: standard.status == published)
+        for model_name in ("Product", "Indicator"):
+            pagecache.shows_publicly(self.get_model(model_name), lambda row: row.standard.status == published)
         from registry.models import Role
 
         roles.grant(roles.ALL_ROLES, {"standards.view_disclosedstandard", "standards.view_cataloguestandard"})
