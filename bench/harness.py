@@ -38,7 +38,7 @@ RESULTS = BENCH_DIR / "RESULTS.md"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cqo_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 ROW_KEYS = ("scenario", "measured_s", "baseline", "baseline_s", "ratio", "goal")
-NOT_AREA_MODULES = {"harness", "hello", "portal", "__main__"}
+NOT_AREA_MODULES = {"harness", "hello", "portal", "workday", "__main__"}
 
 # Data-set sizes per scale (the issue's defaults at full scale); area modules read theirs with size().
 SCALES = {
@@ -84,6 +84,30 @@ request = function()
   local path = paths[counter %% #paths + 1]
   local separator = string.find(path, "?", 1, true) and "&" or "?"
   return wrk.format(nil, path .. separator .. "_=" .. counter)
+end
+"""
+# Cycles through a list of paths as they come (a repeated visit may be served from the cache) and counts the
+# responses the page cache answered, for the working-day test's hit rate.
+WRK_MIX = """
+local paths = {%s}
+local counter = 0
+local threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function() hits = 0; responses = 0 end
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, paths[counter %% #paths + 1])
+end
+response = function(status, headers, body)
+  responses = responses + 1
+  if headers["X-Page-Cache"] == "hit" then hits = hits + 1 end
+end
+local report = done
+done = function(summary, latency, requests)
+  local hit, total = 0, 0
+  for _, thread in ipairs(threads) do hit = hit + thread:get("hits"); total = total + thread:get("responses") end
+  io.write(string.format('WRK_HITS {"hits":%%d,"responses":%%d}\\n', hit, total))
+  report(summary, latency, requests)
 end
 """
 WRK_THREADS = 1
@@ -414,13 +438,16 @@ class LoadTester:
             env["SECRET_KEY"] = secrets.token_urlsafe(48)
         return env
 
-    def wrk(self, server, path, uncached=()):
-        """wrk ``path``; with ``uncached`` (a list of paths), every request a different, never-cached URL."""
+    def wrk(self, server, path, uncached=(), mix=()):
+        """wrk ``path``; with ``uncached`` (a list of paths), every request a different, never-cached URL; with
+        ``mix`` (a list of paths), the paths in turn, counting page-cache hits (``hits`` and ``responses``)."""
         seconds = size(self.scale, "load_seconds")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_REPORT)
             if uncached:
                 script.write(WRK_UNCACHED % ", ".join(json.dumps(item) for item in uncached))
+            if mix:
+                script.write(WRK_MIX % ", ".join(json.dumps(item) for item in mix))
         try:
             self.run_wrk(server, path, size(self.scale, "warmup_seconds"), script.name)
             output = self.run_wrk(server, path, seconds, script.name)
@@ -430,6 +457,8 @@ class LoadTester:
         if not match:
             raise RuntimeError(f"wrk printed no report for {path}:\n{output}")
         figures = json.loads(match.group(1))
+        if hits := re.findall(r"WRK_HITS (\{.*\})", output):
+            figures.update(json.loads(hits[-1]))
         figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
         for key in ("p50", "p95", "p99"):
             figures[key] = figures[key] / 1e6  # seconds
@@ -691,6 +720,11 @@ def seconds(value):
     return f"{value * 1e6:.0f} µs"
 
 
+def shown(item, figure):
+    """A row's measured or baseline figure as printed: a time, unless the row gives a text (a share, a count)."""
+    return item.get(f"{figure}_text") or seconds(item[f"{figure}_s"])
+
+
 def ratio(value):
     return "—" if value is None or math.isnan(value) else f"{value:.2f}×"
 
@@ -714,8 +748,8 @@ def render(scale, rows, machine, elapsed):
     ]
     for item in rows:
         lines.append(
-            f"| {item['scenario']} | {seconds(item['measured_s'])} | {item['baseline']} | "
-            f"{seconds(item['baseline_s'])} | {ratio(item['ratio'])} | {item['goal']} |"
+            f"| {item['scenario']} | {shown(item, 'measured')} | {item['baseline']} | "
+            f"{shown(item, 'baseline')} | {ratio(item['ratio'])} | {item['goal']} |"
         )
     if LOAD_TABLE:
         lines += [

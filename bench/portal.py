@@ -3,11 +3,16 @@
 Pages are found rather than listed by hand, so the table grows as the registries land: the candidates below
 that answer 200 are measured, plus the first detail link of each listing and ``BENCH_URLS`` ("label=/path,...").
 Goals (issue 9): cacheable pages ≥ 0.5× the hello view's req/s with p95 ≤ 4× its p95; search ≥ 0.2×;
-page 10,000 of a listing within 2× of page 1 (public lists answer it with their last listed page).
+page 10,000 of a listing within 2× of page 1 (public lists answer it with their last listed page). The working day
+(issue 25): the same pages in turn while administrators write (bench/workday.py): ≥ 0.8× hello's req/s, p95 ≤ 2×,
+at least 98 % of requests answered by the page cache.
 """
 
+import json
 import os
 import re
+import subprocess
+import sys
 from urllib.parse import quote
 
 from bench import harness
@@ -56,6 +61,55 @@ def extra_pages():
     return {label.strip(): path.strip() for label, path in pairs}
 
 
+#: Writes a second during the working-day test (a country's administrators at work), per scale.
+WORKDAY_WRITES_PER_SECOND = {"full": 20, "small": 10}
+
+
+def working_day(scale, cacheable):
+    """The cacheable pages in turn while bench/workday.py writes as administrators do: throughput, p95, hit rate."""
+    load = harness.tester(scale)
+    hello = load.hello_figures
+    seconds = harness.size(scale, "warmup_seconds") + harness.size(scale, "load_seconds")
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "bench.workday", str(seconds), str(WORKDAY_WRITES_PER_SECOND[scale])],
+        cwd=harness.ROOT,
+        env=load.env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        figures = load.wrk(load.site, "/", mix=list(cacheable.values()))
+    finally:
+        output, _errors = writer.communicate(timeout=seconds + 300)
+    if writer.returncode:
+        raise RuntimeError(f"bench.workday exited with status {writer.returncode}")
+    writes = json.loads(re.search(r"WORKDAY_JSON (\{.*\})", output).group(1))
+    done = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in writes.items())
+    label = f"working day ({len(cacheable)} public pages in turn; writes: {done})"
+    misses = (figures["responses"] - figures["hits"]) / max(figures["responses"], 1)
+    harness.LOAD_TABLE.append((label, "/ …", figures, hello, 0.8, 2.0))
+    return [
+        harness.row(
+            f"{label}: s/request = 1/throughput",
+            1 / figures["rps"],
+            "hello view",
+            1 / hello["rps"],
+            "≤ 1.25 (≥ 0.8× hello's req/s)",
+            rps=figures["rps"],
+        ),
+        harness.row(f"{label}: p95 latency", figures["p95"], "hello p95", hello["p95"], "≤ 2"),
+        harness.row(
+            f"{label}: share of requests the page cache missed",
+            misses,
+            "every request",
+            1.0,
+            "≤ 0.02 (hit rate ≥ 98 %)",
+            measured_text=f"{misses:.2%} of {figures['responses']:,}",
+            baseline_text="100 %",
+        ),
+    ]
+
+
 def main(scale):
     load = harness.tester(scale)
     cacheable = answering(load, {**CACHEABLE, **extra_pages()})
@@ -68,6 +122,7 @@ def main(scale):
             harness.say(f"   {label}: no item link below {cacheable[label]} answered 200, no detail page measured")
     searches = answering(load, {label: path for label, path in SEARCHES.items() if path not in cacheable.values()})
     rows = harness.load_test(scale, cacheable) + harness.load_test(scale, searches, throughput_goal=0.2)
+    rows += working_day(scale, cacheable)
     for label in LISTINGS:
         if label not in cacheable:
             continue
@@ -78,7 +133,7 @@ def main(scale):
         rows.append(harness.depth_test(scale, label, cacheable[label], DEEPEST_PAGE))
     for item in rows:
         harness.say(
-            f"   {item['scenario']}: {harness.seconds(item['measured_s'])} vs {harness.seconds(item['baseline_s'])}"
+            f"   {item['scenario']}: {harness.shown(item, 'measured')} vs {harness.shown(item, 'baseline')}"
             f" = {harness.ratio(item['ratio'])} (goal {item['goal']})"
         )
     return rows

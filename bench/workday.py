@@ -1,0 +1,112 @@
+"""The writes of a working day, for the portal's working-day load test (bench/portal.py).
+
+``python -m bench.workday SECONDS RATE`` runs in its own process with the served site's environment (same
+database, same Redis namespace), so its writes reach the page cache exactly as the application's own would: for
+``SECONDS`` it makes ``RATE`` writes a second in the mix of administrators at work (logins, draft saves of
+records under review, SMS codes, standard drafts, import progress) with one approval in ten, which is a public
+change (the talent pool grows), and runs one officer import in the middle. It prints one JSON line of counts.
+"""
+
+import itertools
+import json
+import sys
+import time
+from datetime import timedelta
+
+import django
+
+
+def writers():
+    """One callable per kind of write; each makes one write like the application's own."""
+    from django.contrib.auth.models import update_last_login
+    from django.utils import timezone
+
+    from filings.standards.models import DisclosedStandard, SMSCode
+    from registry.models import ChiefQualityOfficer, Enterprise, ImportJob, User
+
+    administrators = list(User.objects.filter(kind=User.Kind.ADMINISTRATOR, is_active=True)[:50])
+    officers = list(ChiefQualityOfficer.unscoped.order_by("id")[:200])
+    enterprises = list(Enterprise.unscoped.order_by("id")[:200])
+    if not administrators or not officers or not enterprises:
+        raise RuntimeError("the working day needs the demo data (administrators, officers, enterprises)")
+    job = ImportJob.objects.create(user=administrators[0], original_name="working-day.xlsx", total_rows=5000)
+    cycle = itertools.count()
+
+    def login():
+        update_last_login(None, administrators[next(cycle) % len(administrators)])
+
+    def draft_save():
+        officers[next(cycle) % len(officers)].save_revision(user=administrators[0])
+
+    def sms_code():
+        now = timezone.now()
+        SMSCode.objects.create(
+            mobile="13800000000",
+            purpose=SMSCode.Purpose.REGISTER,
+            code_hash="0" * 64,
+            expires_at=now + timedelta(minutes=5),
+        )
+
+    def standard_draft():
+        enterprise = enterprises[next(cycle) % len(enterprises)]
+        DisclosedStandard.unscoped.create(
+            enterprise=enterprise,
+            kind="enterprise",
+            number=f"Q/WD {next(cycle):05d}-2026",
+            name="工作日草稿标准",
+            status=DisclosedStandard.Status.DRAFT,
+            region=enterprise.region,
+        )
+
+    def import_progress():
+        job.processed_rows = (job.processed_rows + 100) % job.total_rows
+        job.save(update_fields=["processed_rows"])
+
+    def approval():
+        officer = officers[next(cycle) % len(officers)]
+        officer.save_revision(user=administrators[0]).publish(user=administrators[-1])
+
+    private = [login, draft_save, sms_code, standard_draft, import_progress]
+    # Nine private writes for each approval.
+    return [*private, *private[:4], approval], job
+
+
+def officer_import():
+    """A 500-row officer import through the importer the admin runs, rolled back afterwards."""
+    from bench.officers import import_workbook, importer_admin, rolled_back
+    from registry.officers.importing import OfficerImporter
+
+    data = import_workbook(500)
+    rolled_back(lambda: OfficerImporter(importer_admin()).run(data))
+
+
+def main(seconds, rate):
+    django.setup()
+    from django.db import transaction
+
+    mix, job = writers()
+    counts = {work.__name__: 0 for work in mix}
+    interval = 1 / rate
+    deadline = time.monotonic() + seconds
+    imported = False
+    try:
+        for work in itertools.cycle(mix):
+            started = time.monotonic()
+            if started >= deadline:
+                break
+            if not imported and started >= deadline - seconds / 2:
+                officer_import()
+                imported = True
+                counts["officer_import"] = 1
+                continue
+            with transaction.atomic():
+                work()
+            counts[work.__name__] += 1
+            time.sleep(max(0.0, interval - (time.monotonic() - started)))
+    finally:
+        job.delete()
+    sys.stdout.write("WORKDAY_JSON " + json.dumps(counts) + "\n")
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]), float(sys.argv[2]))
