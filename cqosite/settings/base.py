@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cqosite.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.PasswordChangeRequiredMiddleware",
     "registry.middleware.AdminScopeMiddleware",
@@ -154,6 +155,13 @@ LOGIN_URL = "portal_login"
 LOGIN_REDIRECT_URL = "portal_home"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Time-outs (cqosite.sessions): administrators after 30 minutes idle and 12 hours in all, portal accounts after
+# 2 hours idle; the admin warns SESSION_WARNING_SECONDS before the idle end.
+ADMIN_SESSION_IDLE_SECONDS = int(os.environ.get("ADMIN_SESSION_IDLE_SECONDS", 30 * 60))
+ADMIN_SESSION_MAX_SECONDS = int(os.environ.get("ADMIN_SESSION_MAX_SECONDS", 12 * 3600))
+PORTAL_SESSION_IDLE_SECONDS = int(os.environ.get("PORTAL_SESSION_IDLE_SECONDS", 2 * 3600))
+SESSION_WARNING_SECONDS = 120
+SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
