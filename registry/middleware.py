@@ -23,7 +23,14 @@ class AdminScopeMiddleware:
 class PasswordChangeRequiredMiddleware:
     """Send users holding a one-time password to the change-password page before anything else."""
 
-    allowed_url_names = ("registry_password_change_required", "wagtailadmin_logout", "portal_logout")
+    allowed_url_names = (
+        "registry_password_change_required",
+        "wagtailadmin_logout",
+        "portal_logout",
+        # What the change-password page itself loads: the icon sprite and the translations for scripts.
+        "wagtailadmin_sprite",
+        "wagtailadmin_javascript_catalog",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -8,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
+from . import two_factor
 from .models import Administrator
 from .officers import wagtail_hooks as officer_hooks  # noqa: F401 - registers the officer admin
 from .reports import ABOLISH_ACTION, EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
@@ -60,3 +61,14 @@ def register_audit_log_actions(actions):
             }
 
     actions.register_action(PASSWORD_RESET_ACTION, _("Password reset"), _("Password reset: one-time password issued"))
+
+
+@hooks.register("register_admin_urls")
+def register_two_factor_urls():
+    return two_factor.admin_urls()
+
+
+@hooks.register("register_log_actions")
+def register_two_factor_log_actions(actions):
+    actions.register_action(two_factor.ENROL_ACTION, _("Two-factor sign-in set up"), _("Two-factor sign-in set up"))
+    actions.register_action(two_factor.RESET_ACTION, _("Two-factor sign-in reset"), _("Two-factor sign-in reset"))

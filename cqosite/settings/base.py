@@ -58,6 +58,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "captcha",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -79,10 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cqosite.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.PasswordChangeRequiredMiddleware",
+    "registry.two_factor.TwoFactorMiddleware",
     "registry.middleware.AdminScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -161,6 +166,10 @@ ADMIN_SESSION_IDLE_SECONDS = int(os.environ.get("ADMIN_SESSION_IDLE_SECONDS", 30
 ADMIN_SESSION_MAX_SECONDS = int(os.environ.get("ADMIN_SESSION_MAX_SECONDS", 12 * 3600))
 PORTAL_SESSION_IDLE_SECONDS = int(os.environ.get("PORTAL_SESSION_IDLE_SECONDS", 2 * 3600))
 SESSION_WARNING_SECONDS = 120
+# Two-factor sign-in (registry.two_factor): required of platform, national and provincial administrators; the
+# name authenticator apps show for this site's codes.
+TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "true").lower() != "false"
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "首席质量官之家")
 SESSION_ACTIVITY_RESOLUTION_SECONDS = 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

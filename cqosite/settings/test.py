@@ -5,6 +5,8 @@ from .base import *  # noqa: F403
 SECRET_KEY = "test-only-not-secret-0123456789abcdefghijklmnopqrstuvwxyz"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CAPTCHA_TEST_MODE = True
+# Tests of other features sign in without an authenticator; tests/registry/test_two_factor.py turns this on.
+TWO_FACTOR_REQUIRED = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 SMS_BACKEND = "registry.sms.MemorySMSBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
