@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -166,6 +167,10 @@ ADMIN_SESSION_IDLE_SECONDS = int(os.environ.get("ADMIN_SESSION_IDLE_SECONDS", 30
 ADMIN_SESSION_MAX_SECONDS = int(os.environ.get("ADMIN_SESSION_MAX_SECONDS", 12 * 3600))
 PORTAL_SESSION_IDLE_SECONDS = int(os.environ.get("PORTAL_SESSION_IDLE_SECONDS", 2 * 3600))
 SESSION_WARNING_SECONDS = 120
+# The audit log (record histories, exports, imports, sign-in changes) is kept this long, never under 180 days.
+AUDIT_LOG_KEEP_DAYS = int(os.environ.get("AUDIT_LOG_KEEP_DAYS", 365))
+if AUDIT_LOG_KEEP_DAYS < 180:
+    raise ImproperlyConfigured("AUDIT_LOG_KEEP_DAYS must be at least 180 (audit records are kept six months)")
 # Two-factor sign-in (registry.two_factor): required of platform, national and provincial administrators; the
 # name authenticator apps show for this site's codes.
 TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "true").lower() != "false"
