@@ -1,6 +1,6 @@
 """Forms for logging in and for the forced password change."""
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
@@ -9,10 +9,17 @@ from wagtail.admin.forms.auth import LoginForm
 from .models import User
 
 
+class LabelledCaptchaInput(CaptchaTextInput):
+    """The captcha's text box named for screen readers: Django renders the field as a fieldset without a label."""
+
+    def __init__(self, attrs=None, **kwargs):
+        super().__init__({"aria-label": _("Type the characters shown in the picture"), **(attrs or {})}, **kwargs)
+
+
 class CaptchaLoginForm(LoginForm):
     """Wagtail's login form with an image captcha; a wrong captcha never reaches authentication."""
 
-    captcha = CaptchaField(label=_("Captcha"))
+    captcha = CaptchaField(label=_("Captcha"), widget=LabelledCaptchaInput)
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -56,7 +63,7 @@ class RequiredPasswordChangeForm(SetPasswordForm):
 class PortalLoginForm(AuthenticationForm):
     """Portal (enterprise and officer) login: user name or mobile, password and captcha."""
 
-    captcha = CaptchaField(label=_("Captcha"))
+    captcha = CaptchaField(label=_("Captcha"), widget=LabelledCaptchaInput)
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)

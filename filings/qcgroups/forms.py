@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.forms import LabelledCaptchaInput
 from registry.models import Division
 from registry.uploads import check_xlsx, extension_and_type, sniff
 from registry.validators import validate_mobile, validate_uscc
@@ -107,7 +108,7 @@ class RegistrationForm(UnitDetailsForm):
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     contact_mobile = forms.CharField(label=_("Contact's mobile"), max_length=20)
-    captcha = CaptchaField(label=_("Captcha"))
+    captcha = CaptchaField(label=_("Captcha"), widget=LabelledCaptchaInput)
 
     class Meta(UnitDetailsForm.Meta):
         fields = UnitDetailsForm.Meta.fields + ["contact_name", "contact_mobile", "email"]
