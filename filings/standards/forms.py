@@ -14,6 +14,7 @@ from registry.uploads import sniff
 from registry.validators import validate_mobile, validate_resident_id
 
 from . import services
+from .kept_uploads import KeptFileInput
 from .models import (
     CatalogueStandard,
     DisclosedStandard,
@@ -285,7 +286,7 @@ class StandardForm(forms.ModelForm):
     class Meta:
         model = DisclosedStandard
         fields = ["number", "name", "content", "full_text"]
-        widgets = {"content": forms.RadioSelect}
+        widgets = {"content": forms.RadioSelect, "full_text": KeptFileInput}
 
     def __init__(self, *args, kind, enterprise, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -381,7 +382,7 @@ class IndicatorForm(forms.ModelForm):
             "test_method",
             "level_note",
         ]
-        widgets = {"text_requirement": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"text_requirement": forms.Textarea(attrs={"rows": 2}), "text_file": KeptFileInput}
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
