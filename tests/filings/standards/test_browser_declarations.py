@@ -86,7 +86,7 @@ def test_every_declaration_path(page, kind, tmp_path):
     page.wait_for_selector("#form-errors")
     page.fill("#id_products-0-name", "热轧带肋钢筋 HRB400")
     submit(page)
-    page.wait_for_selector(f"#published td:has-text('热轧带肋钢筋 HRB400')")
+    page.wait_for_selector("#published td:has-text('热轧带肋钢筋 HRB400')")
 
     if kind == "enterprise":  # revise: enterprise standards only, once the 24 hours are over
         DisclosedStandard.unscoped.filter(pk=standard.pk).update(
