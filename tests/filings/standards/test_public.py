@@ -63,6 +63,43 @@ def test_public_search(client, disclosures, params, expected):
     assert found(client, **params) == [disclosures[name].pk for name in expected]
 
 
+@pytest.fixture
+def numbered(db):
+    """Three enterprises' ``Q/… 001-2024``, HBGT's older ``001``, and a product whose model looks like a number."""
+    made = {
+        prefix: DisclosedStandardFactory(number=f"Q/{prefix} 001-2024", name=f"{prefix}钢筋")
+        for prefix in ("HBGT", "SJZ", "BJ")
+    }
+    made["old"] = DisclosedStandardFactory(number="Q/HBGT 001-2019", name="旧钢筋")
+    nine_days_ago = timezone.now() - datetime.timedelta(days=9)
+    DisclosedStandard.unscoped.filter(pk=made["old"].pk).update(published_at=nine_days_ago)
+    made["model"] = DisclosedStandardFactory(number="Q/XYZ 7-2020", name="热轧钢筋")
+    ProductFactory(standard=made["model"], name="钢筋 HRB400", barcode=gtin13("690333333333"))
+    return made
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Q/HBGT 001-2024", ["HBGT"]),
+        ("Ｑ／ＨＢＧＴ　００１－２０２４", ["HBGT"]),  # full-width, as a Chinese input method types it
+        ("HBGT001", ["HBGT", "old"]),
+        ("qhbgt 001", ["HBGT", "old"]),
+        ("HBGT 001-2024", ["HBGT"]),
+        ("HBGT", ["HBGT", "old"]),
+        ("0012024", ["BJ", "SJZ", "HBGT"]),  # digits only: every number holding them, newest first
+        ("HRB400", ["model"]),  # no number holds it: names and products
+    ],
+)
+def test_search_by_standard_number_as_typed(client, numbered, q, expected):
+    assert found(client, q=q) == [numbered[name].pk for name in expected]
+
+
+def test_the_number_filter_takes_letters_too(client, numbered):
+    assert found(client, number="hbgt 001-2024") == [numbered["HBGT"].pk]
+    assert found(client, number="0012019") == [numbered["old"].pk]
+
+
 def test_public_search_never_shows_drafts_and_marks_abolished(client, disclosures):
     response = client.get(reverse("standards:public_search"))
     pks = [row["id"] for row in response.context["results"]]
@@ -275,7 +312,7 @@ def test_gin_indexes_keep_short_pending_lists():
             "OR relname LIKE 'standards_%%_grams' ORDER BY relname"
         )
         options = dict(cursor.fetchall())
-    assert len(options) == 8 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
+    assert len(options) == 9 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
 
 
 def test_only_province_codes_select_a_province_option(client, disclosures):
