@@ -152,7 +152,7 @@ def test_api_lists_filters_and_details_without_personal_data(client, disclosures
 def test_openapi_document_describes_the_api(client):
     document = client.get("/api/openapi.json").json()
     assert document["openapi"].startswith("3.")
-    assert "/api/standards/" in document["paths"] and "/api/standards/{id}/" in document["paths"]
+    assert "/api/standards/" in document["paths"] and "/api/standards/{pk}/" in document["paths"]
     names = {p["name"] for p in document["paths"]["/api/standards/"]["get"]["parameters"]}
     assert {"q", "region", "kind", "barcode", "limit", "cursor"} <= names and "offset" not in names
 
@@ -178,7 +178,43 @@ def test_api_pages_by_cursor_without_counting(client, django_assert_num_queries)
     second = client.get(first["next"]).json()
     assert client.get(second["previous"]).json()["results"] == first["results"] and first["previous"] is None
     invalid = client.get(reverse("standards:api_list"), {"cursor": "not-a-cursor"})
-    assert invalid.status_code == 404 and "Invalid cursor" in invalid.json()["detail"]
+    assert invalid.status_code == 400 and "cursor" in invalid.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"kind": "bogus"}, "kind"),
+        ({"status": "old"}, "status"),
+        ({"limit": "abc"}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"region": "13'"}, "region"),
+        ({"kind": "bogus", "limit": 500}, "kind"),
+    ],
+)
+def test_api_answers_a_bad_value_with_400_naming_the_parameter(client, params, names):
+    response = client.get(reverse("standards:api_list"), params)
+    assert response.status_code == 400 and response.json()["detail"].startswith(names)
+
+
+def test_api_kind_and_limit_are_typed(client, disclosures):
+    national = client.get(reverse("standards:api_list"), {"kind": "national", "limit": 100}).json()
+    assert [row["number"] for row in national["results"]] == ["GB/T 13456-2014"]
+    assert national["results"][0]["published_at"].endswith("+08:00")  # local time, as on the pages
+    parameters = client.get("/api/openapi.json").json()["paths"]["/api/standards/"]["get"]["parameters"]
+    limit = next(p for p in parameters if p["name"] == "limit")["schema"]
+    assert limit["type"] == "integer" and (limit["minimum"], limit["maximum"]) == (1, 100)
+
+
+def test_api_page_for_people_is_linked_from_the_footer_and_generated_from_the_schema(client):
+    home = client.get(reverse("standards:public_search")).content.decode()
+    docs_url = reverse("standards:api_docs")
+    assert f'href="{docs_url}">开放接口' in home
+    page = client.get(docs_url).content.decode()
+    assert "GET /api/standards/" in page and "GET /api/standards/{pk}/" in page
+    assert "national | industry | local | enterprise" in page and "≤ 100" in page
+    assert "StandardDetail" in page and "cdn" not in page.lower() and "swagger" not in page.lower()
 
 
 def test_reminder_task_runs(disclosures):
