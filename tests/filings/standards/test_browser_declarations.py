@@ -61,7 +61,7 @@ def test_every_declaration_path(page, kind, tmp_path):
     page.select_option("#id_products-0-category", label="果蔬汁饮料")
     page.click("button[value=save]")
     page.wait_for_selector("#form-errors")
-    assert "校验位" in page.inner_text("#products tr:has(#id_products-0-barcode)")
+    assert "校验位" in page.inner_text(".formset-row:has(#id_products-0-barcode)")
     if kind == "enterprise":
         assert "全文.pdf" in page.inner_text(".kept-upload")
     page.screenshot_to(f"standards-declare-{kind}-error")
@@ -107,3 +107,56 @@ def test_every_declaration_path(page, kind, tmp_path):
     page.locator(row).first.locator("button:has-text('废止')").click()
     page.wait_for_selector(f"#published tr.abolished:has-text('{number}')")
     page.screenshot_to(f"standards-declare-{kind}-done")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_indicator_editor_previews_the_public_format_and_fits_a_laptop_and_a_phone(page):
+    account = EnterpriseAccountFactory(username="decl_indicators")
+    CatalogueStandardFactory(kind="national", number="GB/T 5750.4-2023", name="生活饮用水标准检验方法")
+    login(page, account)
+    page.goto(f"{page.base_url}/enterprise/standards/new/enterprise/")
+    page.fill("#id_number", "Q/HBGT 002-2024")
+    page.fill("#id_name", "饮用纯净水")
+    page.check("input[name=content][value=indicators]")
+    card = "#indicators [data-indicator]:nth-child(1)"
+    page.fill("#id_indicators-0-name", "浓度")
+    page.fill("#id_indicators-0-lower_limit", "95%")
+    page.fill("#id_indicators-0-lower_plus", "0.1")
+    page.fill("#id_indicators-0-lower_minus", "0.2")
+    page.select_option("#id_indicators-0-lower_operator", "<")
+    page.fill("#id_indicators-0-quantity", "浓度")
+    page.select_option("#id_indicators-0-upper_operator", "<=")
+    page.fill("#id_indicators-0-upper_limit", "99")
+    page.fill("#id_indicators-0-upper_plus", "0.15")
+    page.fill("#id_indicators-0-upper_minus", "0.56")
+    page.fill("#id_indicators-0-unit", "/L")
+    expected = "95%(+0.100,-0.200) < 浓度 <= 99(+0.150,-0.560)/L"  # the seed's own example
+    assert page.inner_text(f"{card} [data-preview]") == expected
+    assert page.is_hidden("#id_indicators-0-text_requirement")
+    page.fill("#id_indicators-0-test_method", "5750")  # the test-method chooser asks the catalogue
+    page.wait_for_function("document.querySelectorAll('#test-methods option').length > 0")
+    page.fill("#id_indicators-0-test_method", "GB/T 5750.4-2023")
+
+    page.click("button[data-add-row=indicators]")  # a second, text indicator
+    page.fill("#id_indicators-1-name", "感官")
+    page.select_option("#id_indicators-1-requirement_type", "text")
+    assert page.is_hidden("#id_indicators-1-lower_limit") and page.is_visible("#id_indicators-1-text_requirement")
+    page.fill("#id_indicators-1-text_requirement", "无色透明，无异味")
+    assert page.inner_text("#indicators [data-indicator]:nth-child(2) [data-preview]") == "无色透明，无异味"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.screenshot_to("standards-indicator-editor")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot_to("standards-indicator-editor-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.fill("#id_products-0-name", "纯净水 550ml")
+    page.fill("#id_products-0-barcode", GOOD)
+    page.select_option("#id_products-0-category", label="包装饮用水")
+    submit(page)
+    page.wait_for_selector("#published td:has-text('Q/HBGT 002-2024')")
+    standard = DisclosedStandard.objects.get(number="Q/HBGT 002-2024")
+    page.goto(f"{page.base_url}/standards/{standard.pk}/")
+    body = page.inner_text("main")
+    assert expected in body and "无色透明，无异味" in body and "GB/T 5750.4-2023" in body
