@@ -3,7 +3,8 @@
 A valid upload on a form that fails elsewhere is stored under ``standards/pending/`` in the disclosure's own
 file storage, and the page carries a signed token naming it in a hidden ``<field>__kept`` input. The next post
 without a new file for that field gets the stored file back from :func:`restore`. The token is signed and
-expires, so a client can neither name another stored file nor revive an old one; the content was checked by
+expires and names its user, so a client can neither name another stored file, nor use another user's, nor revive
+an old one; the content was checked by
 the field's validators (``registry.uploads.sniff``) when it was first uploaded and is checked again on reuse.
 """
 
@@ -51,8 +52,8 @@ class KeptFileInput(ClearableFileInput):
         )
 
 
-def restore(post, files):
-    """``files`` plus, for each field with a valid kept token and no new file, the stored upload."""
+def restore(post, files, owner):
+    """``files`` plus, for each field with a valid kept token of ``owner`` (a user id) and no new file, the upload."""
     restored = files.copy()
     for key, token in post.items():
         field = key.removesuffix(KEPT_SUFFIX)
@@ -62,7 +63,7 @@ def restore(post, files):
             data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
         except signing.BadSignature:
             continue
-        if not storage().exists(data["path"]):
+        if data.get("owner") != owner or not storage().exists(data["path"]):
             continue
         kept = KeptFile(storage().open(data["path"], "rb"), name=data["filename"])
         kept.token = token
@@ -70,8 +71,9 @@ def restore(post, files):
     return restored
 
 
-def keep_uploads(forms):
-    """Store each valid upload of ``forms`` (after a failed submit) and show its token in the form's widget."""
+def keep_uploads(forms, owner):
+    """Store each valid upload of ``forms`` (after a failed submit) and show its token, for ``owner`` only, in the
+    form's widget."""
     for form in forms:
         for name, field in form.fields.items():
             upload = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
@@ -79,14 +81,14 @@ def keep_uploads(forms):
                 continue
             if form.files.get(form.add_prefix(name)) is not upload:
                 continue  # the record's already saved file, not an upload
-            token = getattr(upload, "token", "") or keep(upload)
+            token = getattr(upload, "token", "") or keep(upload, owner)
             field.widget.kept = (token, upload.name)
 
 
-def keep(upload):
+def keep(upload, owner):
     upload.seek(0)
     path = storage().save(f"{PENDING_DIR}{secrets.token_hex(16)}.pdf", upload)
-    return signing.dumps({"path": path, "filename": upload.name}, salt=SALT)
+    return signing.dumps({"path": path, "filename": upload.name, "owner": owner}, salt=SALT)
 
 
 def discard(files):

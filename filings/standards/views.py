@@ -76,7 +76,7 @@ def editor(request, standard, kind, mode):
     enterprise = request.user.enterprise
     locked = mode in ("revise", "associate")
     post = request.POST if request.method == "POST" else None
-    files = kept_uploads.restore(request.POST, request.FILES) if post is not None else None
+    files = kept_uploads.restore(request.POST, request.FILES, request.user.pk) if post is not None else None
     form = StandardForm(post, files, instance=standard, kind=kind, enterprise=enterprise, locked=locked)
     if mode == "associate":
         for field in form.fields.values():
@@ -102,7 +102,7 @@ def editor(request, standard, kind, mode):
             messages.success(request, _("已保存，尚未公开 / Saved; not published yet"))
             return redirect("standards:edit", pk=saved.pk)
         failed = True
-        kept_uploads.keep_uploads([form, *(indicators.forms if indicators.is_bound else [])])
+        kept_uploads.keep_uploads([form, *(indicators.forms if indicators.is_bound else [])], request.user.pk)
     profile = EnterpriseProfile.for_user(request.user)
     context = {
         "form": form,

@@ -3,12 +3,14 @@
 import re
 
 import pytest
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from filings.standards import kept_uploads
 from filings.standards.factories import CatalogueStandardFactory, gtin13
 from filings.standards.models import DisclosedStandard
+from registry.factories import EnterpriseAccountFactory
 
 from .test_disclosure import PDF, formset, post_new, product_row
 
@@ -64,9 +66,16 @@ def test_an_uploaded_full_text_survives_a_failed_submit(enterprise_client):
     assert response.status_code == 302, response.context["form"].errors
     standard = DisclosedStandard.objects.get()
     assert standard.full_text.read() == PDF
-    assert not kept_uploads.storage().listdir(kept_uploads.PENDING_DIR)[1]  # the pending copy is gone
+    pending = signing.loads(token, salt=kept_uploads.SALT)["path"]
+    assert pending.startswith(kept_uploads.PENDING_DIR) and not kept_uploads.storage().exists(pending)  # gone
 
 
-def test_a_forged_or_foreign_token_is_ignored(enterprise_client):
+def test_a_forged_or_foreign_token_is_ignored(enterprise_client, client):
     response = post_new(enterprise_client, content="full_text", indicators=[], full_text__kept="standards/x.pdf")
+    assert "full_text" in response.context["form"].errors
+    upload = SimpleUploadedFile("全文.pdf", PDF, content_type="application/pdf")
+    failed = post_new(enterprise_client, content="full_text", indicators=[], full_text=upload, pledge_accepted="")
+    token = re.search(r'name="full_text__kept" value="([^"]+)"', failed.content.decode()).group(1)
+    client.force_login(EnterpriseAccountFactory())  # another enterprise's user cannot attach it
+    response = post_new(client, content="full_text", indicators=[], full_text__kept=token)
     assert "full_text" in response.context["form"].errors
