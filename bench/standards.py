@@ -27,7 +27,7 @@ from bench import harness
 from bench.harness import row, say, size
 from filings.standards import views
 from filings.standards.factories import gtin13
-from filings.standards.models import DisclosedStandard, Product, ProductCategory, digits_of, number_key
+from filings.standards.models import DisclosedStandard, Product, ProductCategory, alnum_of, digits_of, number_key
 from filings.standards.models.disclosures import PRODUCT_ROW_FIELDS, pledge_text
 from registry.factories import make_uscc
 from registry.lookups import ShortGramsFragment
@@ -107,6 +107,7 @@ def standard_rows(count, enterprises, now, per_standard, category):
                 "name": title,
                 "number_key": number_key(number),
                 "number_digits": digits_of(number),
+                "number_alnum": alnum_of(number),
                 "content": "",
                 "full_text": "",
                 "status": "published",
@@ -136,6 +137,7 @@ STANDARD_COLUMNS = [
     "name",
     "number_key",
     "number_digits",
+    "number_alnum",
     "content",
     "full_text",
     "status",

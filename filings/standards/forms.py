@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organisation, User
 from registry.uploads import sniff
-from registry.validators import validate_mobile, validate_resident_id
+from registry.validators import normalise, validate_mobile, validate_resident_id, validate_uscc
 
 from . import services
+from .kept_uploads import KeptFileInput
 from .models import (
     CatalogueStandard,
     DisclosedStandard,
@@ -40,6 +41,13 @@ class EnterpriseDetailsForm(forms.Form):
     registered_address = forms.CharField(label=_("Registered address"), max_length=255)
 
     enterprise = None
+
+    def clean_code(self):
+        """A mistyped code is told apart from one the registry lacks (issue 21): it is checked first."""
+        code = normalise(self.cleaned_data["code"]).replace("-", "")
+        if len(code) == 9 and code.isalnum() and code.isascii():  # the old organisation code
+            return code
+        return validate_uscc(code)
 
     def clean(self):
         cleaned = super().clean()
@@ -119,10 +127,7 @@ class RegistrationAccountForm(SMSCodeMixin, forms.Form):
         return number
 
     def clean_mobile(self):
-        mobile = validate_mobile(self.cleaned_data["mobile"])
-        if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(_("该手机号已注册，不能重复使用 / This mobile number is already registered"))
-        return mobile
+        return validate_mobile(self.cleaned_data["mobile"])
 
     def clean(self):
         cleaned = super().clean()
@@ -130,6 +135,15 @@ class RegistrationAccountForm(SMSCodeMixin, forms.Form):
             self, user=User(username=cleaned.get("username", ""), real_name=cleaned.get("real_name", ""))
         )
         self.check_sms_code()
+        # Only the number's holder, who has just proved it with the code, learns that it is taken.
+        if not self.errors and User.objects.filter(mobile=cleaned["mobile"]).exists():
+            self.add_error(
+                "mobile",
+                _(
+                    "This mobile number is already registered: use another one, or recover the user name of "
+                    "the account that uses it."
+                ),
+            )
         return cleaned
 
 
@@ -285,7 +299,7 @@ class StandardForm(forms.ModelForm):
     class Meta:
         model = DisclosedStandard
         fields = ["number", "name", "content", "full_text"]
-        widgets = {"content": forms.RadioSelect}
+        widgets = {"content": forms.RadioSelect, "full_text": KeptFileInput}
 
     def __init__(self, *args, kind, enterprise, locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -381,7 +395,7 @@ class IndicatorForm(forms.ModelForm):
             "test_method",
             "level_note",
         ]
-        widgets = {"text_requirement": forms.Textarea(attrs={"rows": 2})}
+        widgets = {"text_requirement": forms.Textarea(attrs={"rows": 2}), "text_file": KeptFileInput}
 
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ SEARCHED_FIELDS = {
         "enterprise_name": ShortGramsFragment,
         "name": ShortGramsFragment,
         "number_digits": Fragment,
+        "number_alnum": Fragment,
         "products_text": ShortGramsFragment,
     }
 }

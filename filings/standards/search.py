@@ -1,19 +1,22 @@
 """Search filters shared by the public search, the enterprise's lists, the regulators' admin and the API.
 
 Every text filter is a case-insensitive substring match on one column of the standards table (enterprise
-name, standard name, digits of the number, product names and barcodes), so on PostgreSQL each is served
-by a pg_trgm GIN index (migrations 0003/0005) or, for one or two characters, a ``cqo_short_grams`` GIN index
-(migration 0008), and a keyword search is a BitmapOr of them. The exact ``barcode`` filter uses the plain
-B-tree index on products.
+name, standard name, the number's digits or its letters and digits, product names and barcodes), so on
+PostgreSQL each is served by a pg_trgm GIN index (migrations 0003/0005/0009) or, for one or two characters, a
+``cqo_short_grams`` GIN index (migration 0008), and a keyword search is a BitmapOr of them. The exact
+``barcode`` filter uses the plain B-tree index on products.
 """
+
+import re
 
 from django.core.cache import cache
 from django.db.models import Q
 
 from registry.lookups import SHORT_FRAGMENT, AnyFragment
 from registry.pagination import few_matches_page
+from registry.validators import normalise
 
-from .models import DisclosedStandard, Product, digits_of
+from .models import DisclosedStandard, Product, alnum_of, digits_of
 
 #: The parameters that filter by text (trigram and short-gram indexes) rather than by kind, region or status.
 TEXT_FILTERS = ("q", "enterprise", "name", "product", "number")
@@ -32,7 +35,7 @@ def filter_public(records, params):
     """``q`` (enterprise name, number digits, name, product name or barcode), ``region``, ``kind``, ``status``."""
     q = (params.get("q") or "").strip()
     if q:
-        records = records.filter(keyword_condition(q))
+        records = records.filter(keyword_condition(q, records))
     for field, lookup in (
         ("enterprise", "enterprise_name__fragment"),
         ("name", "name__fragment"),
@@ -41,7 +44,7 @@ def filter_public(records, params):
         if params.get(field):
             records = records.filter(**{lookup: params[field].strip()})
     if params.get("number"):
-        records = records.filter(number_digits__fragment=digits_of(params["number"]))
+        records = records.filter(number_condition(params["number"]))
     if params.get("barcode"):
         barcode = "".join(params["barcode"].split())
         records = records.filter(pk__in=Product.objects.filter(barcode=barcode).values("standard_id"))
@@ -57,8 +60,11 @@ def filter_public(records, params):
     return records
 
 
-def keyword_condition(q):
-    """Digits alone are a standard number fragment or a barcode; anything else is a name fragment."""
+def keyword_condition(q, records):
+    """Digits alone are a standard number fragment or a barcode; a standard number typed with its letters
+    (``Q/HBGT 001-2024``, ``HBGT001``, ``qhbgt 001``) is looked up by its letters and digits, and finds only
+    standards so numbered when there are any in ``records`` (one indexed ``EXISTS``); anything else is a
+    fragment of a name, and letters alone (``HBGT``) may also be part of a number."""
     compact = "".join(q.split())
     digits = digits_of(compact)
     if compact.isdigit():
@@ -69,9 +75,27 @@ def keyword_condition(q):
             condition |= Q(products_text__fragment=digits)
         return condition
     condition = Q(AnyFragment(["enterprise_name", "name", "products_text"], q))
+    alnum = alnum_of(compact)
+    if NUMBER_LIKE.fullmatch(normalise(compact)) and len(alnum) >= 3:
+        number = Q(number_alnum__fragment=alnum)
+        if not digits:
+            return condition | number
+        return number if records.filter(number).exists() else condition
     if len(digits) >= 3:
         condition |= Q(number_digits__fragment=digits)
     return condition
+
+
+#: What a standard number is typed with: Latin letters, digits and its separators (half-width after ``normalise``).
+NUMBER_LIKE = re.compile(r"[0-9A-Z/.\-]*[A-Z][0-9A-Z/.\-]*")
+
+
+def number_condition(text):
+    """The ``number`` filter: by letters and digits when letters are typed, else by the digits (seed 002 FAQ 18)."""
+    alnum = alnum_of(text)
+    if len(alnum) >= 3 and not alnum.isdigit():
+        return Q(number_alnum__fragment=alnum)
+    return Q(number_digits__fragment=digits_of(text))
 
 
 def filter_own(records, params):

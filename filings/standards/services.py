@@ -83,8 +83,8 @@ def match_enterprise(data):
     if enterprise is None:
         return None, {
             "code": _(
-                "统一社会信用代码（组织机构代码）与系统不一致或数据未同步 / "
-                "No enterprise with this unified social credit code (organisation code) is in the registry"
+                "This code is well-formed, but no enterprise with it is in the registry. Check that it is your "
+                "enterprise's code; if it is, ask your county market-regulation bureau to add the enterprise."
             )
         }
     errors = {}

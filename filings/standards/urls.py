@@ -1,6 +1,6 @@
 """Public URLs: standards/ (public search), enterprise/ (accounts and own standards), api/standards/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import accounts_views, api, views
 
@@ -30,7 +30,8 @@ urlpatterns = [
     path("enterprise/standards/<int:pk>/abolish/", views.abolish, name="abolish"),
     path("enterprise/standards/<int:pk>/delete/", views.delete, name="delete"),
     path("enterprise/standards/<int:pk>/continue/", views.continue_use, name="continue"),
-    path("api/standards/", api.StandardList.as_view(), name="api_list"),
-    path("api/standards/<int:pk>/", api.StandardDetail.as_view(), name="api_detail"),
+    path("api/standards/docs/", api.api_docs, name="api_docs"),
     path("api/openapi.json", api.openapi_document, name="openapi"),
+    # The django-ninja operations' own URL names (api_list, api_detail), without a namespace of their own.
+    path("api/", include(api.api.urls[0])),
 ]

@@ -23,7 +23,7 @@ from registry.pagination import PUBLIC_MAX_PAGES, public_page_number
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
 
-from . import services
+from . import kept_uploads, services
 from .accounts_views import enterprise_required
 from .forms import IndicatorFormSet, ProductFormSet, StandardForm
 from .models import (
@@ -68,11 +68,15 @@ def own_list(request):
 
 
 def editor(request, standard, kind, mode):
-    """The one form behind new, modify, revise and associate (mode decides what is locked)."""
+    """The one form behind new, modify, revise and associate (mode decides what is locked).
+
+    National standards come from the catalogue and disclose no content, and neither does a record when
+    products are associated: their indicator formset is left unbound, so a post never needs its management form.
+    """
     enterprise = request.user.enterprise
     locked = mode in ("revise", "associate")
     post = request.POST if request.method == "POST" else None
-    files = request.FILES if request.method == "POST" else None
+    files = kept_uploads.restore(request.POST, request.FILES, request.user.pk) if post is not None else None
     form = StandardForm(post, files, instance=standard, kind=kind, enterprise=enterprise, locked=locked)
     if mode == "associate":
         for field in form.fields.values():
@@ -81,23 +85,31 @@ def editor(request, standard, kind, mode):
     products = ProductFormSet(post, files, instance=standard, prefix="products")
     if mode == "associate":
         products.queryset = Product.objects.none()
-    indicators = IndicatorFormSet(post, files, instance=standard, prefix="indicators", enterprise=enterprise)
+    discloses = mode != "associate" and kind != StandardKind.NATIONAL
+    bound = (post, files) if discloses else (None, None)
+    indicators = IndicatorFormSet(*bound, instance=standard, prefix="indicators", enterprise=enterprise)
     action = request.POST.get("action", "save") if post is not None else None
+    failed = False
     if post is not None:
         if mode == "associate" or standard.is_published:
             action = "submit"  # a published record can only be submitted again (seed 002 §5.4.1)
         saved = save_disclosure(request, form, products, indicators, action, mode)
         if saved is not None:
+            kept_uploads.discard(files)
             if action == "submit":
                 messages.success(request, _("已提交并公开 / Submitted and published"))
                 return redirect(f"{reverse('standards:own_list')}?kind={kind}")
             messages.success(request, _("已保存，尚未公开 / Saved; not published yet"))
             return redirect("standards:edit", pk=saved.pk)
+        failed = True
+        kept_uploads.keep_uploads([form, *(indicators.forms if indicators.is_bound else [])], request.user.pk)
     profile = EnterpriseProfile.for_user(request.user)
     context = {
         "form": form,
         "products": products,
         "indicators": indicators,
+        "discloses": discloses,
+        "failed": failed,
         "standard": standard,
         "kind": kind,
         "kind_label": StandardKind(kind).label,
@@ -112,8 +124,16 @@ def editor(request, standard, kind, mode):
 
 
 def save_disclosure(request, form, products, indicators, action, mode):
-    """Validate the whole disclosure (seed 002 §4.2, FAQ 24/25) and save or publish it; None on errors."""
-    if not (form.is_valid() and products.is_valid() and (mode == "associate" or indicators.is_valid())):
+    """Validate the whole disclosure (seed 002 §4.2, FAQ 24/25) and save or publish it; None on errors.
+
+    Every part is validated (no short circuit) so all errors show at once; the indicators only when the
+    record discloses them (a standard picked from the catalogue does not).
+    """
+    valid = form.is_valid() & products.is_valid()
+    uses_indicators = indicators.is_bound and not form.instance.catalogue_entry_id
+    if uses_indicators:
+        valid &= indicators.is_valid()
+    if not valid:
         return None
     standard = form.instance
     live_products = products.live_forms()
@@ -148,8 +168,8 @@ def save_disclosure(request, form, products, indicators, action, mode):
         products.instance = standard
         products.save()
         if mode != "associate":
-            indicators.instance = standard
-            if standard.content == DisclosedStandard.Content.INDICATORS:
+            if uses_indicators and standard.content == DisclosedStandard.Content.INDICATORS:
+                indicators.instance = standard
                 indicators.save()
             else:
                 standard.indicators.all().delete()
@@ -162,13 +182,13 @@ def save_disclosure(request, form, products, indicators, action, mode):
 def content_is_valid(form, indicators):
     """Full text or indicators, never both; enterprise standards must disclose one of them."""
     standard = form.instance
+    if standard.catalogue_entry_id:
+        return True
     content = form.cleaned_data.get("content") or ""
     live_indicators = indicators.live_forms()
     kept = [f for f in indicators.forms if f.instance.pk and f not in indicators.deleted_forms]
     has_file = bool(form.cleaned_data.get("full_text") or (standard.pk and standard.full_text))
     has_indicators = bool(live_indicators or kept)
-    if standard.catalogue_entry_id:
-        return True
     if content == DisclosedStandard.Content.FULL_TEXT:
         if has_indicators and live_indicators:
             form.add_error(

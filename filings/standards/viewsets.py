@@ -1,27 +1,33 @@
 """Admin: regulators read the disclosures in their subtree; platform administrators keep the catalogue."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
+from django.db.models.fields.files import FieldFile
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from registry.models import Role
 from registry.reports import AuditedExportMixin
 from registry.uploads import check_xlsx
 
-from .models import CatalogueStandard, DisclosedStandard, StandardKind
+from .models import CatalogueStandard, DisclosedStandard, Indicator, Product, StandardKind
 from .models.catalogue import tidy_number
 
 WRITE_ACTIONS = {"add", "change", "delete", "publish", "lock", "unlock"}
@@ -41,9 +47,103 @@ class DisclosedStandardIndexView(AuditedExportMixin, IndexView):
     """Regulators' exports of the disclosures land in the audit log like every other export."""
 
 
+def shown(value):
+    """A value as regulators read it: local time, "—" for nothing (never "None")."""
+    if value is None or value == "" or (isinstance(value, FieldFile) and not value):
+        return "—"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value
+
+
+def local_time(field_name):
+    return lambda standard: shown(getattr(standard, field_name))
+
+
+class DisclosedStandardInspectView(InspectView):
+    """Labels, local times and the products and indicators a regulator checks, of published standards only."""
+
+    EXTRA_LABELS = {"products": gettext_lazy("Products"), "indicators": gettext_lazy("Technical indicators")}
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(DisclosedStandard.objects.published(), pk=unquote(str(self.pk)))
+
+    def get_field_label(self, field_name, field):
+        if field_name in self.EXTRA_LABELS:
+            return self.EXTRA_LABELS[field_name]
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        if field_name == "content" and not self.object.content:
+            return "—"
+        return shown(super().get_field_display_value(field_name, field))
+
+    def get_full_text_display_value(self):
+        if not self.object.full_text:
+            return "—"
+        url = reverse("standards:public_full_text", args=[self.object.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download the full text (PDF)"))
+
+    def get_products_display_value(self):
+        products = self.object.products.select_related("category")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    p.name,
+                    shown(p.common_name),
+                    shown(p.barcode),
+                    shown(p.brand),
+                    shown(p.specification),
+                    shown(p.model),
+                    p.category.path_names(),
+                )
+                for p in products
+            ),
+        )
+        headings = labels(Product, ["name", "common_name", "barcode", "brand", "specification", "model", "category"])
+        return table(headings, rows) if products else "—"
+
+    def get_indicators_display_value(self):
+        indicators = self.object.indicators.select_related("category", "test_method_standard")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    i.name,
+                    shown(i.category and i.category.name),
+                    i.requirement_display(),
+                    shown(i.test_method_display()),
+                    shown(i.level_note),
+                )
+                for i in indicators
+            ),
+        )
+        headings = [
+            *labels(Indicator, ["name", "category"]),
+            _("Requirement"),
+            *labels(Indicator, ["test_method", "level_note"]),
+        ]
+        return table(headings, rows) if indicators else "—"
+
+
+def labels(model, field_names):
+    return [capfirst(model._meta.get_field(name).verbose_name) for name in field_names]
+
+
+def table(headings, rows):
+    head = format_html_join("", "<th>{}</th>", ((heading,) for heading in headings))
+    return format_html('<table class="listing"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>', head, rows)
+
+
 class DisclosedStandardViewSet(SnippetViewSet):
+    """Published (and abolished) standards only: drafts stay the enterprise's own."""
+
     model = DisclosedStandard
     index_view_class = DisclosedStandardIndexView
+    inspect_view_class = DisclosedStandardInspectView
     icon = "doc-full"
     menu_label = gettext_lazy("Disclosed standards")
     menu_order = 260
@@ -53,12 +153,11 @@ class DisclosedStandardViewSet(SnippetViewSet):
         "number",
         "name",
         "enterprise_name",
-        "kind",
-        "status",
-        "published_at",
-        Column("abolished_at", label=gettext_lazy("abolished")),
+        Column("kind", label=gettext_lazy("kind"), accessor="kind_label"),
+        Column("published_at", label=gettext_lazy("published"), accessor=local_time("published_at")),
+        Column("abolished_at", label=gettext_lazy("abolished"), accessor=local_time("abolished_at")),
     ]
-    list_filter = ["kind", "status", "published_at", "abolished_at"]
+    list_filter = ["kind", "published_at", "abolished_at"]
     search_fields = ["number", "name", "enterprise_name", "enterprise_uscc"]
     list_export = [
         "number",
@@ -80,7 +179,6 @@ class DisclosedStandardViewSet(SnippetViewSet):
         "kind",
         "number",
         "name",
-        "status",
         "published_at",
         "abolished_at",
         "revises",
@@ -92,11 +190,13 @@ class DisclosedStandardViewSet(SnippetViewSet):
         "region",
         "content",
         "full_text",
+        "products",
+        "indicators",
         "pledge",
     ]
 
     def get_queryset(self, request):
-        return DisclosedStandard.objects.select_related("region").prefetch_related("products")
+        return DisclosedStandard.objects.published().select_related("region").prefetch_related("products")
 
 
 class CatalogueImportForm(forms.Form):

@@ -1,7 +1,15 @@
 """Models of product-standard self-declaration: accounts' helpers, the catalogue and disclosures."""
 
 from .accounts import EnterpriseProfile, SMSCode
-from .catalogue import CatalogueStandard, IndicatorCategory, ProductCategory, StandardKind, digits_of, number_key
+from .catalogue import (
+    CatalogueStandard,
+    IndicatorCategory,
+    ProductCategory,
+    StandardKind,
+    alnum_of,
+    digits_of,
+    number_key,
+)
 from .disclosures import DisclosedStandard, Indicator, Product
 
 __all__ = [
@@ -14,6 +22,7 @@ __all__ = [
     "ProductCategory",
     "SMSCode",
     "StandardKind",
+    "alnum_of",
     "digits_of",
     "number_key",
 ]

@@ -26,6 +26,12 @@ def digits_of(number):
     return re.sub(r"\D", "", normalise(number or ""))
 
 
+def alnum_of(number):
+    """Letters and digits only, upper case: "Q/HBGT 001-2024", "ｑｈｂｇｔ００１" and "QHBGT001-2024" all become
+    "QHBGT0012024"-like strings, so a number is found however it is typed (issue 21) by a substring match."""
+    return re.sub(r"[^0-9A-Z]", "", normalise(number or ""))
+
+
 class CatalogueStandard(models.Model):
     """A national, industry or local standard enterprises choose instead of typing it."""
 

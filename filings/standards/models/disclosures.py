@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.scoping import ScopedManager, ScopedModelMixin, ScopedQuerySet
 
-from .catalogue import StandardKind, digits_of, number_key, tidy_number
+from .catalogue import StandardKind, alnum_of, digits_of, number_key, tidy_number
 
 #: Published standards may be modified (anything) for this long; afterwards only revised or abolished.
 MODIFY_WINDOW = datetime.timedelta(hours=24)
@@ -84,6 +84,7 @@ class DisclosedStandard(ScopedModelMixin):
     name = models.CharField(_("standard name"), max_length=255)
     number_key = models.CharField(max_length=64, editable=False, db_index=True)
     number_digits = models.CharField(_("number digits"), max_length=64, editable=False)
+    number_alnum = models.CharField(_("number letters and digits"), max_length=64, editable=False, default="")
     content = models.CharField(_("disclosed content"), max_length=16, choices=Content.choices, blank=True)
     full_text = models.FileField(_("full text (PDF)"), upload_to="standards/full_text/%Y/%m/", blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -220,6 +221,7 @@ class DisclosedStandard(ScopedModelMixin):
         self.number = tidy_number(self.number)
         self.number_key = number_key(self.number)
         self.number_digits = digits_of(self.number)
+        self.number_alnum = alnum_of(self.number)
         super().save(*args, **kwargs)
 
     def refresh_product_copies(self):

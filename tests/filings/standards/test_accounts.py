@@ -105,8 +105,42 @@ def test_registration_refuses_reused_id_number_and_mobile_bad_username_and_weak_
         password2="123456",
     )
     form = client.post(reverse("standards:register_account"), data).context["form"]
-    assert {"id_number", "mobile", "username", "password1"} <= set(form.errors)
+    assert {"id_number", "username", "password1"} <= set(form.errors)
+    assert "mobile" not in form.errors  # nobody learns that the number is registered without its code
     assert form["real_name"].value() == "李翠翠"  # what the user typed is kept
+    client.post(reverse("standards:send_code"), {"purpose": "register", "mobile": account.mobile})
+    data = account_data(enterprise, account.mobile, last_code(), username="qc_user_02")
+    form = client.post(reverse("standards:register_account"), data).context["form"]
+    assert set(form.errors) == {"mobile"}  # the holder of the number, proved by the code, is told
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("12345", "18"),  # wrong length
+        ("91110105MA01ABCD1I", "I"),  # a letter the code never uses
+        ("CHECK", "校验位"),  # the right length and alphabet, a wrong check character
+    ],
+)
+def test_a_mistyped_code_is_told_apart_from_one_the_registry_lacks(client, enterprise, typed, says):
+    if typed == "CHECK":
+        last = enterprise.uscc[-1]
+        typed = enterprise.uscc[:-1] + ("1" if last != "1" else "2")
+    errors = client.post(reverse("standards:register"), details(enterprise, code=typed)).context["form"].errors
+    assert says in str(errors["code"]) and "名录" not in str(errors["code"])
+    assert set(errors) == {"code"}
+
+
+def test_a_valid_code_the_registry_lacks_names_the_bureau_not_a_sync(client, enterprise):
+    from registry.validators import uscc_check_char
+
+    body = "91130102MA0ABCDE1"
+    errors = (
+        client.post(reverse("standards:register"), details(enterprise, code=body + uscc_check_char(body)))
+        .context["form"]
+        .errors
+    )
+    assert "市场监管局" in str(errors["code"]) and "同步" not in str(errors["code"])
 
 
 def test_registration_needs_a_valid_sms_code_and_terms(client, enterprise):

@@ -1,6 +1,7 @@
 """Regulators: read-only disclosures of their subtree, export; platform administrators import the catalogue."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -113,3 +114,38 @@ def test_only_platform_administrators_import(client, make_admin, orgs):
     client.force_login(make_admin(orgs.hebei, role=Role.PROVINCIAL))
     response = client.get(reverse("wagtailsnippets_standards_cataloguestandard:import"))
     assert response.status_code in (302, 403)
+
+
+def test_inspect_shows_local_time_labels_products_and_indicators_never_none(client, make_admin, orgs):
+    import datetime
+
+    from filings.standards.factories import IndicatorFactory
+
+    enterprise = EnterpriseFactory(name="长安区示例饮品有限公司", region=Division.objects.get(code="130102"))
+    published = datetime.datetime(2024, 1, 1, 17, 30, tzinfo=datetime.UTC)  # 2024-01-02 01:30 in Beijing
+    standard = DisclosedStandardFactory(
+        enterprise=enterprise, name="长安饮用水", published_at=published, content="indicators"
+    )
+    ProductFactory(standard=standard, name="长安纯净水 550ml")
+    IndicatorFactory(standard=standard, name="电导率")
+    client.force_login(make_admin(orgs.shijiazhuang))
+    page = client.get(reverse(INSPECT, args=[standard.pk])).content.decode()
+    assert "2024-01-02 01:30" in page and "2024-01-01" not in page
+    assert "企业标准" in page and ">enterprise<" not in page and ">published<" not in page
+    assert "长安纯净水 550ml" in page and "电导率" in page and "&lt;" in page  # the requirement, escaped
+    assert not re.search(r">\s*None\s*<", page)  # shown text; Wagtail's own markup has "None" in a class
+    listing = client.get(reverse(LIST)).content.decode()
+    assert "2024-01-02 01:30" in listing and "企业标准" in listing and not re.search(r">\s*None\s*<", listing)
+
+
+def test_regulators_never_see_drafts(client, make_admin, orgs):
+    enterprise = EnterpriseFactory(region=Division.objects.get(code="130102"))
+    draft = DisclosedStandardFactory(enterprise=enterprise, name="未公开草稿", status="draft", published_at=None)
+    abolished = DisclosedStandardFactory(enterprise=enterprise, name="已废止标准")
+    abolished.abolished_at = abolished.published_at
+    abolished.save()
+    client.force_login(make_admin(orgs.shijiazhuang))
+    listing = client.get(reverse(LIST)).content.decode()
+    assert "未公开草稿" not in listing and "已废止标准" in listing
+    assert client.get(reverse(INSPECT, args=[draft.pk])).status_code == 404
+    assert client.get(reverse(INSPECT, args=[abolished.pk])).status_code == 200

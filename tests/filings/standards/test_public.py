@@ -63,6 +63,43 @@ def test_public_search(client, disclosures, params, expected):
     assert found(client, **params) == [disclosures[name].pk for name in expected]
 
 
+@pytest.fixture
+def numbered(db):
+    """Three enterprises' ``Q/… 001-2024``, HBGT's older ``001``, and a product whose model looks like a number."""
+    made = {
+        prefix: DisclosedStandardFactory(number=f"Q/{prefix} 001-2024", name=f"{prefix}钢筋")
+        for prefix in ("HBGT", "SJZ", "BJ")
+    }
+    made["old"] = DisclosedStandardFactory(number="Q/HBGT 001-2019", name="旧钢筋")
+    nine_days_ago = timezone.now() - datetime.timedelta(days=9)
+    DisclosedStandard.unscoped.filter(pk=made["old"].pk).update(published_at=nine_days_ago)
+    made["model"] = DisclosedStandardFactory(number="Q/XYZ 7-2020", name="热轧钢筋")
+    ProductFactory(standard=made["model"], name="钢筋 HRB400", barcode=gtin13("690333333333"))
+    return made
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Q/HBGT 001-2024", ["HBGT"]),
+        ("Ｑ／ＨＢＧＴ　００１－２０２４", ["HBGT"]),  # full-width, as a Chinese input method types it
+        ("HBGT001", ["HBGT", "old"]),
+        ("qhbgt 001", ["HBGT", "old"]),
+        ("HBGT 001-2024", ["HBGT"]),
+        ("HBGT", ["HBGT", "old"]),
+        ("0012024", ["BJ", "SJZ", "HBGT"]),  # digits only: every number holding them, newest first
+        ("HRB400", ["model"]),  # no number holds it: names and products
+    ],
+)
+def test_search_by_standard_number_as_typed(client, numbered, q, expected):
+    assert found(client, q=q) == [numbered[name].pk for name in expected]
+
+
+def test_the_number_filter_takes_letters_too(client, numbered):
+    assert found(client, number="hbgt 001-2024") == [numbered["HBGT"].pk]
+    assert found(client, number="0012019") == [numbered["old"].pk]
+
+
 def test_public_search_never_shows_drafts_and_marks_abolished(client, disclosures):
     response = client.get(reverse("standards:public_search"))
     pks = [row["id"] for row in response.context["results"]]
@@ -115,7 +152,7 @@ def test_api_lists_filters_and_details_without_personal_data(client, disclosures
 def test_openapi_document_describes_the_api(client):
     document = client.get("/api/openapi.json").json()
     assert document["openapi"].startswith("3.")
-    assert "/api/standards/" in document["paths"] and "/api/standards/{id}/" in document["paths"]
+    assert "/api/standards/" in document["paths"] and "/api/standards/{pk}/" in document["paths"]
     names = {p["name"] for p in document["paths"]["/api/standards/"]["get"]["parameters"]}
     assert {"q", "region", "kind", "barcode", "limit", "cursor"} <= names and "offset" not in names
 
@@ -141,7 +178,43 @@ def test_api_pages_by_cursor_without_counting(client, django_assert_num_queries)
     second = client.get(first["next"]).json()
     assert client.get(second["previous"]).json()["results"] == first["results"] and first["previous"] is None
     invalid = client.get(reverse("standards:api_list"), {"cursor": "not-a-cursor"})
-    assert invalid.status_code == 404 and "Invalid cursor" in invalid.json()["detail"]
+    assert invalid.status_code == 400 and "cursor" in invalid.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"kind": "bogus"}, "kind"),
+        ({"status": "old"}, "status"),
+        ({"limit": "abc"}, "limit"),
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"region": "13'"}, "region"),
+        ({"kind": "bogus", "limit": 500}, "kind"),
+    ],
+)
+def test_api_answers_a_bad_value_with_400_naming_the_parameter(client, params, names):
+    response = client.get(reverse("standards:api_list"), params)
+    assert response.status_code == 400 and response.json()["detail"].startswith(names)
+
+
+def test_api_kind_and_limit_are_typed(client, disclosures):
+    national = client.get(reverse("standards:api_list"), {"kind": "national", "limit": 100}).json()
+    assert [row["number"] for row in national["results"]] == ["GB/T 13456-2014"]
+    assert national["results"][0]["published_at"].endswith("+08:00")  # local time, as on the pages
+    parameters = client.get("/api/openapi.json").json()["paths"]["/api/standards/"]["get"]["parameters"]
+    limit = next(p for p in parameters if p["name"] == "limit")["schema"]
+    assert limit["type"] == "integer" and (limit["minimum"], limit["maximum"]) == (1, 100)
+
+
+def test_api_page_for_people_is_linked_from_the_footer_and_generated_from_the_schema(client):
+    home = client.get(reverse("standards:public_search")).content.decode()
+    docs_url = reverse("standards:api_docs")
+    assert f'href="{docs_url}">开放接口' in home
+    page = client.get(docs_url).content.decode()
+    assert "GET /api/standards/" in page and "GET /api/standards/{pk}/" in page
+    assert "national | industry | local | enterprise" in page and "≤ 100" in page
+    assert "StandardDetail" in page and "cdn" not in page.lower() and "swagger" not in page.lower()
 
 
 def test_reminder_task_runs(disclosures):
@@ -275,7 +348,7 @@ def test_gin_indexes_keep_short_pending_lists():
             "OR relname LIKE 'standards_%%_grams' ORDER BY relname"
         )
         options = dict(cursor.fetchall())
-    assert len(options) == 8 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
+    assert len(options) == 9 and all(value == ["gin_pending_list_limit=64"] for value in options.values())
 
 
 def test_only_province_codes_select_a_province_option(client, disclosures):
