@@ -9,7 +9,7 @@ from wagtail.signals import workflow_rejected, workflow_submitted
 
 from ..scoping import ScopedModelMixin
 from ..validators import validate_mobile, validate_resident_id
-from ..workflows import OrganisationApprovalTask
+from ..workflows import OrganisationApprovalTask, approval
 from .users import User
 
 Gender = User.Gender
@@ -162,10 +162,18 @@ def birth_date_from_id(id_number):
 
 
 class OfficerApprovalTask(OrganisationApprovalTask):
-    """审核: approved by an administrator of the record's own organisation."""
+    """审核: approved by the other administrators of the record's own unit and by those of its parent unit.
 
-    def approver_organisation(self, obj):
+    So a county with a single administrator has its records approved by its city; nobody approves their own.
+    """
+
+    approver_levels = (0, 1)
+
+    def object_unit(self, obj):
         return getattr(obj, "organisation", None)
+
+    def objects_of_units(self, units):
+        return ChiefQualityOfficer.unscoped.filter(organisation__in=units)
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
@@ -176,7 +184,8 @@ class OfficerApprovalTask(OrganisationApprovalTask):
         the second one raise ``PermissionDenied`` (Wagtail's own answer to acting on a finished task).
         """
         task_state.status = TaskState.objects.select_for_update().values_list("status", flat=True).get(pk=task_state.pk)
-        return super().on_action(task_state, user, action_name, **kwargs)
+        with approval():
+            return super().on_action(task_state, user, action_name, **kwargs)
 
     class Meta:
         verbose_name = _("officer approval task")
