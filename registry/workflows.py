@@ -89,9 +89,9 @@ class OrganisationApprovalTask(Task):
     def approvers(self, obj):
         User = get_user_model()
         units = self.approver_units(self.object_unit(obj))
-        return User.objects.filter(
-            organisation__in=units, kind=User.Kind.ADMINISTRATOR, is_active=True
-        ).exclude(role="")
+        return User.objects.filter(organisation__in=units, kind=User.Kind.ADMINISTRATOR, is_active=True).exclude(
+            role=""
+        )
 
     @staticmethod
     def submitter(obj):
@@ -108,9 +108,7 @@ class OrganisationApprovalTask(Task):
         """One query: in-progress states of this task on objects of the units ``user`` approves, not theirs."""
         if not is_approver_account(user) or (not user.is_superuser and user.organisation is None):
             return TaskState.objects.none()
-        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).exclude(
-            workflow_state__requested_by=user
-        )
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).exclude(workflow_state__requested_by=user)
         if user.is_superuser:
             return states
         objects = self.objects_of_units(self.approved_units(user.organisation))

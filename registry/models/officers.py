@@ -233,6 +233,49 @@ class ImportJob(models.Model):
         return min(100, round(100 * self.processed_rows / self.total_rows))
 
 
+class ReviewJob(models.Model):
+    """One bulk review (批量审核): the records chosen, the decision, and its progress for the progress page."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Failed")
+        DONE = "done", _("Done")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    officer_ids = models.JSONField(_("records"), default=list)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("records chosen"), default=0)
+    processed = models.PositiveIntegerField(_("records processed"), default=0)
+    reviewed_count = models.PositiveIntegerField(_("records reviewed"), default=0)
+    skipped_count = models.PositiveIntegerField(_("records not yours to review"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk review")
+        verbose_name_plural = _("bulk reviews")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} × {self.total}"
+
+    @property
+    def progress_percent(self):
+        if not self.total:
+            return 100 if self.finished_at else 0
+        return min(100, round(100 * self.processed / self.total))
+
+
 def on_workflow_rejected(sender, instance, user, **kwargs):
     """ "Request changes" in the approval task marks the record rejected (已驳回)."""
     obj = instance.content_object

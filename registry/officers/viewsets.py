@@ -1,8 +1,9 @@
 """The officer registry in the admin: a moderated snippet with filters, export, import, revoke and PDF."""
 
 import datetime
+from urllib.parse import urlencode
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -102,11 +103,25 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
         buttons = list(super().header_buttons)
         if self.request.user.has_perm("registry.add_chiefqualityofficer"):
             buttons.append(HeaderButton(_("Batch import"), url=admin_views.url("import"), icon_name="upload"))
+        if self.request.user.has_perm("registry.change_chiefqualityofficer"):
+            listing = f"{self.request.path}?{self.request.GET.urlencode()}"
+            review_all = reverse("wagtail_bulk_action", args=["registry", "chiefqualityofficer", "review"])
+            buttons.append(
+                HeaderButton(
+                    _("Review all matching"),
+                    url=f"{review_all}?{urlencode({'id': 'all', 'next': listing})}",
+                    icon_name="tasks",
+                )
+            )
         return buttons
 
 
 class OfficerCreateView(CreateView):
-    """A record an administrator enters is reviewed by the administrators of the entering unit."""
+    """A record an administrator enters goes into review (by the entering unit and its parent), whichever button."""
+
+    def get_action(self, request):
+        action = super().get_action(request)
+        return "submit" if action == "create" and "submit" in self.get_available_actions() else action
 
     def get_initial_form_instance(self):
         return self.model(organisation=self.request.user.organisation, live=False)
@@ -165,6 +180,7 @@ class OfficerViewSet(SnippetViewSet):
             path("import/<int:pk>/", admin_views.import_job_view, name="import_job"),
             path("import/<int:pk>/errors.xlsx", admin_views.import_marked_view, name="import_marked"),
             path("revoke/<int:pk>/", admin_views.revoke_view, name="revoke"),
+            path("review/<int:pk>/", admin_views.review_job_view, name="review_job"),
             path("password/<int:pk>/", admin_views.reset_password_view, name="reset_password"),
             path("registration-form/<int:pk>.pdf", admin_views.registration_form_view, name="registration_form"),
         ]
