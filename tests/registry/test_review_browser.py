@@ -29,7 +29,7 @@ def shot(page, name):
 def import_file(page, path, rows):
     page.goto(f"{page.base_url}{LISTING}import/")
     page.set_input_files("input[name=workbook]", str(path))
-    page.locator("form button[type=submit]").last.click()
+    page.locator("form button[type=submit]").last.click(timeout=300_000)  # the import runs in the request here
     page.wait_for_url(re.compile(r"/import/\d+/$"), timeout=300_000)
     page.wait_for_selector(f"text=新增 {rows} 名首席质量官", timeout=300_000)
 
@@ -41,7 +41,7 @@ def review_all_matching(page, expected):
     page.wait_for_selector("#bulk-review-count")
     assert page.locator("#bulk-review-count").get_attribute("data-count") == str(expected)
     page.check("input[name=decision][value=approve]")
-    page.locator("form button[type=submit]").click()
+    page.locator("form button[type=submit]").click(timeout=300_000)
     page.wait_for_url(re.compile(r"/review/\d+/$"), timeout=300_000)
     page.wait_for_selector("#review-outcome", timeout=300_000)
 
@@ -102,7 +102,7 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     approver.locator("form button[type=submit]").click()
     assert approver.locator(".error-message, .w-field__errors").count() > 0  # a rejection needs its reason
     approver.check("input[name=decision][value=approve]")
-    approver.locator("form button[type=submit]").click()
+    approver.locator("form button[type=submit]").click(timeout=120_000)
     approver.wait_for_selector("#review-outcome", timeout=120_000)
     review_all_matching(approver, 10)
     approver_context.close()
