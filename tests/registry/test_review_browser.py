@@ -41,7 +41,7 @@ def review_all_matching(page, expected):
     page.wait_for_selector("#bulk-review-count")
     assert page.locator("#bulk-review-count").get_attribute("data-count") == str(expected)
     page.check("input[name=decision][value=approve]")
-    page.locator("form button[type=submit]").click(timeout=300_000)
+    page.locator("form[action*='/review/'] button[type=submit]").click(timeout=300_000)
     page.wait_for_url(re.compile(r"/review/\d+/$"), timeout=300_000)
     page.wait_for_selector("#review-outcome", timeout=300_000)
 
@@ -99,10 +99,10 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     assert approver.locator("#bulk-review-count").get_attribute("data-count") == "20"  # one page of the listing
     shot(approver, "review_bulk_confirm")
     approver.check("input[name=decision][value=reject]")
-    approver.locator("form button[type=submit]").click()
+    approver.locator("form[action*='/review/'] button[type=submit]").click()
     assert approver.locator(".error-message, .w-field__errors").count() > 0  # a rejection needs its reason
     approver.check("input[name=decision][value=approve]")
-    approver.locator("form button[type=submit]").click(timeout=120_000)
+    approver.locator("form[action*='/review/'] button[type=submit]").click(timeout=120_000)
     approver.wait_for_selector("#review-outcome", timeout=120_000)
     review_all_matching(approver, 10)
     approver_context.close()
