@@ -10,8 +10,8 @@ same page by ``OFFSET`` is printed beside it for comparison.
 
 Review (issue 18): bulk approval of the 5,000 imported records (the background job's code, by the province
 administrator above the importing city) against the import itself; and, with records awaiting review in every
-province beside the approved million, the admin home page and the "awaiting my review" reports of a county, a
-city, a province and the national administrator against the officer inspect page.
+province beside the approved million, the admin home page and the officers "awaiting my review" listing of a
+county, a city, a province and the national administrator against the officer inspect page.
 """
 
 import io
@@ -622,7 +622,7 @@ def delete_pending():
 
 
 def review_pages(scale, approved, inspect_url, baseline_client):
-    """The admin home page and the "awaiting my review" reports per level, with every province's queue full."""
+    """The admin home page and the "awaiting my review" listing per level, with every province's queue full."""
     from django.urls import reverse
 
     from registry.models import Role
@@ -639,9 +639,8 @@ def review_pages(scale, approved, inspect_url, baseline_client):
         }
         pages = {
             "admin home page": "/admin/",
-            "awaiting my review (workflow tasks report)": reverse("wagtailadmin_reports:workflow_tasks")
-            + "?reviewable=true",
-            "workflow report, awaiting my review": reverse("wagtailadmin_reports:workflow") + "?reviewable=true",
+            "officers awaiting my review (listing)": reverse("wagtailsnippets_registry_chiefqualityofficer:list")
+            + "?awaiting=me",
         }
         rows = []
         for level, user in users.items():

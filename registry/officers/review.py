@@ -156,7 +156,7 @@ class AwaitingReviewPanel(Component):
             "rows": rows,
             "total": total,
             "more": total - len(rows),
-            "all_url": reverse("wagtailadmin_reports:workflow_tasks") + "?reviewable=true",
+            "all_url": reverse("wagtailsnippets_registry_chiefqualityofficer:list") + "?awaiting=me",
             "csrf_token": parent_context["csrf_token"],
             "request": request,
         }

@@ -17,6 +17,7 @@ from ..reports import AuditedExportMixin
 from ..roles import mask_mobile, sees_contact_details
 from . import admin_views
 from .filters import OfficerFilterSet
+from .review import reviewable_ids
 from .submission import can_revoke
 
 #: What a page of the listing loads: the displayed columns, the draft and lock state Wagtail's buttons and
@@ -70,6 +71,8 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
+        if self.request.GET.get("awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
+            queryset = queryset.filter(pk__in=reviewable_ids(self.request.user, ChiefQualityOfficer.objects.all()))
         if self.is_export:
             return queryset.select_related("enterprise__region", "enterprise__industry", "education")
         return listing_queryset(queryset)
@@ -103,6 +106,9 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
         buttons = list(super().header_buttons)
         if self.request.user.has_perm("registry.add_chiefqualityofficer"):
             buttons.append(HeaderButton(_("Batch import"), url=admin_views.url("import"), icon_name="upload"))
+        buttons.append(
+            HeaderButton(_("Awaiting my review"), url=f"{admin_views.url('list')}?awaiting=me", icon_name="tasks")
+        )
         if self.request.user.has_perm("registry.change_chiefqualityofficer"):
             listing = f"{self.request.path}?{self.request.GET.urlencode()}"
             review_all = reverse("wagtail_bulk_action", args=["registry", "chiefqualityofficer", "review"])

@@ -270,6 +270,9 @@ def test_bulk_review_of_all_matching_the_filter_runs_as_a_job_with_progress_and_
     page = client.get(listing).content.decode()
     assert bulk in page  # the "review all matching" header button
 
+    awaiting = client.get(f"{listing}?awaiting=me").content.decode()  # 待我审核
+    assert "王质量35" in awaiting and "王质量36" not in awaiting
+
     url = f"{bulk}?id=all&next={listing}%3Freview_status%3Dpending"
     confirm = client.get(url)
     assert confirm.status_code == 200
