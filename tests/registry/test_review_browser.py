@@ -46,6 +46,17 @@ def review_all_matching(page, expected):
     page.wait_for_selector("#review-outcome", timeout=300_000)
 
 
+def open_as(browser, base_url, mobile):
+    """A browser context of its own, logged in as the administrator with ``mobile``."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.base_url = base_url
+    page.screenshot_to = lambda name: page.screenshot(path=f"test-output/screenshots/{name}.png", full_page=True)
+    admin_login(page, mobile)
+    return context, page
+
+
 def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_pool_lists_them(page, browser, orgs):
     importer = AdministratorFactory(organisation=orgs.changan, role=Role.INSTITUTION)
     AdministratorFactory(organisation=orgs.changan, role=Role.INSTITUTION)  # a colleague
@@ -65,14 +76,7 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     assert page.locator("[data-awaiting-review-total]").count() == 0  # nobody reviews their own
     shot(page, "review_dashboard_importer")
 
-    approver_context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    approver = approver_context.new_page()
-    approver.set_default_timeout(15_000)
-    approver.base_url = page.base_url
-    approver.screenshot_to = lambda name: approver.screenshot(
-        path=f"test-output/screenshots/{name}.png", full_page=True
-    )
-    admin_login(approver, city.mobile)
+    approver_context, approver = open_as(browser, page.base_url, city.mobile)
     assert approver.locator("[data-awaiting-review-total]").get_attribute("data-awaiting-review-total") == "5000"
     shot(approver, "review_dashboard_city")
     review_all_matching(approver, 5000)
@@ -87,10 +91,11 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     # A county with one administrator: its city approves, here by ticking the rows of a listing page.
     alone = AdministratorFactory(organisation=orgs.qiaoxi, role=Role.INSTITUTION)
     path.write_bytes(workbook(range(6001, 6031), region="130104"))
-    admin_login(page, alone.mobile)
-    import_file(page, path, 30)
-    page.goto(f"{page.base_url}/admin/")
-    assert page.locator("[data-awaiting-review-total]").count() == 0
+    alone_context, alone_page = open_as(browser, page.base_url, alone.mobile)
+    import_file(alone_page, path, 30)
+    alone_page.goto(f"{page.base_url}/admin/")
+    assert alone_page.locator("[data-awaiting-review-total]").count() == 0  # the only administrator: not theirs
+    alone_context.close()
 
     approver.goto(f"{page.base_url}{LISTING}?review_status=pending")
     approver.locator("thead input[type=checkbox]").first.check()
