@@ -98,8 +98,8 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     alone_context.close()
 
     approver.goto(f"{page.base_url}{LISTING}?review_status=pending")
-    approver.locator("thead input[type=checkbox]").first.check()
-    approver.locator("[data-bulk-action-button]", has_text=re.compile("Review|审核")).first.click()
+    approver.locator("th.bulk-actions-filter-checkbox input[type=checkbox]").first.check()
+    approver.locator("[data-bulk-action-button][href*='/review/']").first.click()
     approver.wait_for_selector("#bulk-review-count")
     assert approver.locator("#bulk-review-count").get_attribute("data-count") == "20"  # one page of the listing
     shot(approver, "review_bulk_confirm")
