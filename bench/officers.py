@@ -7,6 +7,11 @@ that is rolled back. Listing: the first and a deep page of a county-scoped, filt
 scoped manager, filter set and paginator, against a primary-key lookup; the officers it needs are bulk-inserted
 and deleted afterwards. The deep page is the one the listing's Next link reaches (keyset: ``?after=<id>``); the
 same page by ``OFFSET`` is printed beside it for comparison.
+
+Review (issue 18): bulk approval of the 5,000 imported records (the background job's code, by the province
+administrator above the importing city) against the import itself; and, with records awaiting review in every
+province beside the approved million, the admin home page and the officers "awaiting my review" listing of a
+county, a city, a province and the national administrator against the officer inspect page.
 """
 
 import io
@@ -21,6 +26,8 @@ from bench import harness
 from bench.harness import admin_client, admin_get, row, say, size, timed
 
 IMPORT_ROWS = 5000
+#: Records awaiting review per province (issue 18: 31 provinces × 5,000 at full scale).
+PENDING_PER_PROVINCE = {"full": 5000, "small": 200}
 
 
 class Rollback(Exception):
@@ -95,6 +102,23 @@ def county_admin():
             mobile="13800009998",
             organisation=Organisation.objects.get(division_id="130102"),
             role=Role.INSTITUTION,
+        )
+    return user
+
+
+def bench_admin(username, mobile, division=None, role=None):
+    """A bench administrator of the unit of ``division`` (``None``: the national bureau, the provinces' parent)."""
+    from registry.factories import AdministratorFactory
+    from registry.models import Organisation, Role, User
+
+    if division is None:
+        organisation = Organisation.objects.get(division_id="130000").get_parent()
+    else:
+        organisation = Organisation.objects.get(division_id=division)
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = AdministratorFactory(
+            username=username, mobile=mobile, organisation=organisation, role=role or Role.INSTITUTION
         )
     return user
 
@@ -436,6 +460,7 @@ def bench_listing(scale):
                 "info",
             ),
         ]
+        rows += review_pages(scale, count, inspect_url, client)
         return rows + talent_pool_pages(scale, count)
     finally:
         delete_officers()
@@ -464,8 +489,181 @@ def talent_pool_pages(scale, count):
     return rows
 
 
+def bench_bulk_approval(import_seconds):
+    """批量审核 of the 5,000 records one import wrote, as the background job runs it, against that import."""
+    from registry.models import ChiefQualityOfficer, ReviewJob, Role
+    from registry.officers.importing import OfficerImporter
+    from registry.officers.review import run_review_job
+
+    data = import_workbook(IMPORT_ROWS)
+    user = importer_admin()
+    approver = bench_admin("bench-officer-province", "13800009997", "130000", Role.PROVINCIAL)  # the city's parent
+
+    def work():
+        report = OfficerImporter(user).run(data)
+        ids = list(
+            ChiefQualityOfficer.unscoped.filter(organisation=user.organisation, live=False).values_list("pk", flat=True)
+        )
+        job = ReviewJob.objects.create(user=approver, decision="approve", officer_ids=ids, total=len(ids))
+        started = time.perf_counter()
+        run_review_job(job)
+        elapsed = time.perf_counter() - started
+        if report.created != IMPORT_ROWS or job.reviewed_count != IMPORT_ROWS:
+            raise RuntimeError(f"bench bulk approval decided {job.reviewed_count} of {report.created}")
+        return elapsed
+
+    _total, approval = rolled_back(work)
+    say(f"   bulk approval of {IMPORT_ROWS:,} records {approval:.2f} s; the import {import_seconds:.2f} s")
+    return [
+        row(
+            f"bulk approval (批量审核) of {IMPORT_ROWS:,} imported records",
+            approval,
+            f"the {IMPORT_ROWS:,}-row import",
+            import_seconds,
+            "≤ 3",
+        )
+    ]
+
+
+def insert_pending(per_province):
+    """``per_province`` records awaiting review in one county of every province (长安区 for 河北), submitted
+    by a county administrator as an import submits them (bulk_submit)."""
+    from registry.models import ChiefQualityOfficer, Enterprise, Organisation
+    from registry.officers.submission import bulk_submit
+
+    provinces = Organisation.objects.filter(division__code__endswith="0000", depth=3).exclude(division=None)
+    counties = [Organisation.objects.get(division_id="130102")]
+    for province in provinces.exclude(division_id="130000").order_by("path"):
+        county = (
+            Organisation.objects.filter(path__startswith=province.path, depth=province.depth + 2)
+            .exclude(division=None)
+            .order_by("path")
+            .first()
+        )
+        if county is not None:
+            counties.append(county)
+    submitter = bench_admin("bench-officer-submitter", "13800009996", "130102")
+    serial = 0
+    for county in counties:
+        enterprises = Enterprise.unscoped.bulk_create(
+            [
+                Enterprise(
+                    uscc=f"BENCHP{serial + number:012d}",
+                    name=f"{county.name}待审企业{serial + number}",
+                    region_id=county.division_id,
+                    organisation=county,
+                    industry_id="3421",
+                    size="small",
+                )
+                for number in range(per_province)
+            ]
+        )
+        serial += per_province
+        officers = ChiefQualityOfficer.unscoped.bulk_create(
+            [
+                ChiefQualityOfficer(
+                    enterprise=enterprise,
+                    organisation=county,
+                    real_name=f"待审{enterprise.pk}",
+                    gender="M",
+                    mobile="13900000001",
+                    live=False,
+                )
+                for enterprise in enterprises
+            ]
+        )
+        bulk_submit(officers, submitter, {enterprise.pk: enterprise for enterprise in enterprises})
+    harness.vacuum(
+        "registry_chiefqualityofficer",
+        "registry_enterprise",
+        "wagtailcore_workflowstate",
+        "wagtailcore_taskstate",
+        "wagtailcore_revision",
+        "wagtailcore_modellogentry",
+    )
+    return len(counties) * per_province
+
+
+def delete_pending():
+    """The pending records with their revisions, workflow and task states and history, one DELETE per table."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from registry.models import ChiefQualityOfficer
+
+    content_type = ContentType.objects.get_for_model(ChiefQualityOfficer).pk
+    keys = (
+        "SELECT CAST(o.id AS varchar) FROM registry_chiefqualityofficer o JOIN registry_enterprise e "
+        "ON e.id = o.enterprise_id WHERE e.uscc LIKE 'BENCHP%%'"
+    )
+    states = f"SELECT id FROM wagtailcore_workflowstate WHERE base_content_type_id = %s AND object_id IN ({keys})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE wagtailcore_workflowstate SET current_task_state_id = NULL WHERE id IN ({states})", [content_type]
+        )
+        cursor.execute(f"DELETE FROM wagtailcore_taskstate WHERE workflow_state_id IN ({states})", [content_type])
+        cursor.execute(f"DELETE FROM wagtailcore_workflowstate WHERE id IN ({states})", [content_type])
+        cursor.execute(
+            f"DELETE FROM wagtailcore_modellogentry WHERE content_type_id = %s AND object_id IN ({keys})",
+            [content_type],
+        )
+        cursor.execute(
+            "UPDATE registry_chiefqualityofficer SET latest_revision_id = NULL, live_revision_id = NULL "
+            "WHERE enterprise_id IN (SELECT id FROM registry_enterprise WHERE uscc LIKE 'BENCHP%%')"
+        )
+        cursor.execute(
+            f"DELETE FROM wagtailcore_revision WHERE base_content_type_id = %s AND object_id IN ({keys})",
+            [content_type],
+        )
+        cursor.execute(
+            "DELETE FROM registry_chiefqualityofficer WHERE enterprise_id IN "
+            "(SELECT id FROM registry_enterprise WHERE uscc LIKE 'BENCHP%%')"
+        )
+        cursor.execute("DELETE FROM registry_enterprise WHERE uscc LIKE 'BENCHP%%'")
+
+
+def review_pages(scale, approved, inspect_url, baseline_client):
+    """The admin home page and the "awaiting my review" listing per level, with every province's queue full."""
+    from django.urls import reverse
+
+    from registry.models import Role
+
+    delete_pending()
+    pending = insert_pending(PENDING_PER_PROVINCE[scale])
+    try:
+        baseline = timed(admin_get(baseline_client, inspect_url), samples=7)
+        users = {
+            "county": bench_admin("bench-officer-county-colleague", "13800009995", "130102"),
+            "city": bench_admin("bench-officer-city", "13800009994", "130100"),
+            "province": bench_admin("bench-officer-province", "13800009997", "130000", Role.PROVINCIAL),
+            "national": bench_admin("bench-officer-national", "13800009993", None, Role.NATIONAL),
+        }
+        pages = {
+            "admin home page": "/admin/",
+            "officers awaiting my review (listing)": reverse("wagtailsnippets_registry_chiefqualityofficer:list")
+            + "?awaiting=me",
+        }
+        rows = []
+        for level, user in users.items():
+            client = admin_client(user)
+            for label, url in pages.items():
+                measured = timed(admin_get(client, url), samples=5)
+                rows.append(
+                    row(
+                        f"{label}, {level} administrator ({pending:,} awaiting review, {approved:,} approved)",
+                        measured,
+                        "officer inspect page (PK)",
+                        baseline,
+                        "≤ 3",
+                    )
+                )
+        return rows
+    finally:
+        delete_pending()
+
+
 def main(scale):
-    rows = bench_import() + bench_listing(scale)
+    rows = bench_import()
+    rows += bench_bulk_approval(rows[0]["measured_s"]) + bench_listing(scale)
     for item in rows:
         measured, baseline = item["measured_s"], item["baseline_s"]
         say(f"   {item['scenario']}: {measured:.3f} s vs {item['baseline']} {baseline:.3f} s")

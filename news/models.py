@@ -7,7 +7,9 @@ organisation writes only in its own section" directly (see :mod:`news.sections`)
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -15,7 +17,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock, stream_plain_text
@@ -186,10 +188,27 @@ class ParentOrganisationApprovalTask(OrganisationApprovalTask):
     the platform operator; the platform's own pages only to superusers.
     """
 
+    approver_levels = (1,)
+
     class Meta:
         verbose_name = _("parent organisation approval task")
         verbose_name_plural = _("parent organisation approval tasks")
 
-    def approver_organisation(self, obj):
-        organisation = page_organisation(obj)
-        return organisation.get_parent() if organisation is not None else None
+    def object_unit(self, obj):
+        return page_organisation(obj)
+
+    def objects_of_units(self, units):
+        """Pages whose ``organisation`` is in ``units``, or whose owner's is when they have none (page_organisation)."""
+        with_field = [
+            model
+            for model in get_page_models()
+            if any(field.name == "organisation" for field in model._meta.get_fields())
+            and model._meta.get_field("organisation").related_model is Organisation
+        ]
+        condition = Q(owner__organisation__in=units) & ~Q(
+            content_type__in=[ContentType.objects.get_for_model(model) for model in with_field]
+        )
+        for model in with_field:
+            own = Q(organisation__in=units) | Q(organisation=None, owner__organisation__in=units)
+            condition |= Q(pk__in=model.objects.filter(own).values("pk"))
+        return Page.objects.filter(condition)

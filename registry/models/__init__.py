@@ -1,5 +1,5 @@
 from .enterprises import Enterprise, EnterpriseSize, regulator_for
-from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewStatus
+from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
 from .users import ROLE_GROUP, ROLE_RANK, Administrator, Role, User
@@ -18,6 +18,7 @@ __all__ = [
     "IndustryCategory",
     "OfficerApprovalTask",
     "Organisation",
+    "ReviewJob",
     "ReviewStatus",
     "Role",
     "User",

@@ -9,7 +9,7 @@ from wagtail.signals import workflow_rejected, workflow_submitted
 
 from ..scoping import ScopedModelMixin
 from ..validators import validate_mobile, validate_resident_id
-from ..workflows import OrganisationApprovalTask
+from ..workflows import OrganisationApprovalTask, approval
 from .users import User
 
 Gender = User.Gender
@@ -115,6 +115,13 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             models.Index(fields=["organisation", "-id"], name="registry_officer_org_id"),
             # The review queue (a unit's records by status, newest first) and its capped count, index-only.
             models.Index(fields=["organisation", "review_status", "-id"], name="registry_officer_org_status"),
+            # The review queues: only records that can be in review (never published, or with an edit awaiting
+            # approval), so a unit's million approved records cost its queue nothing (OfficerApprovalTask).
+            models.Index(
+                fields=["organisation"],
+                name="registry_officer_in_review",
+                condition=models.Q(live=False) | models.Q(has_unpublished_changes=True),
+            ),
             # The public talent pool: approved officers, latest appointments first, a page at a time.
             models.Index(
                 fields=["-appointment_date", "-id"], name="registry_officer_talent_pool", condition=models.Q(live=True)
@@ -162,10 +169,22 @@ def birth_date_from_id(id_number):
 
 
 class OfficerApprovalTask(OrganisationApprovalTask):
-    """审核: approved by an administrator of the record's own organisation."""
+    """审核: approved by the other administrators of the record's own unit and by those of its parent unit.
 
-    def approver_organisation(self, obj):
+    So a county with a single administrator has its records approved by its city; nobody approves their own.
+    """
+
+    approver_levels = (0, 1)
+
+    def object_unit(self, obj):
         return getattr(obj, "organisation", None)
+
+    def objects_of_units(self, units):
+        # A record in review is unpublished or has unpublished changes (publishing ends its workflow): the
+        # partial index registry_officer_in_review skips the units' approved records.
+        return ChiefQualityOfficer.unscoped.filter(
+            models.Q(live=False) | models.Q(has_unpublished_changes=True), organisation__in=units
+        )
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):
@@ -176,7 +195,8 @@ class OfficerApprovalTask(OrganisationApprovalTask):
         the second one raise ``PermissionDenied`` (Wagtail's own answer to acting on a finished task).
         """
         task_state.status = TaskState.objects.select_for_update().values_list("status", flat=True).get(pk=task_state.pk)
-        return super().on_action(task_state, user, action_name, **kwargs)
+        with approval():
+            return super().on_action(task_state, user, action_name, **kwargs)
 
     class Meta:
         verbose_name = _("officer approval task")
@@ -222,6 +242,49 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 100 if self.finished_at else 0
         return min(100, round(100 * self.processed_rows / self.total_rows))
+
+
+class ReviewJob(models.Model):
+    """One bulk review (批量审核): the records chosen, the decision, and its progress for the progress page."""
+
+    class Decision(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        FAILED = "failed", _("Failed")
+        DONE = "done", _("Done")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), on_delete=models.CASCADE, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=8, choices=Decision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    officer_ids = models.JSONField(_("records"), default=list)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("records chosen"), default=0)
+    processed = models.PositiveIntegerField(_("records processed"), default=0)
+    reviewed_count = models.PositiveIntegerField(_("records reviewed"), default=0)
+    skipped_count = models.PositiveIntegerField(_("records not yours to review"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk review")
+        verbose_name_plural = _("bulk reviews")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} × {self.total}"
+
+    @property
+    def progress_percent(self):
+        if not self.total:
+            return 100 if self.finished_at else 0
+        return min(100, round(100 * self.processed / self.total))
 
 
 def on_workflow_rejected(sender, instance, user, **kwargs):

@@ -2,13 +2,14 @@
 
 
 def grant_officer_permissions():
-    """Every administrator role manages, publishes (approves) and locks officer records in its subtree."""
+    """Every administrator role manages and locks officer records in its subtree; none publishes one.
+
+    Publishing is approval, which the review workflow grants per record (registry.officers.review).
+    """
     from .. import roles
 
     roles.grant(
         roles.ALL_ROLES,
-        roles.model_permissions(
-            "registry", "chiefqualityofficer", ("add", "change", "delete", "view", "publish", "lock")
-        )
+        roles.model_permissions("registry", "chiefqualityofficer", ("add", "change", "delete", "view", "lock"))
         | {"registry.add_importjob", "registry.view_importjob"},
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
-from ..models import ChiefQualityOfficer, ImportJob, User
+from ..models import ChiefQualityOfficer, ImportJob, ReviewJob, User
 from ..reports import PASSWORD_RESET_ACTION, log_export
 from ..uploads import check_xlsx
 from .importing import MAX_FILE_BYTES, XLSX_MAGIC
@@ -95,6 +95,22 @@ def import_job_view(request, pk):
         "registry/import_job.html",
         {"job": job, "list_url": url("list"), "import_url": url("import")},
     )
+
+
+def review_job_view(request, pk):
+    """A bulk review's progress (JSON for the progress bar when ``?format=json``) and, when done, its outcome."""
+    job = get_object_or_404(ReviewJob, pk=pk, user=request.user)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "percent": job.progress_percent,
+                "finished": job.finished_at is not None,
+                "processed": job.processed,
+                "total": job.total,
+            }
+        )
+    return TemplateResponse(request, "registry/review_job.html", {"job": job, "list_url": url("list")})
 
 
 def import_marked_view(request, pk):

@@ -45,6 +45,11 @@ def officer_workflow():
     return workflow
 
 
+def officer_task():
+    """The (single-task) officer workflow's approval task."""
+    return officer_workflow().tasks.filter(active=True).first().specific
+
+
 def submit(officer, user):
     """Save a revision and start the review workflow with ``user`` as the submitter."""
     workflow = officer_workflow()
@@ -91,7 +96,7 @@ def bulk_submit(officers, user, enterprises=None):
     )
     for officer, revision_id in zip(officers, revision_ids, strict=True):
         officer.latest_revision_id = revision_id
-    task = workflow.tasks.filter(active=True).first().specific
+    task = officer_task()
     state_ids = insert_rows(
         WorkflowState,
         [

@@ -1,8 +1,9 @@
 """The officer registry in the admin: a moderated snippet with filters, export, import, revoke and PDF."""
 
 import datetime
+from urllib.parse import urlencode
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from ..reports import AuditedExportMixin
 from ..roles import mask_mobile, sees_contact_details
 from . import admin_views
 from .filters import OfficerFilterSet
+from .review import reviewable_ids
 from .submission import can_revoke
 
 #: What a page of the listing loads: the displayed columns, the draft and lock state Wagtail's buttons and
@@ -69,6 +71,8 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
+        if self.request.GET.get("awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
+            queryset = queryset.filter(pk__in=reviewable_ids(self.request.user, ChiefQualityOfficer.objects.all()))
         if self.is_export:
             return queryset.select_related("enterprise__region", "enterprise__industry", "education")
         return listing_queryset(queryset)
@@ -102,11 +106,28 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
         buttons = list(super().header_buttons)
         if self.request.user.has_perm("registry.add_chiefqualityofficer"):
             buttons.append(HeaderButton(_("Batch import"), url=admin_views.url("import"), icon_name="upload"))
+        buttons.append(
+            HeaderButton(_("Awaiting my review"), url=f"{admin_views.url('list')}?awaiting=me", icon_name="tasks")
+        )
+        if self.request.user.has_perm("registry.change_chiefqualityofficer"):
+            listing = f"{self.request.path}?{self.request.GET.urlencode()}"
+            review_all = reverse("wagtail_bulk_action", args=["registry", "chiefqualityofficer", "review"])
+            buttons.append(
+                HeaderButton(
+                    _("Review all matching"),
+                    url=f"{review_all}?{urlencode({'id': 'all', 'next': listing})}",
+                    icon_name="tasks",
+                )
+            )
         return buttons
 
 
 class OfficerCreateView(CreateView):
-    """A record an administrator enters is reviewed by the administrators of the entering unit."""
+    """A record an administrator enters goes into review (by the entering unit and its parent), whichever button."""
+
+    def get_action(self, request):
+        action = super().get_action(request)
+        return "submit" if action == "create" and "submit" in self.get_available_actions() else action
 
     def get_initial_form_instance(self):
         return self.model(organisation=self.request.user.organisation, live=False)
@@ -165,6 +186,7 @@ class OfficerViewSet(SnippetViewSet):
             path("import/<int:pk>/", admin_views.import_job_view, name="import_job"),
             path("import/<int:pk>/errors.xlsx", admin_views.import_marked_view, name="import_marked"),
             path("revoke/<int:pk>/", admin_views.revoke_view, name="revoke"),
+            path("review/<int:pk>/", admin_views.review_job_view, name="review_job"),
             path("password/<int:pk>/", admin_views.reset_password_view, name="reset_password"),
             path("registration-form/<int:pk>.pdf", admin_views.registration_form_view, name="registration_form"),
         ]

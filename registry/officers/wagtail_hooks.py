@@ -3,12 +3,18 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from ..models import ChiefQualityOfficer
+from .review import BULK_REVIEW_ACTION, OfficerPermissionPolicy, ReviewBulkAction, replace_homepage_panels
 from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
 from .viewsets import OfficerViewSet
 
+register_permission_policy(ChiefQualityOfficer, OfficerPermissionPolicy(ChiefQualityOfficer))
 register_snippet(OfficerViewSet)
+hooks.register("register_bulk_action", ReviewBulkAction)
+hooks.register("construct_homepage_panels", replace_homepage_panels)
 
 
 class CommentedFormatter(LogFormatter):
@@ -31,3 +37,15 @@ def register_officer_log_actions(actions):
         message = _("Rejected (驳回)")
 
     actions.register_action(IMPORT_ACTION, _("Imported"), _("Imported from a workbook"))
+
+    @actions.register_action(BULK_REVIEW_ACTION)
+    class BulkReviewFormatter(CommentedFormatter):
+        label = _("Bulk review")
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            return _("Bulk review (%(decision)s): %(reviewed)s records decided, %(skipped)s left as they were") % {
+                "decision": data.get("decision"),
+                "reviewed": data.get("reviewed"),
+                "skipped": data.get("skipped"),
+            }
