@@ -123,7 +123,11 @@ def tsquery_lexeme(text):
 
 
 def register():
-    """The enterprise name (the public talent pool's search; trigram index from migration 0008, short grams 0009)."""
-    from .models import Enterprise
+    """The enterprise name (the public talent pool's search; trigram index from migration 0008, short grams 0009),
+    the officer's real name and mobile (the officer admin search; trigram and short-grams indexes from 0010;
+    a mobile fragment of one or two digits matches a tenth of all numbers or more, which a scan finds at once)."""
+    from .models import ChiefQualityOfficer, Enterprise
 
     Enterprise._meta.get_field("name").register_lookup(ShortGramsFragment)
+    ChiefQualityOfficer._meta.get_field("real_name").register_lookup(ShortGramsFragment)
+    ChiefQualityOfficer._meta.get_field("mobile").register_lookup(Fragment)
