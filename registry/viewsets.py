@@ -264,7 +264,7 @@ class AdministratorIndexView(generic.IndexView):
     @property
     def columns(self):
         return [
-            TitleColumn("real_name", label=gettext_lazy("Real name"), url_name=self.edit_url_name),
+            self._get_title_column("real_name"),  # with the row's buttons (reset password, edit, delete)
             Column("mobile", label=gettext_lazy("Mobile")),
             Column("organisation", label=gettext_lazy("Organisation")),
             Column("role", label=gettext_lazy("Role"), accessor="get_role_display"),
