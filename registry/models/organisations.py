@@ -48,8 +48,8 @@ class Organisation(MP_Node):
         known = {unit.path: (unit.name, unit.division.name if unit.division_id else "") for unit in units}
         wanted = {unit.path[:end] for unit in units for end in range(2 * step, len(unit.path), step)}
         if missing := wanted - known.keys():
-            for path, name, region in cls.objects.filter(path__in=missing).values_list("path", "name", "division__name"):
-                known[path] = (name, region or "")
+            ancestors = cls.objects.filter(path__in=missing).values_list("path", "name", "division__name")
+            known.update((path, (name, region or "")) for path, name, region in ancestors)
         labels = {}
         for unit in units:
             chain = [known[unit.path[:end]] for end in range(2 * step, len(unit.path), step)]
