@@ -170,7 +170,8 @@ class AdministratorForm(WagtailAdminModelForm):
             self.add_error("is_active", _("You cannot disable your own account."))
         organisation, role = cleaned.get("organisation"), cleaned.get("role")
         if organisation and role and role not in fitting_roles(organisation):
-            grantable = [r for r in Role if r in fitting_roles(organisation) and ROLE_RANK[r] <= self.for_user.role_rank]
+            fitting = fitting_roles(organisation)
+            grantable = [r for r in Role if r in fitting and ROLE_RANK[r] <= self.for_user.role_rank]
             self.add_error(
                 "role",
                 _("A %(role)s cannot belong to %(unit)s: choose %(fitting)s.")
