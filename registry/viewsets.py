@@ -151,12 +151,12 @@ class OrganisationDeleteView(guarded(generic.DeleteView)):
 
     def blocked_reason(self):
         if self.object == self.request.user.organisation:
-            return _("不能删除自己所在的单位 / You cannot delete your own unit.")
+            return _("You cannot delete your own unit.")
         blockers = self.object.deletion_blockers()
         if blockers:
-            return _(
-                "该单位或其下级单位仍有数据，无法删除：%(what)s / This unit cannot be deleted while it holds: %(what)s"
-            ) % {"what": "、".join(str(b) for b in blockers)}
+            return _("This unit cannot be deleted while it or its sub-units hold: %(what)s") % {
+                "what": "、".join(str(b) for b in blockers)
+            }
         return None
 
     def get(self, request, *args, **kwargs):
@@ -210,7 +210,7 @@ class OrganisationViewSet(ModelViewSet):
         if request.method == "POST" and form.is_valid():
             target = form.cleaned_data["target"]
             node.move(target, "last-child")
-            messages.success(request, _("已移动到 %(target)s / Moved under %(target)s") % {"target": target})
+            messages.success(request, _("Moved under %(target)s") % {"target": target.path_label})
             return redirect(f"{reverse(self.get_url_name('index'))}?parent={target.pk}")
         return TemplateResponse(
             request, "registry/organisation_move.html", {"form": form, "node": node, "header_icon": self.icon}

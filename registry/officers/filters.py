@@ -123,7 +123,7 @@ class OfficerFilterSet(WagtailFilterSet):
     region = django_filters.CharFilter(
         label=_("Region"),
         method="filter_region",
-        help_text=_("A province, city or county, by name or code (e.g. 石家庄 or 130100), with everything in it"),
+        help_text=_("A province, city or county by name or code, e.g. 130100, with everything in it"),
     )
     organisation = UnitFilter(label=_("Reviewing unit"), queryset=units_for_request)
     industry = django_filters.ChoiceFilter(
