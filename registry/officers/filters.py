@@ -16,11 +16,22 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from ..admin_forms import SearchableSelect, UnitFilter, units_for_request
-from ..models import ChiefQualityOfficer, Division, EducationLevel, EnterpriseSize, IndustryCategory, ReviewStatus
+from ..lookups import AnyOf, has_latin_letters
+from ..models import (
+    ChiefQualityOfficer,
+    Division,
+    EducationLevel,
+    Enterprise,
+    EnterpriseSize,
+    IndustryCategory,
+    ReviewStatus,
+)
+from ..pagination import capped_count
 from ..validators import normalise
 
-#: A word that one field matches in more officers than this is a broad one (see the module docstring).
+#: How many officers one field matches for a word to count as matching few, and as matching many (word_condition).
 FEW_MATCHES = 1000
+MANY_MATCHES = 100_000
 
 #: Words of a search beyond this many are ignored: each costs a few index lookups.
 MAX_WORDS = 5
@@ -35,7 +46,7 @@ def division_prefix(code):
 
 
 def region_condition(word):
-    """Officers whose enterprise lies in a region named ``word`` or coded ``word``, subtrees included (or ``None``).
+    """Enterprises in a region named ``word`` or coded ``word``, subtrees included (``None``: no such region).
 
     The divisions are reference data (3,200 rows): the matching ones come from one small query, and their
     subtrees are code prefixes that the enterprise's region index serves.
@@ -52,45 +63,65 @@ def region_condition(word):
     if not kept:
         return None
     counties = [prefix for prefix in kept if len(prefix) == 6]
-    condition = Q(enterprise__region__in=counties) if counties else Q()
+    condition = Q(region__in=counties) if counties else Q()
     for prefix in kept:
         if len(prefix) < 6:
-            condition |= Q(enterprise__region__code__startswith=prefix)
+            condition |= Q(region__code__startswith=prefix)
     return condition
 
 
 def word_conditions(word):
-    """The ways ``word`` can match an officer, one condition per indexed field."""
-    conditions = [Q(real_name__fragment=word), Q(enterprise__name__fragment=word)]
+    """The ways ``word`` can match: ``(officer conditions, enterprise conditions)``, one per indexed field."""
+    officer = [Q(real_name__fragment=word)]
+    enterprise = [Q(name__fragment=word)]
     code = normalise(word)
-    digits = "".join(char for char in code if char.isdigit())
-    if digits and len(digits) == len(code):
-        conditions.append(Q(mobile__fragment=digits))
+    if code.isdigit():
+        officer.append(Q(mobile__fragment=code))
     if code.isascii() and code.isalnum() and len(code) >= 2:
-        conditions.append(Q(enterprise__uscc__startswith=code))
+        enterprise.append(Q(uscc__startswith=code))
     region = region_condition(word)
     if region is not None:
-        conditions.append(region)
-    return conditions
+        enterprise.append(region)
+    return officer, enterprise
 
 
-def word_condition(word):
-    """``word`` matched in any field: an id list when each field matches few officers, else the conditions."""
-    conditions = word_conditions(word)
+def of_enterprises(condition):
+    return Q(enterprise__in=Enterprise.unscoped.filter(condition).values("pk"))
+
+
+def word_condition(queryset, word):
+    """``word`` matched in any field of the officers of ``queryset``, in the cheapest form for how many match:
+
+    - each field matches few officers: their ids, found through each field's index;
+    - some field matches more, none very many: the ids selected by those index lookups, as an array the
+      listing's own index is read at (lookups.AnyOf), so the cost follows the matches wherever they sit;
+    - some field matches a large share of the registry: a condition cheap to test row by row (no short grams),
+      which the listing's newest-first walk meets at once.
+    """
+    officer, enterprise = word_conditions(word)
+    branches = [queryset.filter(condition) for condition in [*officer, *map(of_enterprises, enterprise)]]
     ids = set()
-    for condition in conditions:
-        found = ChiefQualityOfficer.unscoped.filter(condition).order_by().values_list("pk", flat=True)
-        found = list(found[: FEW_MATCHES + 1])
+    for branch in branches:
+        found = list(branch.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
         if len(found) > FEW_MATCHES:
-            return functools.reduce(operator.or_, conditions)
+            break
         ids.update(found)
-    return Q(pk__in=sorted(ids))
+    else:
+        return Q(pk__in=sorted(ids))
+    if all(capped_count(branch, MANY_MATCHES) <= MANY_MATCHES for branch in branches):
+        selected = [branch.order_by().values("pk") for branch in branches]
+        return AnyOf("pk", selected[0].union(*selected[1:], all=True))
+    code = normalise(word)
+    broad = Q(real_name__icontains=word) if has_latin_letters(word) else Q(real_name__contains=word)
+    if code.isdigit():
+        broad |= Q(mobile__contains=code)
+    return broad | of_enterprises(functools.reduce(operator.or_, enterprise))
 
 
 def search_officers(queryset, text):
     """Officers matching every word of ``text`` (see the module docstring)."""
     for word in text.split()[:MAX_WORDS]:
-        queryset = queryset.filter(word_condition(word))
+        queryset = queryset.filter(word_condition(queryset, word))
     return queryset
 
 
@@ -148,8 +179,10 @@ class OfficerFilterSet(WagtailFilterSet):
         fields = []
 
     def filter_region(self, queryset, name, value):
-        condition = region_condition(value) if value.strip() else Q()
-        return queryset.none() if condition is None else queryset.filter(condition)
+        if not value.strip():
+            return queryset
+        condition = region_condition(value)
+        return queryset.none() if condition is None else queryset.filter(of_enterprises(condition))
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(enterprise__industry__in=industry_classes(value))

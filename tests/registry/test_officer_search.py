@@ -47,11 +47,14 @@ def listed(client, **params):
     return {name for name in NAMES if name in content}
 
 
-@pytest.fixture(params=["few", "broad"])
+@pytest.fixture(params=["few", "more", "many"])
 def both_ways(request, monkeypatch):
-    """Each search runs as a word matched by few officers (an id list) and as a broad one (conditions)."""
-    if request.param == "broad":
+    """Each search runs as a word matched by few officers (an id list), by more (an array of the matches' ids)
+    and by many (a condition tested row by row)."""
+    if request.param != "few":
         monkeypatch.setattr(filters, "FEW_MATCHES", 0)
+    if request.param == "many":
+        monkeypatch.setattr(filters, "MANY_MATCHES", 0)
     return request.param
 
 
