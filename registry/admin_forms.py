@@ -1,14 +1,16 @@
 """Back-office forms for the organisation tree, administrators and enterprises."""
 
+import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.forms.utils import flatatt
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import ROLE_RANK, Administrator, Division, Enterprise, Organisation, Role
-from .scoping import scope_for_user
+from .models import LOWEST_ROLE, ROLE_RANK, Administrator, Division, Enterprise, Organisation, Role, fitting_roles
+from .scoping import scope_for_user, subtree_filter
 from .validators import validate_mobile
 
 
@@ -16,62 +18,6 @@ def organisations_for(user):
     prefix = scope_for_user(user)
     queryset = Organisation.objects.all()
     return queryset if prefix is None else queryset.filter(path__startswith=prefix)
-
-
-class OrganisationForm(WagtailAdminModelForm):
-    class Meta:
-        model = Organisation
-        fields = ["name", "kind", "contact_phone", "address"]
-
-
-class MoveOrganisationForm(forms.Form):
-    target = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("New parent unit"))
-
-    def __init__(self, *args, node, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].queryset = organisations_for(user).exclude(path__startswith=node.path).order_by("path")
-
-
-class AdministratorForm(WagtailAdminModelForm):
-    """Create or edit an administrator: only inside the editor's subtree, never with a higher role."""
-
-    class Meta:
-        model = Administrator
-        fields = ["mobile", "real_name", "gender", "education", "major", "email", "organisation", "role", "is_active"]
-        fields += ["remarks"]
-        labels = {"is_active": _("Enabled")}
-
-    def __init__(self, *args, for_user=None, **kwargs):
-        super().__init__(*args, for_user=for_user, **kwargs)
-        self.for_user = for_user
-        for name in ("mobile", "real_name", "organisation", "role"):
-            self.fields[name].required = True
-        self.fields["organisation"].queryset = organisations_for(for_user).order_by("path")
-        rank = for_user.role_rank
-        self.fields["role"].choices = [(r.value, r.label) for r in Role if ROLE_RANK[r] <= rank]
-
-    def clean_mobile(self):
-        return validate_mobile(self.cleaned_data["mobile"])
-
-    def clean_role(self):
-        role = self.cleaned_data["role"]
-        if ROLE_RANK.get(role, 0) > self.for_user.role_rank:
-            raise forms.ValidationError(_("不能授予高于自己的角色 / You cannot grant a role above your own."))
-        return role
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk and self.instance.pk == self.for_user.pk and cleaned.get("is_active") is False:
-            self.add_error("is_active", _("不能禁用自己的账户 / You cannot disable your own account."))
-        return cleaned
-
-    def save(self, commit=True):
-        administrator = super().save(commit=False)
-        administrator.kind = Administrator.Kind.ADMINISTRATOR
-        administrator.username = administrator.mobile
-        if commit:
-            administrator.save()
-        return administrator
 
 
 class LongSelect(forms.Select):
@@ -91,6 +37,159 @@ class LongSelect(forms.Select):
             options.append(f'<option value="{escape(option_value)}"{mark}>{escape(label)}</option>')
         attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
         return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # noqa: S308 - every value escaped
+
+
+class SearchableSelect(LongSelect):
+    """A long ``<select>`` with a box above it that narrows the options to those holding every word typed."""
+
+    search_placeholder = _("Type to narrow the list")
+
+    class Media:
+        js = ["registry/searchable_select.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        search = flatatt(
+            {
+                "type": "search",
+                "class": "cqo-select-search",
+                "data-select-search": self.build_attrs(self.attrs, attrs).get("id", ""),
+                "placeholder": self.search_placeholder,
+                "aria-label": self.search_placeholder,
+                "autocomplete": "off",
+            }
+        )
+        return mark_safe(f"<input{search}>{select}")  # noqa: S308 - flatatt and the select escape every value
+
+
+class UnitSelect(SearchableSelect):
+    search_placeholder = _("Type to find a unit")
+
+
+class UnitChoiceIterator(ModelChoiceIterator):
+    """Options labelled with the unit's path (Organisation.path_labels): two queries however many units."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        units = list(self.queryset)
+        labels = Organisation.path_labels(units)
+        for unit in units:
+            yield (ModelChoiceIteratorValue(self.field.prepare_value(unit), unit), labels[unit.pk])
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """The one way to choose an organisation in the admin: options in tree order, labelled with their path,
+    searchable ("河北省 / 石家庄市 / 桥西区市场监督管理局" and "河北省 / 张家口市 / 桥西区市场监督管理局")."""
+
+    iterator = UnitChoiceIterator
+    widget = UnitSelect
+
+    def __init__(self, queryset=None, **kwargs):
+        super().__init__(queryset=Organisation.objects.none() if queryset is None else queryset, **kwargs)
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset.select_related("division").order_by("path"))
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj):
+        return obj.path_label
+
+
+class UnitFilter(django_filters.ModelChoiceFilter):
+    """Records of the chosen unit's whole subtree (``field_name``: the path to the record's organisation)."""
+
+    field_class = UnitChoiceField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.field_name}__in": subtree_filter(value.path)})
+
+
+def units_for_request(request):
+    """The units a listing's unit filter offers: the user's subtree (every unit for a filter set built in code)."""
+    return Organisation.objects.all() if request is None else organisations_for(request.user)
+
+
+class OrganisationForm(WagtailAdminModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "contact_phone", "address"]
+
+
+class MoveOrganisationForm(forms.Form):
+    target = UnitChoiceField(label=_("New parent unit"))
+
+    def __init__(self, *args, node, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = organisations_for(user).exclude(path__startswith=node.path)
+
+
+class AdministratorForm(WagtailAdminModelForm):
+    """Create or edit an administrator: inside the editor's subtree, in a role that fits the unit and is not
+    above the editor's own, so that the editor can always open the account afterwards."""
+
+    class Meta:
+        model = Administrator
+        fields = ["mobile", "real_name", "gender", "education", "major", "email", "organisation", "role", "is_active"]
+        fields += ["remarks"]
+        labels = {"is_active": _("Enabled")}
+        field_classes = {"organisation": UnitChoiceField}
+        help_texts = {
+            "role": _(
+                "A provincial administrator belongs to a province's unit, the national bureau's and the platform "
+                "operator's administrators to theirs; an institution administrator fits every unit."
+            )
+        }
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.for_user = for_user
+        for name in ("mobile", "real_name", "organisation", "role"):
+            self.fields[name].required = True
+        self.fields["organisation"].queryset = organisations_for(for_user)
+        rank = for_user.role_rank
+        self.fields["role"].choices = [(r.value, r.label) for r in Role if ROLE_RANK[r] <= rank]
+        if not self.instance.pk:
+            self.fields["role"].initial = LOWEST_ROLE
+
+    def clean_mobile(self):
+        return validate_mobile(self.cleaned_data["mobile"])
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if ROLE_RANK.get(role, 0) > self.for_user.role_rank:
+            raise forms.ValidationError(_("You cannot grant a role above your own."))
+        return role
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.pk == self.for_user.pk and cleaned.get("is_active") is False:
+            self.add_error("is_active", _("You cannot disable your own account."))
+        organisation, role = cleaned.get("organisation"), cleaned.get("role")
+        if organisation and role and role not in fitting_roles(organisation):
+            fitting = fitting_roles(organisation)
+            grantable = [r for r in Role if r in fitting and ROLE_RANK[r] <= self.for_user.role_rank]
+            self.add_error(
+                "role",
+                _("A %(role)s cannot belong to %(unit)s: choose %(fitting)s.")
+                % {
+                    "role": Role(role).label,
+                    "unit": organisation.name,
+                    "fitting": _(" or ").join(str(r.label) for r in grantable),
+                },
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        administrator = super().save(commit=False)
+        administrator.kind = Administrator.Kind.ADMINISTRATOR
+        administrator.username = administrator.mobile
+        if commit:
+            administrator.save()
+        return administrator
 
 
 class EnterpriseForm(WagtailAdminModelForm):

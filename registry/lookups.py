@@ -99,6 +99,43 @@ class AnyFragment(Expression):
         )
 
 
+class AnyOf(Expression):
+    """``column`` among the values ``queryset`` selects, as ``column = ANY(ARRAY(…))`` on PostgreSQL.
+
+    ``IN (subquery)`` lets the planner walk the column's index and test each row against the subquery's hash,
+    which reads most of a table when the matches sit together (a city's officers, imported as one batch) far
+    from where the walk starts. An array computed once is an index condition instead: the index is read at the
+    matches only, still in order, so a listing's newest-first page and capped count cost what the matches cost.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, queryset):
+        super().__init__()
+        self.column = F(column) if isinstance(column, str) else column
+        self.queryset = queryset
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def subquery_sql(self, compiler, connection):
+        column_sql, column_params = compiler.compile(self.column)
+        sql, params = self.queryset.query.get_compiler(connection=connection).as_sql()
+        return column_sql, sql, (*column_params, *params)
+
+    def as_sql(self, compiler, connection):
+        column_sql, sql, params = self.subquery_sql(compiler, connection)
+        return f"{column_sql} IN ({sql})", params
+
+    def as_postgresql(self, compiler, connection):
+        column_sql, sql, params = self.subquery_sql(compiler, connection)
+        return f"{column_sql} = ANY(ARRAY({sql}))", params
+
+
 def combined(grams, screens):
     """``(grams OR …) AND (screens OR …)`` from (sql, params) pairs: a bitmap scan takes the first from the indexes
     without computing grams again; a scan row by row tests the cheap screens first (PostgreSQL orders a row's
@@ -123,7 +160,11 @@ def tsquery_lexeme(text):
 
 
 def register():
-    """The enterprise name (the public talent pool's search; trigram index from migration 0008, short grams 0009)."""
-    from .models import Enterprise
+    """The enterprise name (the public talent pool's search; trigram index from migration 0008, short grams 0009),
+    the officer's real name and mobile (the officer admin search; trigram and short-grams indexes from 0010;
+    a mobile fragment of one or two digits matches a tenth of all numbers or more, which a scan finds at once)."""
+    from .models import ChiefQualityOfficer, Enterprise
 
     Enterprise._meta.get_field("name").register_lookup(ShortGramsFragment)
+    ChiefQualityOfficer._meta.get_field("real_name").register_lookup(ShortGramsFragment)
+    ChiefQualityOfficer._meta.get_field("mobile").register_lookup(Fragment)

@@ -5,23 +5,46 @@ are not (workflows and logins must see across the tree), so their views filter t
 user's subtree and :class:`SubtreeGuardMixin` turns any object outside it into a 404.
 """
 
+import django_filters
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button, ListingButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from .admin_forms import AdministratorForm, EnterpriseForm, MoveOrganisationForm, OrganisationForm
-from .models import Administrator, Division, EconomicType, EducationLevel, Enterprise, IndustryCategory, Organisation
+from .admin_forms import (
+    AdministratorForm,
+    EnterpriseForm,
+    MoveOrganisationForm,
+    OrganisationForm,
+    UnitFilter,
+    organisations_for,
+    units_for_request,
+)
+from .models import (
+    ROLE_RANK,
+    Administrator,
+    Division,
+    EconomicType,
+    EducationLevel,
+    Enterprise,
+    EnterpriseSize,
+    IndustryCategory,
+    Organisation,
+)
 from .reports import PASSWORD_RESET_ACTION
 from .scoping import scope_for_user
 
@@ -76,12 +99,18 @@ class OrganisationIndexView(generic.IndexView):
     def get_base_queryset(self):
         parent = self.parent
         if self.is_searching:
-            queryset = Organisation.objects.all()
-            prefix = scope_for_user(self.request.user)
-            return queryset if prefix is None else queryset.filter(path__startswith=prefix)
+            return organisations_for(self.request.user).select_related("division")
         if parent is None:
             return Organisation.get_root_nodes()
         return Organisation.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+
+    def get_table(self, object_list):
+        """Search results name each unit by its path: two 桥西区市场监督管理局 are told apart."""
+        if self.is_searching:
+            labels = Organisation.path_labels(object_list)
+            for unit in object_list:
+                unit.where = labels[unit.pk]
+        return super().get_table(object_list)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -95,7 +124,9 @@ class OrganisationIndexView(generic.IndexView):
     @property
     def columns(self):
         return [
-            TitleColumn("name", label=gettext_lazy("Name"), url_name=self.edit_url_name),
+            TitleColumn(
+                "where" if self.is_searching else "name", label=gettext_lazy("Name"), url_name=self.edit_url_name
+            ),
             Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
             DrillDownColumn("numchild", label=gettext_lazy("Sub-units")),
         ]
@@ -120,12 +151,12 @@ class OrganisationDeleteView(guarded(generic.DeleteView)):
 
     def blocked_reason(self):
         if self.object == self.request.user.organisation:
-            return _("不能删除自己所在的单位 / You cannot delete your own unit.")
+            return _("You cannot delete your own unit.")
         blockers = self.object.deletion_blockers()
         if blockers:
-            return _(
-                "该单位或其下级单位仍有数据，无法删除：%(what)s / This unit cannot be deleted while it holds: %(what)s"
-            ) % {"what": "、".join(str(b) for b in blockers)}
+            return _("This unit cannot be deleted while it or its sub-units hold: %(what)s") % {
+                "what": "、".join(str(b) for b in blockers)
+            }
         return None
 
     def get(self, request, *args, **kwargs):
@@ -179,7 +210,7 @@ class OrganisationViewSet(ModelViewSet):
         if request.method == "POST" and form.is_valid():
             target = form.cleaned_data["target"]
             node.move(target, "last-child")
-            messages.success(request, _("已移动到 %(target)s / Moved under %(target)s") % {"target": target})
+            messages.success(request, _("Moved under %(target)s") % {"target": target.path_label})
             return redirect(f"{reverse(self.get_url_name('index'))}?parent={target.pk}")
         return TemplateResponse(
             request, "registry/organisation_move.html", {"form": form, "node": node, "header_icon": self.icon}
@@ -192,18 +223,48 @@ class OrganisationViewSet(ModelViewSet):
 # --- Administrators ----------------------------------------------------------------------------
 
 
+class AdministratorFilterSet(WagtailFilterSet):
+    organisation = UnitFilter(label=gettext_lazy("Organisation"), queryset=units_for_request)
+
+    class Meta:
+        model = Administrator
+        fields = ["role", "is_active"]
+
+
+def manageable(user, queryset):
+    """The administrators ``user`` may open: inside the subtree and not above their own role (User.can_manage)."""
+    prefix = scope_for_user(user)
+    if prefix is not None:
+        queryset = queryset.filter(organisation__path__startswith=prefix)
+    if not user.is_superuser:
+        queryset = queryset.filter(role__in=[role for role, rank in ROLE_RANK.items() if rank <= user.role_rank])
+    return queryset
+
+
 class AdministratorIndexView(generic.IndexView):
+    """Only accounts the user can open are listed (a row that answers 404 when clicked is a broken promise)."""
+
     search_fields = ["real_name", "mobile", "organisation__name"]
+    filterset_class = AdministratorFilterSet
 
     def get_base_queryset(self):
-        queryset = Administrator.objects.select_related("organisation")
-        prefix = scope_for_user(self.request.user)
-        return queryset if prefix is None else queryset.filter(organisation__path__startswith=prefix)
+        return manageable(self.request.user, Administrator.objects.select_related("organisation"))
+
+    def get_list_more_buttons(self, instance):
+        return [
+            ListingButton(
+                _("Reset password"),
+                url=reverse("administrators:reset_password", args=[instance.pk]),
+                icon_name="key",
+                priority=5,
+            ),
+            *super().get_list_more_buttons(instance),
+        ]
 
     @property
     def columns(self):
         return [
-            TitleColumn("real_name", label=gettext_lazy("Real name"), url_name=self.edit_url_name),
+            self._get_title_column("real_name"),  # with the row's buttons (reset password, edit, delete)
             Column("mobile", label=gettext_lazy("Mobile")),
             Column("organisation", label=gettext_lazy("Organisation")),
             Column("role", label=gettext_lazy("Role"), accessor="get_role_display"),
@@ -221,21 +282,42 @@ class ManageGuardMixin(SubtreeGuardMixin):
         return obj
 
 
+def one_time_password_response(request, administrator, password, *, created):
+    """The one-time password, on this response only: never stored, never in a message cookie."""
+    response = TemplateResponse(
+        request,
+        "registry/administrator_password.html",
+        {"administrator": administrator, "password": password, "created": created},
+    )
+    add_never_cache_headers(response)
+    return response
+
+
 class AdministratorCreateView(generic.CreateView):
     def save_instance(self):
         administrator = self.form.save(commit=False)
         self.one_time_password = administrator.issue_one_time_password()
         administrator.save()
         self.form.save_m2m()
+        log(administrator, "wagtail.create", user=self.request.user)
         return administrator
 
-    def get_success_message(self, instance):
-        return _(
-            "已创建管理员 %(name)s，一次性密码：%(password)s（首次登录须修改）/ One-time password: %(password)s"
-        ) % {
-            "name": instance,
-            "password": self.one_time_password,
-        }
+    def save_action(self):
+        return one_time_password_response(self.request, self.object, self.one_time_password, created=True)
+
+
+class AdministratorEditView(ManageGuardMixin, generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [
+            Button(
+                _("Reset password"),
+                url=reverse("administrators:reset_password", args=[self.object.pk]),
+                icon_name="key",
+                priority=5,
+            ),
+            *super().header_more_buttons,
+        ]
 
 
 class AdministratorDeleteView(ManageGuardMixin, generic.DeleteView):
@@ -256,7 +338,7 @@ class AdministratorViewSet(ModelViewSet):
     name = "administrators"
     index_view_class = AdministratorIndexView
     add_view_class = AdministratorCreateView
-    edit_view_class = type("AdministratorEditView", (ManageGuardMixin, generic.EditView), {})
+    edit_view_class = AdministratorEditView
     delete_view_class = AdministratorDeleteView
     history_view_class = guarded(generic.HistoryView)
     usage_view_class = guarded(generic.UsageView)
@@ -268,8 +350,8 @@ class AdministratorViewSet(ModelViewSet):
 
     def reset_password_view(self, request, pk):
         """Issue a new one-time password (POST only) and show it once."""
-        administrator = get_object_or_404(Administrator, pk=pk)
-        if not (in_subtree(request.user, administrator.organisation) and request.user.can_manage(administrator)):
+        administrator = get_object_or_404(manageable(request.user, Administrator.objects.all()), pk=pk)
+        if not request.user.can_manage(administrator):
             raise Http404
         if not self.permission_policy.user_has_permission(request.user, "change"):
             raise Http404
@@ -277,12 +359,7 @@ class AdministratorViewSet(ModelViewSet):
             password = administrator.issue_one_time_password()
             administrator.save()
             log(administrator, PASSWORD_RESET_ACTION, user=request.user)
-            messages.success(
-                request,
-                _("%(name)s 的新一次性密码：%(password)s（首次登录须修改）/ New one-time password: %(password)s")
-                % {"name": administrator, "password": password},
-            )
-            return redirect(self.get_url_name("index"))
+            return one_time_password_response(request, administrator, password, created=False)
         return TemplateResponse(request, "registry/administrator_reset_password.html", {"administrator": administrator})
 
     def get_urlpatterns(self):
@@ -294,6 +371,15 @@ class AdministratorViewSet(ModelViewSet):
 # --- Enterprises -------------------------------------------------------------------------------
 
 
+class EnterpriseFilterSet(WagtailFilterSet):
+    organisation = UnitFilter(label=gettext_lazy("Supervising bureau"), queryset=units_for_request)
+    size = django_filters.ChoiceFilter(label=gettext_lazy("enterprise size"), choices=EnterpriseSize.choices)
+
+    class Meta:
+        model = Enterprise
+        fields = []
+
+
 class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
     icon = "site"
@@ -302,7 +388,7 @@ class EnterpriseViewSet(SnippetViewSet):
     add_to_admin_menu = True
     url_prefix = "enterprises"
     list_display = ["name", "uscc", "region", "industry", "size"]
-    list_filter = ["size"]
+    filterset_class = EnterpriseFilterSet
     search_fields = ["name", "uscc"]
     inspect_view_enabled = True
     inspect_view_fields = [

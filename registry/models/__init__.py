@@ -2,9 +2,10 @@ from .enterprises import Enterprise, EnterpriseSize, regulator_for
 from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
-from .users import ROLE_GROUP, ROLE_RANK, Administrator, Role, User
+from .users import LOWEST_ROLE, ROLE_GROUP, ROLE_RANK, Administrator, Role, User, fitting_roles
 
 __all__ = [
+    "LOWEST_ROLE",
     "ROLE_GROUP",
     "ROLE_RANK",
     "ChiefQualityOfficer",
@@ -22,5 +23,6 @@ __all__ = [
     "ReviewStatus",
     "Role",
     "User",
+    "fitting_roles",
     "regulator_for",
 ]

@@ -35,6 +35,36 @@ class Organisation(MP_Node):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def path_labels(cls, units):
+        """``{pk: "河北省 / 石家庄市 / 桥西区市场监督管理局"}`` for ``units`` (load them with their ``division``).
+
+        Two units of one name are told apart by where they sit. Ancestors are named by their region where they
+        have one; the root and the units above the regions (the national bureau) are left out. The ancestors
+        come from the units' paths, in one query for those not among ``units``: no walk up the tree per unit.
+        """
+        units = list(units)
+        step = cls.steplen
+        known = {unit.path: (unit.name, unit.division.name if unit.division_id else "") for unit in units}
+        wanted = {unit.path[:end] for unit in units for end in range(2 * step, len(unit.path), step)}
+        if missing := wanted - known.keys():
+            ancestors = cls.objects.filter(path__in=missing).values_list("path", "name", "division__name")
+            known.update((path, (name, region or "")) for path, name, region in ancestors)
+        labels = {}
+        for unit in units:
+            chain = [known[unit.path[:end]] for end in range(2 * step, len(unit.path), step)]
+            # The regions start at the first ancestor (or the unit) that has one; what lies above them is left out.
+            starts = [i for i, (_name, region) in enumerate(chain) if region]
+            first = starts[0] if starts else (len(chain) if unit.division_id else 0)
+            parts = [region or name for name, region in chain[first:]]
+            labels[unit.pk] = " / ".join([*parts, unit.name])
+        return labels
+
+    @property
+    def path_label(self):
+        """This unit's :meth:`path_labels` label."""
+        return self.path_labels([self])[self.pk]
+
     def is_within(self, other):
         """Whether this unit is ``other`` or lies below it."""
         return self.path.startswith(other.path)

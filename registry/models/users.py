@@ -28,6 +28,31 @@ ROLE_GROUP = {
     Role.INSTITUTION: "机构管理员",
 }
 
+#: The lowest role: it fits every unit, and a new administrator's role unless another is chosen.
+LOWEST_ROLE = Role.INSTITUTION
+
+
+def fitting_roles(organisation):
+    """The roles an administrator of ``organisation`` may hold: the lowest everywhere, and the one of its level.
+
+    The level comes from the tree, never from a name: the root is the platform operator, a bureau right under it
+    without a region is the national bureau, a unit whose region is a province is a provincial bureau.
+    """
+    from .organisations import Organisation
+    from .reference import Division
+
+    roles = {LOWEST_ROLE}
+    if organisation is None:
+        return roles
+    if organisation.depth == 1:
+        roles.add(Role.PLATFORM)
+    elif organisation.depth == 2 and organisation.kind == Organisation.Kind.BUREAU and not organisation.division_id:
+        roles.add(Role.NATIONAL)
+    elif organisation.division_id and organisation.division.level == Division.Level.PROVINCE:
+        roles.add(Role.PROVINCIAL)
+    return roles
+
+
 ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 

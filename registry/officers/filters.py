@@ -1,12 +1,40 @@
-"""Search and filters of the officer admin listing (seed 000 1.5.3.2)."""
+"""Search and filters of the officer admin listing (seed 000 1.5.3.2: by name, phone, company and region).
+
+One search box: every word typed must match the officer's real name, mobile (any part), enterprise name or USCC,
+or the region (name or code) the enterprise lies in, a region matching its whole subtree. A word matched by few
+officers is looked up through each field's index (registry.lookups ``fragment``) and becomes an id list; a broad
+one stays a condition tested row by row as the listing walks its newest-first index, which reaches a page of
+matches after a few hundred rows. Either way the cost follows the page, not the million rows.
+"""
+
+import functools
+import operator
 
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
-from ..models import ChiefQualityOfficer, EducationLevel, EnterpriseSize, ReviewStatus
+from ..admin_forms import SearchableSelect, UnitFilter, units_for_request
+from ..lookups import AnyOf, has_latin_letters
+from ..models import (
+    ChiefQualityOfficer,
+    Division,
+    EducationLevel,
+    Enterprise,
+    EnterpriseSize,
+    IndustryCategory,
+    ReviewStatus,
+)
+from ..pagination import capped_count
 from ..validators import normalise
+
+#: How many officers one field matches for a word to count as matching few, and as matching many (word_condition).
+FEW_MATCHES = 1000
+MANY_MATCHES = 100_000
+
+#: Words of a search beyond this many are ignored: each costs a few index lookups.
+MAX_WORDS = 5
 
 
 def division_prefix(code):
@@ -17,15 +45,124 @@ def division_prefix(code):
     return code
 
 
+def region_condition(word):
+    """Enterprises in a region named ``word`` or coded ``word``, subtrees included (``None``: no such region).
+
+    The divisions are reference data (3,200 rows): the matching ones come from one small query, and their
+    subtrees are code prefixes that the enterprise's region index serves.
+    """
+    code = normalise(word)
+    found = Q(name__contains=word.strip())
+    if code.isdigit() and len(code) in (2, 4, 6):
+        found |= Q(code=code.ljust(6, "0"))
+    prefixes = sorted({division_prefix(code) for code in Division.objects.filter(found).values_list("code", flat=True)})
+    kept = []
+    for prefix in prefixes:  # sorted: a subtree's prefix comes before those of its members
+        if not any(prefix.startswith(other) for other in kept):
+            kept.append(prefix)
+    if not kept:
+        return None
+    counties = [prefix for prefix in kept if len(prefix) == 6]
+    condition = Q(region__in=counties) if counties else Q()
+    for prefix in kept:
+        if len(prefix) < 6:
+            condition |= Q(region__code__startswith=prefix)
+    return condition
+
+
+def word_conditions(word):
+    """The ways ``word`` can match: ``(officer conditions, enterprise conditions)``, one per indexed field."""
+    officer = [Q(real_name__fragment=word)]
+    enterprise = [Q(name__fragment=word)]
+    code = normalise(word)
+    if code.isdigit():
+        officer.append(Q(mobile__fragment=code))
+    if code.isascii() and code.isalnum() and len(code) >= 2:
+        enterprise.append(Q(uscc__startswith=code))
+    region = region_condition(word)
+    if region is not None:
+        enterprise.append(region)
+    return officer, enterprise
+
+
+def of_enterprises(condition):
+    return Q(enterprise__in=Enterprise.unscoped.filter(condition).values("pk"))
+
+
+def word_condition(queryset, word):
+    """``word`` matched in any field of the officers of ``queryset``, in the cheapest form for how many match:
+
+    - each field matches few officers: their ids, found through each field's index;
+    - some field matches more, none very many: the ids selected by those index lookups, as an array the
+      listing's own index is read at (lookups.AnyOf), so the cost follows the matches wherever they sit;
+    - some field matches a large share of the registry: a condition cheap to test row by row (no short grams),
+      which the listing's newest-first walk meets at once.
+    """
+    officer, enterprise = word_conditions(word)
+    branches = [queryset.filter(condition) for condition in [*officer, *map(of_enterprises, enterprise)]]
+    ids = set()
+    for branch in branches:
+        found = list(branch.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
+        if len(found) > FEW_MATCHES:
+            break
+        ids.update(found)
+    else:
+        return Q(pk__in=sorted(ids))
+    if all(capped_count(branch, MANY_MATCHES) <= MANY_MATCHES for branch in branches):
+        selected = [branch.order_by().values("pk") for branch in branches]
+        return AnyOf("pk", selected[0].union(*selected[1:], all=True))
+    code = normalise(word)
+    broad = Q(real_name__icontains=word) if has_latin_letters(word) else Q(real_name__contains=word)
+    if code.isdigit():
+        broad |= Q(mobile__contains=code)
+    return broad | of_enterprises(functools.reduce(operator.or_, enterprise))
+
+
+def search_officers(queryset, text):
+    """Officers matching every word of ``text`` (see the module docstring)."""
+    for word in text.split()[:MAX_WORDS]:
+        queryset = queryset.filter(word_condition(queryset, word))
+    return queryset
+
+
+INDENT = {"section": "", "division": "\u3000", "group": "\u3000" * 2, "class": "\u3000" * 3}
+
+
+def industry_choices():
+    """Every GB/T 4754 node in the standard's order, indented by level: a section, division or group stands
+    for all the classes below it. Reference data: read once per process."""
+    if not _industry_choices:
+        rows = IndustryCategory.objects.order_by("position").values_list("code", "name", "level")
+        _industry_choices.extend((code, f"{INDENT.get(level, '')}{code} {name}") for code, name, level in rows)
+    return _industry_choices
+
+
+_industry_choices = []
+
+
+def industry_classes(code):
+    """The class codes under the GB/T 4754 node ``code`` (a class: itself). Sections are letters and hold their
+    divisions by reference, not by code prefix, so the subtree is read from the table."""
+    level = IndustryCategory.objects.filter(code=code).values_list("level", flat=True).first()
+    classes = IndustryCategory.objects.filter(level=IndustryCategory.Level.CLASS)
+    if level == IndustryCategory.Level.SECTION:
+        return classes.filter(parent__parent__parent_id=code)
+    return classes.filter(code__startswith=code)
+
+
 class OfficerFilterSet(WagtailFilterSet):
-    real_name = django_filters.CharFilter(label=_("Name"), lookup_expr="icontains")
-    mobile = django_filters.CharFilter(label=_("Mobile"), method="filter_mobile")
-    enterprise = django_filters.CharFilter(label=_("Enterprise name or USCC"), method="filter_enterprise")
     region = django_filters.CharFilter(
-        label=_("Region code"), method="filter_region", help_text=_("Province, city or county code, e.g. 130100")
+        label=_("Region"),
+        method="filter_region",
+        help_text=_("A province, city or county by name or code, e.g. 130100, with everything in it"),
     )
-    industry = django_filters.CharFilter(
-        label=_("Industry code"), method="filter_industry", help_text=_("GB/T 4754 division, group or class code")
+    organisation = UnitFilter(label=_("Reviewing unit"), queryset=units_for_request)
+    industry = django_filters.ChoiceFilter(
+        label=_("Industry"),
+        choices=industry_choices,
+        method="filter_industry",
+        widget=SearchableSelect,
+        help_text=_("A section, division or group includes every class in it"),
     )
     size = django_filters.ChoiceFilter(
         label=_("Enterprise size"), field_name="enterprise__size", choices=EnterpriseSize.choices
@@ -41,15 +178,11 @@ class OfficerFilterSet(WagtailFilterSet):
         model = ChiefQualityOfficer
         fields = []
 
-    def filter_mobile(self, queryset, name, value):
-        return queryset.filter(mobile__startswith=normalise(value))
-
-    def filter_enterprise(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(enterprise__name__icontains=value) | Q(enterprise__uscc=normalise(value)))
-
     def filter_region(self, queryset, name, value):
-        return queryset.filter(enterprise__region__code__startswith=division_prefix(value))
+        if not value.strip():
+            return queryset
+        condition = region_condition(value)
+        return queryset.none() if condition is None else queryset.filter(of_enterprises(condition))
 
     def filter_industry(self, queryset, name, value):
-        return queryset.filter(enterprise__industry_id__startswith=normalise(value))
+        return queryset.filter(enterprise__industry__in=industry_classes(value))

@@ -16,7 +16,7 @@ from ..pagination import KeysetPaginationMixin
 from ..reports import AuditedExportMixin
 from ..roles import mask_mobile, sees_contact_details
 from . import admin_views
-from .filters import OfficerFilterSet
+from .filters import OfficerFilterSet, search_officers
 from .review import reviewable_ids
 from .submission import can_revoke
 
@@ -76,6 +76,9 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
         if self.is_export:
             return queryset.select_related("enterprise__region", "enterprise__industry", "education")
         return listing_queryset(queryset)
+
+    def search_queryset(self, queryset):
+        return search_officers(queryset, self.search_query) if self.is_searching else queryset
 
     def stream_csv(self, queryset):
         """A byte-order mark first, so Excel on Chinese Windows reads UTF-8 instead of GBK."""
@@ -176,7 +179,7 @@ class OfficerViewSet(SnippetViewSet):
         "enterprise.size": _("enterprise size"),
     }
     export_filename = "chief-quality-officers"
-    search_fields = None
+    search_fields = ["real_name", "mobile", "enterprise__name", "enterprise__uscc", "enterprise__region__name"]
     inspect_view_enabled = True
 
     def get_urlpatterns(self):

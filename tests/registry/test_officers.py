@@ -144,9 +144,9 @@ def test_listing_filters_and_scopes(client, admins, orgs):
     assert names(region="130104") == {"钱二"}
     assert names(region="130100") == {"赵一", "钱二"}
     assert names(region="110000") == set()
-    assert names(real_name="赵") == {"赵一"}
+    assert names(q="赵") == {"赵一"}
     assert names(appointment_year="2024") == {"钱二"}
-    assert names(mobile=make_mobile(80_002)) == {"钱二"}
+    assert names(q=make_mobile(80_002)[-4:]) == {"钱二"}
     client.force_login(admins.changan)
     assert names() == {"赵一"}
 
