@@ -126,6 +126,6 @@ def file_response(file, stem):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
         response = FileResponse(file.open("rb"), as_attachment=True, filename=filename, content_type=content_type)
-    response.headers.update(ATTACHMENT_HEADERS)
-    response["Cache-Control"] = "private, no-store"
+    for header, value in ATTACHMENT_HEADERS.items():
+        response[header] = value
     return response
