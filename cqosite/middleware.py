@@ -2,6 +2,7 @@
 
 from django.http import HttpResponseBadRequest
 
+
 def content_security_policy(script_src):
     return "; ".join(
         [

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from filings.awards.factories import ApplicationFactory, make_programme
 from filings.awards.models import Application
@@ -47,7 +48,12 @@ def world(orgs, make_admin):
     officer = OfficerFactory(enterprise=changan_enterprise)
     officer.registration_form.save("登记表.pdf", ContentFile(PDF))
 
-    job = ImportJob.objects.create(user=changan_admin, workbook=ContentFile(workbook(), name=XLSX_NAME))
+    job = ImportJob.objects.create(
+        user=changan_admin,
+        workbook=ContentFile(workbook(), name=XLSX_NAME),
+        status=ImportJob.Status.FAILED,
+        finished_at=timezone.now(),
+    )
     job.marked_workbook.save("errors-1.xlsx", ContentFile(workbook()))
 
     unit = FilingUnitFactory()
