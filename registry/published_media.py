@@ -1,9 +1,12 @@
-"""Wagtail's published images and documents, uploaded through the project's one validator (registry.uploads).
+"""Wagtail's own uploads (published images and documents, administrators' profile pictures) through the
+project's one validator (registry.uploads).
 
-Named by ``WAGTAILIMAGES_IMAGE_FORM_BASE`` and ``WAGTAILDOCS_DOCUMENT_FORM_BASE``, so every form Wagtail builds
-for them (add, edit, multiple upload, the choosers' upload tabs) checks the file by its content.
+The image and document forms are named by ``WAGTAILIMAGES_IMAGE_FORM_BASE`` and ``WAGTAILDOCS_DOCUMENT_FORM_BASE``,
+so every form Wagtail builds for them (add, edit, multiple upload, the choosers' upload tabs) checks the file by
+its content; the account page (registry.views.ProfileAccountView) uses :class:`AvatarForm`.
 """
 
+from wagtail.admin.forms.account import AvatarPreferencesForm
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
@@ -18,6 +21,12 @@ class ImageForm(BaseImageForm):
         super().__init__(*args, **kwargs)
         if "file" in self.fields:
             self.fields["file"].validators.append(validate_image)
+
+
+class AvatarForm(AvatarPreferencesForm):
+    avatar = AvatarPreferencesForm.base_fields["avatar"].__class__(
+        label=AvatarPreferencesForm.base_fields["avatar"].label, required=False, validators=[validate_image]
+    )
 
 
 class DocumentForm(BaseDocumentForm):
