@@ -224,6 +224,8 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "registry.published_media.DocumentForm"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_IMAGE_FORM_BASE = "registry.published_media.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send administrators' e-mail hashes to a third party, and the CSP refuses its images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 
