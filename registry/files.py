@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.db.models.fields.files import FieldFile
@@ -102,7 +103,7 @@ def private_file(request, model, field, pk):
     try:
         model_class = apps.get_model(model)
         model_field = model_class._meta.get_field(field)
-    except (LookupError, ValueError):
+    except (LookupError, ValueError, FieldDoesNotExist):
         raise Http404 from None
     if not isinstance(model_field, PrivateFileField):
         raise Http404

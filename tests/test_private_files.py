@@ -224,3 +224,16 @@ def test_markup_disguised_as_pdf_is_refused_naming_the_field(client, world, cont
         officer.full_clean()
     message = " ".join(refused.value.message_dict["registration_form"])
     assert "“盖章的登记表”须为PDF/JPG/PNG文件" in message
+
+
+def test_unknown_models_fields_and_records_answer_404(client, world):
+    officer = world["records"][0]
+    client.force_login(world["owner"])
+    for url in (
+        "/files/registry.nosuchmodel/registration_form/1/",
+        "/files/registry/registration_form/1/",
+        "/files/registry.chiefqualityofficer/real_name/1/",
+        "/files/registry.chiefqualityofficer/nosuchfield/1/",
+        f"/files/registry.chiefqualityofficer/registration_form/{officer.pk + 1000}/",
+    ):
+        assert client.get(url).status_code == 404, url
