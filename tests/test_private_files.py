@@ -237,3 +237,25 @@ def test_unknown_models_fields_and_records_answer_404(client, world):
         f"/files/registry.chiefqualityofficer/registration_form/{officer.pk + 1000}/",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_files_stored_before_are_moved_out_of_public_media(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from registry.models import ChiefQualityOfficer
+
+    officer = world["records"][0]
+    old = default_storage.save("officers/registration-forms/2026/张三登记表.pdf", ContentFile(PDF))
+    ChiefQualityOfficer.unscoped.filter(pk=officer.pk).update(registration_form=old)
+    output = StringIO()
+    call_command("move_private_files", stdout=output)
+    call_command("move_private_files", stdout=output)  # idempotent: the second run finds nothing to move
+    officer.refresh_from_db()
+    assert STORED_NAME.search(officer.registration_form.name) and officer.registration_form.read() == PDF
+    assert not default_storage.exists(old)
+    assert output.getvalue().splitlines() == [
+        "1 files moved to private storage, 0 missing",
+        "0 files moved to private storage, 0 missing",
+    ]
