@@ -9,9 +9,10 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.views.account import AccountView, BaseSettingsPanel, NameEmailSettingsPanel
+from wagtail.admin.views.account import AccountView, AvatarSettingsPanel, BaseSettingsPanel, NameEmailSettingsPanel
 
 from .forms import PortalLoginForm, ProfileForm, RequiredPasswordChangeForm
+from .published_media import AvatarForm
 
 
 @login_required
@@ -48,16 +49,22 @@ class ProfileSettingsPanel(BaseSettingsPanel):
     form_class = ProfileForm
 
 
+class AvatarPanel(AvatarSettingsPanel):
+    form_class = AvatarForm
+
+
 class ProfileAccountView(AccountView):
-    """Wagtail's account page with our personal details in place of first/last name."""
+    """Wagtail's account page with our personal details in place of first/last name, and the profile picture
+    checked by content like every upload."""
+
+    replaced_panels = {NameEmailSettingsPanel: ProfileSettingsPanel, AvatarSettingsPanel: AvatarPanel}
 
     def get_panels(self):
-        panels = super().get_panels()
         return [
-            ProfileSettingsPanel(self.request, panel.user, panel.profile)
-            if isinstance(panel, NameEmailSettingsPanel)
+            self.replaced_panels.get(type(panel), type(panel))(self.request, panel.user, panel.profile)
+            if type(panel) in self.replaced_panels
             else panel
-            for panel in panels
+            for panel in super().get_panels()
         ]
 
 

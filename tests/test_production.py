@@ -280,13 +280,28 @@ def test_backup_restores_database_and_media_into_a_new_database(postgres, tmp_pa
     media = tmp_path / "media"
     (media / "documents").mkdir(parents=True)
     (media / "documents" / "企业标准.pdf").write_bytes(b"%PDF-1.7 " + os.urandom(2048))
-    env = {**os.environ, "DATABASE_URL": source, "MEDIA_ROOT": str(media)}
+    private = tmp_path / "private"
+    (private / "qcgroups").mkdir(parents=True)
+    (private / "qcgroups" / "0f3a.pdf").write_bytes(b"%PDF-1.7 licence")
+    env = {**os.environ, "DATABASE_URL": source, "MEDIA_ROOT": str(media), "PRIVATE_ROOT": str(private)}
     backup_dir = Path(run_script("backup", str(tmp_path / "backups"), env=env))
-    assert {path.name for path in backup_dir.iterdir()} == {"database.dump", "media.tar.gz", "SHA256SUMS"}
+    assert {path.name for path in backup_dir.iterdir()} == {
+        "database.dump",
+        "media.tar.gz",
+        "private.tar.gz",
+        "SHA256SUMS",
+    }
 
     target = postgres.url("backup_target", create=False)  # bin/restore creates it
     restored_media = tmp_path / "restored-media"
-    restore_env = {**os.environ, "DATABASE_URL": target, "MEDIA_ROOT": str(restored_media), "SKIP_MIGRATE": "1"}
+    restored_private = tmp_path / "restored-private"
+    restore_env = {
+        **os.environ,
+        "DATABASE_URL": target,
+        "MEDIA_ROOT": str(restored_media),
+        "PRIVATE_ROOT": str(restored_private),
+        "SKIP_MIGRATE": "1",
+    }
     run_script("restore", str(backup_dir), env=restore_env)
     run_script("restore", str(backup_dir), env=restore_env)  # again, over the restored copy: --clean replaces it
     with psycopg.connect(source) as original, psycopg.connect(target) as copy:
@@ -295,6 +310,7 @@ def test_backup_restores_database_and_media_into_a_new_database(postgres, tmp_pa
         assert copy.execute("SELECT nextval('notice_id_seq')").fetchone()[0] == 501
     restored_file = restored_media / "documents" / "企业标准.pdf"
     assert restored_file.read_bytes() == (media / "documents" / "企业标准.pdf").read_bytes()
+    assert (restored_private / "qcgroups" / "0f3a.pdf").read_bytes() == b"%PDF-1.7 licence"
 
     (backup_dir / "media.tar.gz").write_bytes(b"corrupted")
     refused = subprocess.run(

@@ -210,8 +210,15 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 STATIC_URL = "/static/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+#: Uploads that are not published (licences, stamped forms, evidence, import workbooks): outside MEDIA_ROOT, read only
+#: through registry.files' checking view; MEDIA_ROOT holds only Wagtail's published images and documents.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", BASE_DIR / "var" / "private"))
+#: The nginx internal location that serves PRIVATE_ROOT after the view allowed a request (X-Accel-Redirect);
+#: empty: Django streams the file itself.
+PRIVATE_FILES_ACCEL_PREFIX = os.environ.get("PRIVATE_FILES_ACCEL_PREFIX", "")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "registry.files.PrivateFileSystemStorage", "OPTIONS": {"location": PRIVATE_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
@@ -235,7 +242,12 @@ WAGTAILADMIN_USER_LOGIN_FORM = "registry.forms.CaptchaLoginForm"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "zip", "jpg", "jpeg", "png"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "registry.published_media.DocumentForm"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_IMAGE_FORM_BASE = "registry.published_media.ImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No Gravatar: it would send administrators' e-mail hashes to a third party, and the CSP refuses its images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAIL_WORKFLOW_ENABLED = True
 

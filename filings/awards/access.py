@@ -70,12 +70,21 @@ def reviewable_filings(user):
     return OrganisationFiling.objects.none()
 
 
-def can_read_enterprise_files(user, enterprise_id):
-    """Evidence of an enterprise is readable by its accounts and by whoever reviews its filings/applications."""
+def reviewed_applications(user):
+    """Applications a user reviews: those an administrator reaches once submitted (a draft is its enterprise's
+    alone, even when it already names a recommending unit), and those the user is assigned to as an expert."""
+    submitted = administered_applications(user).exclude(state=Application.State.DRAFT)
+    return Application.unscoped.filter(
+        Q(pk__in=submitted.values("pk")) | Q(pk__in=assigned_applications(user).values("pk"))
+    )
+
+
+def can_read_evidence(user, enterprise_id, applications, filing_reviewers=False):
+    """Evidence of ``enterprise_id`` backing ``applications`` (registry.files asks, through the records): the
+    enterprise's accounts, whoever reviews one of those applications, and for a filing's evidence the
+    association's filing reviewers."""
     if not user.is_authenticated:
         return False
-    if user.enterprise_id == enterprise_id or can_review_filings(user):
+    if user.enterprise_id == enterprise_id or (filing_reviewers and can_review_filings(user)):
         return True
-    if administered_applications(user).filter(enterprise_id=enterprise_id).exists():
-        return True
-    return assigned_applications(user).filter(enterprise_id=enterprise_id).exists()
+    return reviewed_applications(user).filter(pk__in=applications.values("pk")).exists()

@@ -1,49 +1,19 @@
-"""Uploaded evidence: checked by content (magic bytes) and size, never by the name the browser sent."""
+"""Award evidence: its limits through the project's one upload validator (registry.uploads), and its folders."""
 
-import os
-import uuid
+import posixpath
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.deconstruct import deconstructible
 
-from registry.uploads import sniff
+from registry.uploads import MB, SCANS, UploadValidator
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-@deconstructible
-class ContentValidator:
-    """Accept files up to the size limit whose first bytes are one of ``kinds``."""
-
-    def __init__(self, kinds, label):
-        self.kinds, self.label = tuple(kinds), label
-
-    def __call__(self, file):
-        if file.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                "文件不能超过 %(mb)d MB / The file must not exceed %(mb)d MB.",
-                code="file_too_large",
-                params={"mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
-            )
-        if sniff(file) not in self.kinds:
-            raise ValidationError(
-                "文件内容必须是 %(label)s / The file content must be %(label)s.",
-                code="file_type",
-                params={"label": self.label},
-            )
-
-    def __eq__(self, other):
-        return isinstance(other, ContentValidator) and (self.kinds, self.label) == (other.kinds, other.label)
+validate_evidence = UploadValidator(SCANS, 10 * MB)
+validate_pdf = UploadValidator(["pdf"], 10 * MB)
 
 
-validate_evidence = ContentValidator(("pdf", "jpeg", "png"), "PDF/JPEG/PNG")
-validate_pdf = ContentValidator(("pdf",), "PDF")
+def ContentValidator(kinds, label):  # noqa: N802 (the class this was; migration 0001 still builds it by name)
+    return UploadValidator(kinds, 10 * MB)
 
 
 def upload_to(instance, filename):
-    """A random stored name (the sent name is untrusted); downloads are named from the sniffed content."""
-    extension = os.path.splitext(filename)[1].lower()
-    if extension not in {".pdf", ".jpg", ".jpeg", ".png"}:
-        extension = ""
-    return f"awards/{instance._meta.model_name}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    """A folder per record kind and month; ``filename`` is already random (registry.files.PrivateFieldFile)."""
+    return f"awards/{instance._meta.model_name}/{timezone.now():%Y/%m}/{posixpath.basename(filename)}"

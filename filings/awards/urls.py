@@ -17,7 +17,6 @@ urlpatterns = [
     path("apply/applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
     path("apply/applications/<int:pk>/delete/", views.application_delete, name="application_delete"),
     path("apply/applications/<int:pk>/print/", views.application_print, name="application_print"),
-    path("apply/files/<slug:kind>/<int:pk>/", views.download, name="download"),
     path("apply/reviews/", views.review_list, name="review_list"),
     path("apply/reviews/<int:pk>/", views.review_sheet, name="review_sheet"),
 ]

@@ -6,12 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-
-from registry.uploads import extension_and_type
 
 from . import access
 from .forms import (
@@ -177,32 +175,6 @@ def application_print(request, pk):
     response = HttpResponse(application_pdf(application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
     return response
-
-
-#: Downloadable evidence: (model, file field) by URL name; each row knows its enterprise.
-FILE_FIELDS = {
-    "licence": (OrganisationFiling, "licence_copy", "enterprise_id"),
-    "economic-proof": (OrganisationFiling.economic_years.rel.related_model, "proof", "filing__enterprise_id"),
-    "project-attachment": (Project, "other_attachment", "enterprise_id"),
-    "ip-proof": (Project.intellectual_property.rel.related_model, "proof", "project__enterprise_id"),
-    "honour-proof": (Project.honours.rel.related_model, "proof", "project__enterprise_id"),
-    "summary": (Application, "summary_material", "enterprise_id"),
-}
-
-
-@login_required
-def download(request, kind, pk):
-    """Serve evidence as an attachment, only to the enterprise and to whoever reviews it."""
-    if kind not in FILE_FIELDS:
-        raise Http404
-    model, field, enterprise_lookup = FILE_FIELDS[kind]
-    manager = model.unscoped if hasattr(model, "unscoped") else model.objects
-    row = manager.filter(pk=pk).values(enterprise_lookup, field).first()
-    if row is None or not row[field] or not access.can_read_enterprise_files(request.user, row[enterprise_lookup]):
-        raise Http404
-    file = model._meta.get_field(field).storage.open(row[field], "rb")
-    extension, _content_type = extension_and_type(file)
-    return FileResponse(file, as_attachment=True, filename=f"{kind}-{pk}.{extension}")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""Secretariat views in the Wagtail admin: review of units, licence download and the summary table.
+"""Secretariat views in the Wagtail admin: review of units and the summary table (the licence: registry.files).
 
 Records are fetched through the scoped default managers, so an administrator whose organisation subtree does not
 contain the secretariat gets 404 for every unit and filing.
@@ -7,7 +7,6 @@ contain the secretariat gets 404 for every unit and filing.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -15,7 +14,6 @@ from django.views import View
 
 from registry.models import Division, Organisation
 from registry.reports import log_export
-from registry.uploads import extension_and_type
 
 from . import statistics
 from .forms import ApproveForm, RejectForm
@@ -84,24 +82,6 @@ class ReviewView(View):
             self.unit.approve(request.user, form.cleaned_data["remarks"])
             messages.success(request, _("已通过审核并已发邮件通知 / Approved; the unit has been e-mailed."))
         return redirect("qc_units:review", pk=self.unit.pk)
-
-
-class LicenceDownloadView(View):
-    """The licence as a download only: never rendered inline, content type from the bytes."""
-
-    model = FilingUnit
-
-    def get(self, request, pk):
-        require_permission(request.user, "view_filingunit")
-        unit = get_object_or_404(FilingUnit.objects, pk=pk)
-        licence = unit.licence.open("rb")
-        extension, content_type = extension_and_type(licence)
-        response = FileResponse(
-            licence, as_attachment=True, filename=f"licence-{unit.uscc}.{extension}", content_type=content_type
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 def filtered_filings(request):

@@ -12,14 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.forms import LabelledCaptchaInput
 from registry.models import Division
-from registry.uploads import check_xlsx, extension_and_type, sniff
+from registry.uploads import MB, UploadValidator, check_xlsx
 from registry.validators import validate_mobile, validate_uscc
 
 from .importing import EARLIEST_FOUNDING
 from .models import Filing, FilingUnit, YearlySetting, current_year, normalise_text
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def year_choices():
@@ -67,13 +66,6 @@ class UnitDetailsForm(forms.ModelForm):
                 _("该统一社会信用代码已注册 / This unified social credit code is already registered")
             )
         return uscc
-
-    def clean_licence(self):
-        licence = self.cleaned_data["licence"]
-        if licence and hasattr(licence, "content_type"):  # a new upload: name it by what it really is
-            if sniff(licence) is not None:
-                licence.name = f"licence.{extension_and_type(licence)[0]}"
-        return licence
 
     def clean_city(self):
         code = self.cleaned_data.get("city")
@@ -232,7 +224,11 @@ class FilingForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Import file (xlsx)"), widget=forms.FileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("Import file (xlsx)"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+        validators=[UploadValidator(["xlsx"], 10 * MB, label=_("Import file (xlsx)"))],
+    )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
     def __init__(self, *args, **kwargs):
@@ -242,14 +238,6 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("导入文件不能超过10MB / The import file must not exceed 10 MB"))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(
-                _("导入文件须为xlsx格式（请使用下载的模板） / The import file must be an xlsx file (use the template)")
-            )
         check_xlsx(upload)
         return upload
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.files import PrivateFileField, administers
 from registry.models import Organisation
 from registry.scoping import ScopedModelMixin
 from registry.validators import validate_mobile, validate_uscc
@@ -30,11 +31,6 @@ def secretariat():
     return Organisation.objects.get(name=SECRETARIAT_NAME)
 
 
-def licence_path(instance, filename):
-    """A random name: the uploader's file name never reaches the storage."""
-    return f"qcgroups/licences/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
-
-
 def current_year():
     return timezone.localdate().year
 
@@ -42,6 +38,11 @@ def current_year():
 def normalise_text(value):
     """Trim and collapse inner whitespace (including the ideographic space), as typed text is compared."""
     return re.sub(r"\s+", " ", (value or "").replace("\u3000", " ")).strip()
+
+
+def licence_path(instance, filename):
+    """A random name: the uploader's file name never reaches the storage."""
+    return f"qcgroups/licences/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 class FilingUnit(ScopedModelMixin):
@@ -71,7 +72,7 @@ class FilingUnit(ScopedModelMixin):
     name = models.CharField(_("unit name"), max_length=200, unique=True, help_text=_("Full name, as registered."))
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     category = models.CharField(_("kind of unit"), max_length=16, choices=Category.choices, default=Category.ENTERPRISE)
-    licence = models.FileField(
+    licence = PrivateFileField(
         _("business licence"),
         upload_to=licence_path,
         validators=[validate_licence],
@@ -126,6 +127,10 @@ class FilingUnit(ScopedModelMixin):
     @property
     def is_approved(self):
         return self.status == self.Status.APPROVED
+
+    def may_read_file(self, user, field_name):
+        """The licence: the unit's own account and the administrators whose subtree holds the secretariat."""
+        return user.is_authenticated and (user.pk == self.account_id or administers(user, self))
 
     def notify_secretariat(self):
         """Tell the secretariat's administrators that a unit awaits review."""

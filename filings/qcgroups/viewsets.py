@@ -78,7 +78,6 @@ class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("review/<int:pk>/", admin_views.ReviewView.as_view(), name="review"),
-            path("licence/<int:pk>/", admin_views.LicenceDownloadView.as_view(), name="licence"),
         ]
 
 

@@ -3,14 +3,12 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organisation, User
-from registry.uploads import sniff
 from registry.validators import normalise, validate_mobile, validate_resident_id, validate_uscc
 
 from . import services
@@ -28,7 +26,6 @@ from .models import (
 from .models.catalogue import tidy_number
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{6,20}")
-FULL_TEXT_MAX_BYTES = getattr(settings, "STANDARDS_FULL_TEXT_MAX_BYTES", 20 * 1024 * 1024)
 
 
 class EnterpriseDetailsForm(forms.Form):
@@ -279,18 +276,6 @@ class NewMobileForm(SMSCodeMixin, forms.Form):
 # --- disclosure -----------------------------------------------------------------------------------
 
 
-def validate_pdf(upload):
-    """PDF only, checked by content (magic bytes), extension and size."""
-    if upload.size > FULL_TEXT_MAX_BYTES:
-        raise ValidationError(
-            _("文件不能超过 %(mb)d MB / The file must not exceed %(mb)d MB"),
-            params={"mb": FULL_TEXT_MAX_BYTES // (1024 * 1024)},
-        )
-    if sniff(upload) != "pdf" or not upload.name.lower().endswith(".pdf"):
-        raise ValidationError(_("仅支持PDF格式的文件 / Only PDF files are accepted"))
-    return upload
-
-
 class StandardForm(forms.ModelForm):
     """Number and name of one kind of standard, and (where allowed) the disclosed content."""
 
@@ -308,7 +293,6 @@ class StandardForm(forms.ModelForm):
         self.instance.kind = kind
         self.instance.enterprise = enterprise
         self.fields["name"].required = False
-        self.fields["full_text"].validators.append(validate_pdf)
         self.fields["full_text"].widget.attrs["accept"] = "application/pdf,.pdf"
         self.fields["content"].choices = [c for c in DisclosedStandard.Content.choices if c[0]]
         self.fields["content"].required = False
@@ -400,7 +384,6 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, enterprise=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.enterprise = enterprise
-        self.fields["text_file"].validators.append(validate_pdf)
         if self.instance.category_id:
             self.initial["category_name"] = self.instance.category.name
 

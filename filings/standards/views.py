@@ -6,7 +6,7 @@ from html import escape
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
+from registry.files import file_response
 from registry.pagination import PUBLIC_MAX_PAGES, public_page_number
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
@@ -481,6 +482,4 @@ def public_full_text(request, pk):
     standard = public_standard(pk)
     if not standard.full_text:
         raise Http404
-    return FileResponse(
-        standard.full_text.open("rb"), as_attachment=True, filename=f"{standard.number_key}.pdf".replace("/", "_")
-    )
+    return file_response(standard.full_text, standard.number_key.replace("/", "_"))

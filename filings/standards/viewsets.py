@@ -25,7 +25,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from registry.models import Role
 from registry.reports import AuditedExportMixin
-from registry.uploads import check_xlsx
+from registry.uploads import MB, UploadValidator, check_xlsx
 
 from .models import CatalogueStandard, DisclosedStandard, Indicator, Product, StandardKind
 from .models.catalogue import tidy_number
@@ -205,6 +205,7 @@ class CatalogueImportForm(forms.Form):
         help_text=gettext_lazy(
             "Columns: 类型 (国家标准/行业标准/地方标准), 标准编号, 标准名称; first row is the heading."
         ),
+        validators=[UploadValidator(["xlsx", "csv"], 10 * MB, label=gettext_lazy("Catalogue file (.xlsx or .csv)"))],
     )
 
 

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, TaskState, WorkflowMixin
 from wagtail.signals import workflow_rejected, workflow_submitted
 
+from ..files import PrivateFileField, administers
 from ..scoping import ScopedModelMixin
+from ..uploads import MB, SCANS, UploadValidator
 from ..validators import validate_mobile, validate_resident_id
 from ..workflows import OrganisationApprovalTask, approval
 from .users import User
@@ -77,8 +79,11 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     work_history = models.TextField(
         _("work history"), blank=True, help_text=_("Quality-management experience and awards.")
     )
-    registration_form = models.FileField(
-        _("stamped registration form"), upload_to="officers/registration-forms/%Y/", blank=True
+    registration_form = PrivateFileField(
+        _("stamped registration form"),
+        upload_to="officers/registration-forms/%Y/%m/",
+        blank=True,
+        validators=[UploadValidator(SCANS, 5 * MB)],
     )
 
     account = models.OneToOneField(
@@ -161,6 +166,14 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     def is_approved(self):
         return self.live and self.review_status == ReviewStatus.APPROVED
 
+    def may_read_file(self, user, field_name):
+        """The stamped form: the enterprise that filed it, the officer, administrators whose subtree holds it."""
+        return user.is_authenticated and (
+            (user.enterprise_id is not None and user.enterprise_id == self.enterprise_id)
+            or (self.account_id is not None and self.account_id == user.pk)
+            or administers(user, self)
+        )
+
 
 def birth_date_from_id(id_number):
     import datetime
@@ -215,7 +228,9 @@ class ImportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.CASCADE, related_name="+"
     )
-    workbook = models.FileField(_("workbook"), upload_to="officers/imports/%Y/%m/")
+    workbook = PrivateFileField(
+        _("workbook"), upload_to="officers/imports/%Y/%m/", validators=[UploadValidator(["xlsx"], 10 * MB)]
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
@@ -223,7 +238,8 @@ class ImportJob(models.Model):
     created_count = models.PositiveIntegerField(_("officers created"), default=0)
     unchanged_count = models.PositiveIntegerField(_("rows already imported"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
-    marked_workbook = models.FileField(
+    #: Written by the import task from the checked workbook, never uploaded.
+    marked_workbook = PrivateFileField(
         _("workbook with errors marked"), upload_to="officers/imports/%Y/%m/", blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -236,6 +252,10 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return self.original_name
+
+    def may_read_file(self, user, field_name):
+        """Only the administrator who imported the workbook (the job page is theirs alone)."""
+        return user.is_authenticated and user.is_active and user.pk == self.user_id
 
     @property
     def progress_percent(self):

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,8 +18,8 @@ from wagtail.log_actions import log
 
 from ..models import ChiefQualityOfficer, ImportJob, ReviewJob, User
 from ..reports import PASSWORD_RESET_ACTION, log_export
-from ..uploads import check_xlsx
-from .importing import MAX_FILE_BYTES, XLSX_MAGIC
+from ..uploads import UploadValidator, check_xlsx
+from .importing import MAX_FILE_BYTES
 from .pdf import registration_form_pdf
 from .submission import can_revoke, revoke
 from .workbooks import template_workbook
@@ -37,18 +37,13 @@ def require_officer_permission(request, action):
 
 
 class ImportForm(forms.Form):
-    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx)"),
+        validators=[UploadValidator(["xlsx"], MAX_FILE_BYTES, label=_("Workbook (.xlsx)"))],
+    )
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("文件超过10 MB / The file is larger than 10 MB")
-        head = upload.read(4)
-        upload.seek(0)
-        if head != XLSX_MAGIC or not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                "请上传 Excel 工作簿（.xlsx，用下载的模板填写） / Upload an Excel workbook (.xlsx, from the template)"
-            )
         check_xlsx(upload)
         return upload
 
@@ -111,13 +106,6 @@ def review_job_view(request, pk):
             }
         )
     return TemplateResponse(request, "registry/review_job.html", {"job": job, "list_url": url("list")})
-
-
-def import_marked_view(request, pk):
-    job = get_object_or_404(ImportJob, pk=pk, user=request.user)
-    if not job.marked_workbook:
-        raise PermissionDenied
-    return FileResponse(job.marked_workbook.open("rb"), as_attachment=True, filename=f"errors-{job.original_name}")
 
 
 class RevokeForm(forms.Form):

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from ..models import ChiefQualityOfficer, User
 from ..pagination import PublicPaginator, few_matches_page, public_page_number
 from ..provinces import province_options
-from ..uploads import sniff
 from ..validators import validate_mobile, validate_resident_id
 from .filters import division_prefix
 from .submission import submit
@@ -21,7 +20,6 @@ from .submission import submit
 PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
 #: Newest appointments first (the partial index registry_officer_talent_pool); every name descending.
 TALENT_POOL_ORDER = ("-appointment_date", "-id")
-UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 
 
 def talent_pool(request):
@@ -111,16 +109,6 @@ class FilingForm(forms.ModelForm):
 
     def clean_id_number(self):
         return validate_resident_id(self.cleaned_data["id_number"])
-
-    def clean_registration_form(self):
-        upload = self.cleaned_data["registration_form"]
-        if upload.size > UPLOAD_MAX_BYTES:
-            raise forms.ValidationError("文件不能超过5 MB / The file must not exceed 5 MB")
-        if sniff(upload) is None:
-            raise forms.ValidationError(
-                "请上传盖章登记表的 PDF 或图片（JPG/PNG） / Upload the stamped form as a PDF or an image (JPG/PNG)"
-            )
-        return upload
 
 
 @login_required

@@ -187,7 +187,6 @@ class OfficerViewSet(SnippetViewSet):
             path("import/", admin_views.import_view, name="import"),
             path("import/template/", admin_views.import_template_view, name="import_template"),
             path("import/<int:pk>/", admin_views.import_job_view, name="import_job"),
-            path("import/<int:pk>/errors.xlsx", admin_views.import_marked_view, name="import_marked"),
             path("revoke/<int:pk>/", admin_views.revoke_view, name="revoke"),
             path("review/<int:pk>/", admin_views.review_job_view, name="review_job"),
             path("password/<int:pk>/", admin_views.reset_password_view, name="reset_password"),

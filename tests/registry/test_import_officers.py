@@ -232,7 +232,7 @@ def test_admin_upload_runs_as_a_task_with_progress_and_a_marked_workbook(
     assert progress == {"status": "failed", "percent": 100, "finished": True, "processed": 2, "total": 2}
     page = client.get(response["Location"]).content.decode()
     assert "888" in page and "没有写入任何数据" in page
-    marked = client.get(reverse(f"{admin}:import_marked", args=[job.pk]))
+    marked = client.get(job.marked_workbook.url)
     sheet = load_workbook(io.BytesIO(b"".join(marked.streaming_content))).active
     assert sheet[f"{job.errors[0]['column']}3"].comment is not None
     assert ChiefQualityOfficer.unscoped.count() == 0

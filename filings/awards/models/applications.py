@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.files import PrivateFileField
 from registry.scoping import ScopedModelMixin
 
 from ..uploads import upload_to, validate_pdf
@@ -59,7 +60,7 @@ class Application(ScopedModelMixin):
     contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     contact_address = models.CharField(_("contact address"), max_length=255, blank=True)
-    summary_material = models.FileField(
+    summary_material = PrivateFileField(
         _("summary material"), upload_to=upload_to, validators=[validate_pdf], blank=True
     )
     recommending_unit = models.ForeignKey(
@@ -113,6 +114,11 @@ class Application(ScopedModelMixin):
     @property
     def printable(self):
         return self.state in self.PRINTABLE_STATES
+
+    def may_read_file(self, user, field_name):
+        from .. import access
+
+        return access.can_read_evidence(user, self.enterprise_id, Application.unscoped.filter(pk=self.pk))
 
     def save(self, *args, **kwargs):
         self.revision += 1

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.files import PrivateFileField
 from registry.models import EnterpriseSize
 
 from ..uploads import upload_to, validate_evidence
@@ -37,7 +38,7 @@ class OrganisationFiling(models.Model):
     quality_head = models.CharField(_("head of quality department"), max_length=64)
     quality_phone = models.CharField(_("quality department phone"), max_length=32)
     size = models.CharField(_("organisation size"), max_length=8, choices=EnterpriseSize.choices)
-    licence_copy = models.FileField(
+    licence_copy = PrivateFileField(
         _("business licence copy"),
         upload_to=upload_to,
         validators=[validate_evidence],
@@ -77,6 +78,13 @@ class OrganisationFiling(models.Model):
     def editable(self):
         return self.status != self.Status.PENDING
 
+    def may_read_file(self, user, field_name):
+        from .. import access
+        from .applications import Application
+
+        applications = Application.unscoped.filter(filing=self)
+        return access.can_read_evidence(user, self.enterprise_id, applications, filing_reviewers=True)
+
     def missing_years(self, years):
         have = set(self.economic_years.values_list("year", flat=True))
         return [year for year in years if year not in have]
@@ -93,7 +101,7 @@ class EconomicYear(models.Model):
     profit = models.DecimalField(_("total profit (10k CNY)"), max_digits=14, decimal_places=2)
     tax = models.DecimalField(_("taxes paid (10k CNY)"), max_digits=14, decimal_places=2)
     employees = models.PositiveIntegerField(_("employees"))
-    proof = models.FileField(_("proof"), upload_to=upload_to, validators=[validate_evidence])
+    proof = PrivateFileField(_("proof"), upload_to=upload_to, validators=[validate_evidence])
 
     class Meta:
         ordering = ["-year"]
@@ -102,3 +110,6 @@ class EconomicYear(models.Model):
 
     def __str__(self):
         return str(self.year)
+
+    def may_read_file(self, user, field_name):
+        return self.filing.may_read_file(user, field_name)

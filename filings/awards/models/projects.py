@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.files import PrivateFileField
+
 from ..uploads import upload_to, validate_evidence
 
 KEYWORD_SEPARATORS = "、,，;； "
@@ -34,7 +36,7 @@ class Project(models.Model):
         _("keywords"), max_length=120, validators=[validate_keywords], help_text=_("1-3 keywords separated by 、")
     )
     introduction = models.TextField(_("introduction"))
-    other_attachment = models.FileField(
+    other_attachment = PrivateFileField(
         _("other supporting material"), upload_to=upload_to, validators=[validate_evidence], blank=True
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -47,6 +49,12 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    def may_read_file(self, user, field_name):
+        from .. import access
+        from .applications import Application
+
+        return access.can_read_evidence(user, self.enterprise_id, Application.unscoped.filter(project=self))
 
     def save(self, *args, **kwargs):
         self.keywords = "、".join(split_keywords(self.keywords))
@@ -73,7 +81,7 @@ class IntellectualProperty(models.Model):
     term_years = models.PositiveSmallIntegerField(_("term (years)"), null=True, blank=True)
     application_number = models.CharField(_("application number"), max_length=64, blank=True)
     patent_number = models.CharField(_("grant (patent) number"), max_length=64, blank=True)
-    proof = models.FileField(_("proof"), upload_to=upload_to, validators=[validate_evidence], blank=True)
+    proof = PrivateFileField(_("proof"), upload_to=upload_to, validators=[validate_evidence], blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -82,6 +90,9 @@ class IntellectualProperty(models.Model):
 
     def __str__(self):
         return self.name
+
+    def may_read_file(self, user, field_name):
+        return self.project.may_read_file(user, field_name)
 
 
 class Honour(models.Model):
@@ -99,7 +110,7 @@ class Honour(models.Model):
     awarding_body = models.CharField(_("awarding body"), max_length=200)
     awarded_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=255, blank=True)
-    proof = models.FileField(_("proof"), upload_to=upload_to, validators=[validate_evidence], blank=True)
+    proof = PrivateFileField(_("proof"), upload_to=upload_to, validators=[validate_evidence], blank=True)
 
     class Meta:
         ordering = ["-awarded_on", "id"]
@@ -108,3 +119,6 @@ class Honour(models.Model):
 
     def __str__(self):
         return self.award
+
+    def may_read_file(self, user, field_name):
+        return self.project.may_read_file(user, field_name)

@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.files import PrivateFileField, administers
 from registry.scoping import ScopedManager, ScopedModelMixin, ScopedQuerySet
+from registry.uploads import MB, UploadValidator
 
 from .catalogue import StandardKind, alnum_of, digits_of, number_key, tidy_number
 
@@ -35,6 +37,10 @@ PLEDGE_ADOPTED = (
     "我（单位）{enterprise}上述产品符合{number}《{name}》规定的技术要求，相应的标准编号在产品包装上明示。"
     "我（单位）{enterprise}对以上填报信息的真实性、准确性、合法性负责，对本标准实施后应承担全部法律责任。"
 )
+
+
+#: Standards' texts are PDFs (the public download is offered as one).
+validate_standard_pdf = UploadValidator(["pdf"], 20 * MB)
 
 
 def pledge_text(kind, enterprise, number, name):
@@ -86,7 +92,9 @@ class DisclosedStandard(ScopedModelMixin):
     number_digits = models.CharField(_("number digits"), max_length=64, editable=False)
     number_alnum = models.CharField(_("number letters and digits"), max_length=64, editable=False, default="")
     content = models.CharField(_("disclosed content"), max_length=16, choices=Content.choices, blank=True)
-    full_text = models.FileField(_("full text (PDF)"), upload_to="standards/full_text/%Y/%m/", blank=True)
+    full_text = PrivateFileField(
+        _("full text (PDF)"), upload_to="standards/full_text/%Y/%m/", blank=True, validators=[validate_standard_pdf]
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     abolished_at = models.DateTimeField(_("abolished"), null=True, blank=True)
@@ -152,6 +160,15 @@ class DisclosedStandard(ScopedModelMixin):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED
+
+    def may_read_file(self, user, field_name):
+        """The full text of a published standard is public (its public page links it); a draft's is the
+        enterprise's and its administrators'."""
+        return self.is_published or self.owned_by(user)
+
+    def owned_by(self, user):
+        """Whether ``user`` is an account of the standard's enterprise or an administrator whose subtree holds it."""
+        return user.is_authenticated and (user.enterprise_id == self.enterprise_id or administers(user, self))
 
     @property
     def is_abolished(self):
@@ -348,7 +365,12 @@ class Indicator(models.Model):
     )
     unit = models.CharField(_("unit"), max_length=32, blank=True)
     text_requirement = models.TextField(_("text requirement"), blank=True)
-    text_file = models.FileField(_("requirement document (PDF)"), upload_to="standards/indicators/%Y/%m/", blank=True)
+    text_file = PrivateFileField(
+        _("requirement document (PDF)"),
+        upload_to="standards/indicators/%Y/%m/",
+        blank=True,
+        validators=[validate_standard_pdf],
+    )
     test_method = models.CharField(_("test method"), max_length=255, blank=True)
     test_method_standard = models.ForeignKey(
         "standards.CatalogueStandard",
@@ -367,6 +389,10 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name
+
+    def may_read_file(self, user, field_name):
+        """No public page links a requirement document: only its standard's enterprise and administrators."""
+        return self.standard.owned_by(user)
 
     def clean(self):
         super().clean()

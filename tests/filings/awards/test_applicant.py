@@ -103,8 +103,8 @@ def test_uploads_are_checked_by_content_and_size(client, account, programme, mon
     data = filing_post(programme.data_years, file="1", licence_copy=upload(b"MZ\x90\x00 not an image", "licence.png"))
     response = client.post("/apply/filings/new/", data)
     assert response.status_code == 200
-    assert "PDF/JPEG/PNG" in str(response.context["form"].errors["licence_copy"])
-    monkeypatch.setattr("filings.awards.uploads.MAX_UPLOAD_BYTES", 16)
+    assert "PDF/JPG/PNG" in str(response.context["form"].errors["licence_copy"])
+    monkeypatch.setattr("filings.awards.uploads.validate_evidence.max_bytes", 16)
     response = client.post("/apply/filings/new/", filing_post(programme.data_years, file="1"))
     assert "MB" in str(response.context["form"].errors["licence_copy"])
     assert not OrganisationFiling.objects.exists()
@@ -215,8 +215,8 @@ def test_applicant_never_sees_another_enterprises_records(client, application, a
         reverse("awards:filing_edit", args=[application.filing.pk]),
         reverse("awards:project_edit", args=[application.project.pk]),
         reverse("awards:application_print", args=[application.pk]),
-        reverse("awards:download", args=["summary", application.pk]),
-        reverse("awards:download", args=["licence", application.filing.pk]),
+        application.summary_material.url,
+        application.filing.licence_copy.url,
     ):
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("awards:application_delete", args=[application.pk])).status_code == 404
@@ -248,7 +248,7 @@ def test_my_applications_shows_state_log_and_print(client, application, applican
 @pytest.mark.django_db
 def test_evidence_downloads_as_attachment(client, application, applicant):
     client.force_login(applicant)
-    response = client.get(reverse("awards:download", args=["summary", application.pk]))
+    response = client.get(application.summary_material.url)
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["Content-Disposition"].endswith('.pdf"')

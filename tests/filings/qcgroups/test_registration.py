@@ -61,7 +61,7 @@ def test_renamed_executable_is_refused_and_typed_values_kept(client):
     fake = SimpleUploadedFile("licence.pdf", b"MZ\x90\x00" + b"\x00" * 100, content_type="application/pdf")
     response = register(client, licence=fake)
     form = response.context["form"]
-    assert "PDF" in str(form.errors["licence"]) and "renaming" in str(form.errors["licence"])
+    assert "PDF" in str(form.errors["licence"]) and "修改扩展名不会改变文件内容" in str(form.errors["licence"])
     assert form["name"].value() == "河北恒信化工有限公司"
     assert not FilingUnit.unscoped.exists() and not User.objects.filter(username="hxhg2024").exists()
 
@@ -70,7 +70,7 @@ def test_renamed_executable_is_refused_and_typed_values_kept(client):
 def test_licence_over_five_megabytes_is_refused(client):
     big = SimpleUploadedFile("licence.png", PNG + b"\x00" * (5 * 1024 * 1024), content_type="image/png")
     response = register(client, licence=big)
-    assert "5MB" in str(response.context["form"].errors["licence"])
+    assert "不能超过5 MB" in str(response.context["form"].errors["licence"])
 
 
 @pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_rejection_needs_a_reason_which_is_emailed_and_allows_resubmission(clien
 def test_licence_is_served_to_the_secretariat_as_an_attachment(client, secretariat_admin):
     unit = FilingUnitFactory()
     client.force_login(secretariat_admin)
-    response = client.get(reverse("qc_units:licence", args=[unit.pk]))
+    response = client.get(unit.licence.url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
@@ -183,8 +183,9 @@ def test_other_organisations_admins_get_404_for_units(client, orgs, make_admin):
     unit = FilingUnitFactory(status=FilingUnit.Status.PENDING)
     for admin in (make_admin(orgs.hebei, Role.PROVINCIAL), make_admin(orgs.national, Role.NATIONAL)):
         client.force_login(admin)
-        for name in ("qc_units:review", "qc_units:licence", "qc_units:edit", "qc_units:inspect"):
+        for name in ("qc_units:review", "qc_units:edit", "qc_units:inspect"):
             assert client.get(reverse(name, args=[unit.pk])).status_code == 404, (admin, name)
+        assert client.get(unit.licence.url).status_code == 404
         assert client.post(reverse("qc_units:review", args=[unit.pk]), {"approve": "1"}).status_code == 404
         assert unit.name not in client.get(reverse("qc_units:index")).content.decode()
     unit.refresh_from_db()
