@@ -16,6 +16,7 @@ from wagtail.admin.views.reports.workflows import WorkflowReportFilterSet, Workf
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from .exports import ExportMixin
 from .models import Administrator, Organisation, User
 from .scoping import ScopedModelMixin, scope_for_user
 
@@ -37,8 +38,9 @@ def log_export(request, what, export_format):
     log(request.user.organisation or request.user, EXPORT_ACTION, user=request.user, data=data)
 
 
-class AuditedExportMixin:
-    """For listing and report views with Wagtail's xlsx/CSV export: every export lands in the audit log."""
+class AuditedExportMixin(ExportMixin):
+    """For listing and report views with Wagtail's xlsx/CSV export: written by the project's one writer
+    (registry.exports), and every export lands in the audit log."""
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         log_export(self.request, self.get_page_title(), spreadsheet_format)

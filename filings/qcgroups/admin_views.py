@@ -20,7 +20,7 @@ from registry.uploads import extension_and_type
 from . import statistics
 from .forms import ApproveForm, RejectForm
 from .models import SECRETARIAT_NAME, Filing, FilingUnit, YearlySetting
-from .spreadsheets import summary_workbook, xlsx_response
+from .spreadsheets import summary_workbook
 
 
 def reaches_secretariat(user):
@@ -164,4 +164,4 @@ def summary_xlsx(request):
         title, filings, with_unit=True, totals=statistics.totals_rows(statistics.totals(filings))
     )
     log_export(request, title, "xlsx")
-    return xlsx_response(workbook, f"qc-summary-{filters['year'] or 'all'}.xlsx")
+    return workbook.response(title)

@@ -33,7 +33,7 @@ from .forms import (
 )
 from .importing import ImportFileError, import_filings
 from .models import Filing, FilingUnit, YearlySetting, current_year, group_name_warnings
-from .spreadsheets import import_template, summary_workbook, xlsx_response
+from .spreadsheets import import_template, summary_workbook, template_response
 
 
 def unit_of(user):
@@ -234,7 +234,7 @@ def import_view(request):
 
 @approved_unit_required
 def template_download(request):
-    return xlsx_response(import_template(), "qc-filing-template.xlsx")
+    return template_response(import_template(), "qc-filing-template.xlsx")
 
 
 def unit_summary(request):
@@ -266,4 +266,4 @@ def summary_xlsx(request):
     year, filings = unit_summary(request)
     title = f"{request.qc_unit.name} {year}年质量管理小组/质量信得过班组备案汇总表"
     workbook = summary_workbook(title, filings, totals=statistics.totals_rows(statistics.totals(filings)))
-    return xlsx_response(workbook, f"qc-summary-{year}.xlsx")
+    return workbook.response(title)
