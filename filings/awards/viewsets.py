@@ -5,7 +5,6 @@ application is not one subtree: the organiser's administrators see their program
 recommending unit's administrators those that chose a unit in their subtree (``access``).
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count

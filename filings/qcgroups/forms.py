@@ -10,15 +10,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.imports import WORKBOOK_ACCEPT, check_workbook_upload
 from registry.models import Division
-from registry.uploads import check_xlsx, extension_and_type, sniff
+from registry.uploads import extension_and_type, sniff
 from registry.validators import validate_mobile, validate_uscc
 
-from .importing import EARLIEST_FOUNDING
+from .importing import EARLIEST_FOUNDING, MAX_ROWS
 from .models import Filing, FilingUnit, YearlySetting, current_year, normalise_text
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 def year_choices():
@@ -231,7 +231,9 @@ class FilingForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Import file (xlsx)"), widget=forms.FileInput(attrs={"accept": ".xlsx"}))
+    file = forms.FileField(
+        label=_("Import file (.xlsx or .xls)"), widget=forms.FileInput(attrs={"accept": WORKBOOK_ACCEPT})
+    )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
     def __init__(self, *args, **kwargs):
@@ -241,15 +243,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("导入文件不能超过10MB / The import file must not exceed 10 MB"))
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError(
-                _("导入文件须为xlsx格式（请使用下载的模板） / The import file must be an xlsx file (use the template)")
-            )
-        check_xlsx(upload)
+        check_workbook_upload(upload, MAX_ROWS)
         return upload
 
 

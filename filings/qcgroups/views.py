@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from registry.imports import WorkbookError
 from registry.reports import IMPORT_ACTION
 
 from . import statistics
@@ -31,7 +32,7 @@ from .forms import (
     YearlySettingForm,
     year_choices,
 )
-from .importing import ImportFileError, import_filings
+from .importing import import_filings
 from .models import Filing, FilingUnit, YearlySetting, current_year, group_name_warnings
 from .spreadsheets import import_template, summary_workbook, template_response
 
@@ -227,7 +228,7 @@ def import_view(request):
                     "unchanged": len(report.skipped),
                 }
                 log(request.qc_unit, IMPORT_ACTION, user=request.user, data=data)
-        except ImportFileError as error:
+        except WorkbookError as error:
             form.add_error("file", str(error))
     return TemplateResponse(request, "qcgroups/import.html", {"form": form, "report": report})
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from ..imports import WORKBOOK_ACCEPT, check_workbook_upload
 from ..models import ChiefQualityOfficer, ImportJob, User
 from ..reports import PASSWORD_RESET_ACTION, log_export
-from ..uploads import check_xlsx
-from .importing import MAX_FILE_BYTES, XLSX_MAGIC
+from .importing import MAX_ROWS
 from .pdf import registration_form_pdf
 from .submission import can_revoke, revoke
 from .workbooks import template_workbook
@@ -37,19 +37,13 @@ def require_officer_permission(request, action):
 
 
 class ImportForm(forms.Form):
-    workbook = forms.FileField(label=_("Workbook (.xlsx)"))
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx or .xls)"), widget=forms.FileInput(attrs={"accept": WORKBOOK_ACCEPT})
+    )
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError("文件超过10 MB / The file is larger than 10 MB")
-        head = upload.read(4)
-        upload.seek(0)
-        if head != XLSX_MAGIC or not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                "请上传 Excel 工作簿（.xlsx，用下载的模板填写） / Upload an Excel workbook (.xlsx, from the template)"
-            )
-        check_xlsx(upload)
+        check_workbook_upload(upload, MAX_ROWS)
         return upload
 
 
@@ -78,8 +72,17 @@ def import_template_view(request):
 
 
 def import_job_view(request, pk):
-    """The job's progress (JSON for the progress bar when ``?format=json``) and, when done, its report."""
+    """The job's progress (JSON for the progress bar when ``?format=json``) and, when done, its report.
+
+    Its owner retries an interrupted job by posting here.
+    """
     job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    if request.method == "POST":
+        from .tasks import retry
+
+        if retry(job):
+            messages.success(request, _("The import was queued again."))
+        return redirect(url("import_job", job.pk))
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
