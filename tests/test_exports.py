@@ -122,10 +122,16 @@ def test_every_admin_export_neutralises_hostile_text(client, admins, orgs, hosti
         "workflow tasks": (admins.changan, "/admin/reports/workflow_tasks/", (HYPERLINK,)),
         "regional progress": (admins.changan, reverse("statistics:progress"), ()),
         "enterprises without a CQO": (admins.changan, reverse("statistics:uncovered"), (AT,)),
-        "disclosed standards": (admins.hebei, reverse("wagtailsnippets_standards_disclosedstandard:list"),
-                                (HYPERLINK, PLUS, AT)),  # fmt: skip
-        "standards catalogue": (admins.platform, reverse("wagtailsnippets_standards_cataloguestandard:list"),
-                                (HYPERLINK,)),  # fmt: skip
+        "disclosed standards": (
+            admins.hebei,
+            reverse("wagtailsnippets_standards_disclosedstandard:list"),
+            (HYPERLINK, PLUS, AT),
+        ),  # fmt: skip
+        "standards catalogue": (
+            admins.platform,
+            reverse("wagtailsnippets_standards_cataloguestandard:list"),
+            (HYPERLINK,),
+        ),  # fmt: skip
     }
     for name, (user, url, planted) in exports.items():
         client.force_login(user)
