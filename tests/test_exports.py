@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.log_actions import log
+from wagtail.models import Page
 
 from filings.awards.workflow import transition
 from filings.qcgroups.factories import FilingFactory as QcFilingFactory
@@ -115,6 +116,9 @@ def test_every_admin_export_neutralises_hostile_text(client, admins, orgs, hosti
     log(hostile_officer, "wagtail.edit", user=admins.changan)  # the site history lists it
     DisclosedStandardFactory(enterprise=hostile_officer.enterprise, name=HYPERLINK, number=PLUS)
     CatalogueStandardFactory(name=HYPERLINK, number="GB/T 1-2020")
+    page = Page.objects.filter(depth=3, live=True).first().specific
+    page.title, page.locked, page.locked_by, page.locked_at = HYPERLINK, True, admins.platform, timezone.now()
+    page.save_revision().publish()
     exports = {
         "officers": (admins.changan, reverse(f"{OFFICERS}:list"), HOSTILE),
         "site history": (admins.changan, "/admin/reports/site-history/", (HYPERLINK,)),
