@@ -160,7 +160,7 @@ def read_sheet(data, max_rows, accept_csv=False):
     return list(calamine_rows(data))
 
 
-def check_workbook_upload(upload, max_rows, accept_csv=False):
+def check_workbook_upload(upload, max_rows):
     """Form validation of an uploaded workbook (size, kind by content, bombs); ``ValidationError`` if refused.
 
     The rows are read later, by the task or the view; the file position is kept.
@@ -170,8 +170,7 @@ def check_workbook_upload(upload, max_rows, accept_csv=False):
     data = upload.read(MAX_FILE_BYTES + 1)
     upload.seek(position)
     try:
-        if len(data) > MAX_FILE_BYTES or not (accept_csv and workbook_kind(data) is None):
-            check_workbook(data, max_rows)
+        check_workbook(data, max_rows)
     except WorkbookError as error:
         raise ValidationError(str(error), code="workbook") from None
 
