@@ -8,11 +8,14 @@ from cqosite import views as project_views
 from registry import reports as registry_reports
 from registry import views as registry_views
 
-#: Wagtail's built-in reports, replaced by subtree-scoped versions at the same addresses.
+#: Wagtail's built-in reports, replaced at the same addresses by subtree-scoped versions (and all by versions
+#: whose exports go through registry.exports).
 scoped_reports = [
     ("site-history/", registry_reports.ScopedLogEntriesView),
     ("workflow/", registry_reports.ScopedWorkflowView),
     ("workflow_tasks/", registry_reports.ScopedWorkflowTasksView),
+    ("locked/", registry_reports.AuditedLockedPagesView),
+    ("aging-pages/", registry_reports.AuditedAgingPagesView),
 ]
 
 urlpatterns = [

@@ -11,11 +11,14 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
+from wagtail.admin.views.reports.aging_pages import AgingPagesView
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.locked_pages import LockedPagesView
 from wagtail.admin.views.reports.workflows import WorkflowReportFilterSet, WorkflowTasksView, WorkflowView
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from .exports import ExportMixin
 from .models import Administrator, Organisation, User
 from .scoping import ScopedModelMixin, scope_for_user
 
@@ -37,8 +40,9 @@ def log_export(request, what, export_format):
     log(request.user.organisation or request.user, EXPORT_ACTION, user=request.user, data=data)
 
 
-class AuditedExportMixin:
-    """For listing and report views with Wagtail's xlsx/CSV export: every export lands in the audit log."""
+class AuditedExportMixin(ExportMixin):
+    """For listing and report views with Wagtail's xlsx/CSV export: written by the project's one writer
+    (registry.exports), and every export lands in the audit log."""
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         log_export(self.request, self.get_page_title(), spreadsheet_format)
@@ -108,3 +112,11 @@ class ScopedWorkflowTasksView(AuditedExportMixin, WorkflowTasksView):
         queryset = super().get_queryset()
         condition = out_of_scope(self.request.user, "workflow_state__content_type_id", "workflow_state__object_id")
         return queryset if condition is None else queryset.exclude(condition)
+
+
+class AuditedLockedPagesView(AuditedExportMixin, LockedPagesView):
+    """Wagtail's page reports, exported by the project's writer (page titles are editors' text)."""
+
+
+class AuditedAgingPagesView(AuditedExportMixin, AgingPagesView):
+    pass

@@ -5,12 +5,9 @@ application is not one subtree: the organiser's administrators see their program
 recommending unit's administrators those that chose a unit in their subtree (``access``).
 """
 
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -20,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from registry.exports import ExportWorkbook, dated_filename
 from registry.reports import log_export
 
 from . import access
@@ -167,16 +165,14 @@ class ApplicationReviewViewSet(ViewSet):
         return redirect(self.get_url_name("detail"), pk=pk)
 
     def export(self, request):
-        """The applications in the current filter with every expert's scores, as xlsx."""
-        from openpyxl import Workbook
-
+        """The applications in the current filter with every expert's scores, as xlsx (registry.exports)."""
         applications = list(
             self.filtered(request).prefetch_related("assignments__scores__criterion", "assignments__reviewer")
         )
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "申报"
-        sheet.append(["编号", "活动", "申报单位", "项目", "推荐单位", "状态", "提交时间", "专家数", "平均分"])
+        workbook = ExportWorkbook()
+        sheet = workbook.sheet(
+            "申报", ["编号", "活动", "申报单位", "项目", "推荐单位", "状态", "提交时间", "专家数", "平均分"]
+        )
         for application in applications:
             sheet.append(
                 [
@@ -186,15 +182,12 @@ class ApplicationReviewViewSet(ViewSet):
                     application.project.name,
                     application.recommending_unit.name if application.recommending_unit else "",
                     application.get_state_display(),
-                    timezone.localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M")
-                    if application.submitted_at
-                    else "",
+                    application.submitted_at,
                     application.reviewers,
-                    float(application.average_score) if application.average_score is not None else None,
+                    application.average_score,
                 ]
             )
-        scores = workbook.create_sheet("评分")
-        scores.append(["编号", "申报单位", "专家", "利益冲突", "评分项", "得分", "评语"])
+        scores = workbook.sheet("评分", ["编号", "申报单位", "专家", "利益冲突", "评分项", "得分", "评语"])
         for application in applications:
             for assignment in application.assignments.all():
                 for score in assignment.scores.all():
@@ -205,18 +198,12 @@ class ApplicationReviewViewSet(ViewSet):
                             str(assignment.reviewer),
                             assignment.get_conflict_display(),
                             score.criterion.name,
-                            float(score.score),
+                            score.score,
                             assignment.comment,
                         ]
                     )
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = 'attachment; filename="award-applications.xlsx"'
         log_export(request, self.menu_label, "xlsx")
-        return response
+        return workbook.response(dated_filename(self.menu_label))
 
     def get_urlpatterns(self):
         return [

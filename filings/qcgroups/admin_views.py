@@ -18,7 +18,7 @@ from registry.reports import log_export
 from . import statistics
 from .forms import ApproveForm, RejectForm
 from .models import SECRETARIAT_NAME, Filing, FilingUnit, YearlySetting
-from .spreadsheets import summary_workbook, xlsx_response
+from .spreadsheets import summary_workbook
 
 
 def reaches_secretariat(user):
@@ -144,4 +144,4 @@ def summary_xlsx(request):
         title, filings, with_unit=True, totals=statistics.totals_rows(statistics.totals(filings))
     )
     log_export(request, title, "xlsx")
-    return xlsx_response(workbook, f"qc-summary-{filters['year'] or 'all'}.xlsx")
+    return workbook.response(title)

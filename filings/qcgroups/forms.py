@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.forms import LabelledCaptchaInput
+from registry.imports import WORKBOOK_ACCEPT, check_workbook_upload
 from registry.models import Division
-from registry.uploads import MB, UploadValidator, check_xlsx
+from registry.uploads import MB, UploadValidator
 from registry.validators import validate_mobile, validate_uscc
 
-from .importing import EARLIEST_FOUNDING
+from .importing import EARLIEST_FOUNDING, MAX_ROWS
 from .models import Filing, FilingUnit, YearlySetting, current_year, normalise_text
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
@@ -225,9 +226,9 @@ class FilingForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Import file (xlsx)"),
-        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
-        validators=[UploadValidator(["xlsx"], 10 * MB, label=_("Import file (xlsx)"))],
+        label=_("Import file (.xlsx or .xls)"),
+        widget=forms.FileInput(attrs={"accept": WORKBOOK_ACCEPT}),
+        validators=[UploadValidator(["xlsx", "xls"], 10 * MB, label=_("Import file (.xlsx or .xls)"))],
     )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
@@ -238,7 +239,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        check_xlsx(upload)
+        check_workbook_upload(upload, MAX_ROWS)
         return upload
 
 

@@ -1,53 +1,29 @@
-"""xlsx files: the import template and the summary table (汇总表)."""
+"""xlsx files: the import template and the summary table (汇总表), written by registry.exports."""
 
 import datetime
-from io import BytesIO
+import io
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from registry.exports import XLSX_TYPE, ExportWorkbook, attach
+
 from .importing import HEADERS, KIND_LABELS, MAX_ROWS
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe(value):
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def append_row(sheet, values):
-    sheet.append([safe(value) for value in values])
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # never let openpyxl read user text as a formula
-        elif isinstance(cell.value, datetime.date):
-            cell.number_format = "yyyy-mm-dd"
-
-
-def xlsx_response(workbook, filename):
-    buffer = BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
 
 
 def import_template():
     """The template units fill in: header row, one example row, a drop-down for the type column."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "sheet1"
+    sheet.title = "备案"
     sheet.append(HEADERS)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    append_row(sheet, [1, KIND_LABELS["qc_group"], "降低催化裂化装置能耗", "节能降耗", "示例石化有限公司", 8, "张三",
-                       datetime.date(2023, 3, 15)])  # fmt: skip
+    sheet.append([1, KIND_LABELS["qc_group"], "降低催化裂化装置能耗", "节能降耗", "示例石化有限公司", 8, "张三",
+                  datetime.date(2023, 3, 15)])  # fmt: skip
+    sheet["H2"].number_format = "yyyy-mm-dd"
     kinds = DataValidation(
         type="list",
         formula1='"{}"'.format(",".join(KIND_LABELS.values())),
@@ -69,7 +45,7 @@ def import_template():
         "2. 类型：质量管理小组 或 质量信得过班组（下拉选择）。",
         "3. 课题名称和小组名称与已备案数据一致的行将被忽略，不会覆盖或重复导入。",
         "4. 小组名称前不应含单位/部门名称；所属企业名称应与公章一致。",
-        "5. 成立日期格式：2023-03-15；人数为整数。遇到第一个空行即停止读取，每个文件最多5000行。",
+        "5. 成立日期格式：2023-03-15；人数为整数。数据行之间不能有空行；每个文件最多5000行（.xlsx 或 .xls）。",
         "6. 示例行（第2行）请替换为实际数据。",
     ):
         notes.append([line])
@@ -77,20 +53,21 @@ def import_template():
     return workbook
 
 
+def template_response(workbook, filename):
+    output = io.BytesIO()
+    workbook.save(output)
+    return attach(HttpResponse(output.getvalue(), content_type=XLSX_TYPE), filename)
+
+
 SUMMARY_HEADERS = ["序号", "类型", "课题名称", "小组/班组名称", "所属企业", "人数", "组长", "成立日期"]
 
 
 def summary_workbook(title, filings, with_unit=False, totals=None):
     """The summary table of ``filings`` with a totals block at the end."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "汇总表"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
-    headers = SUMMARY_HEADERS + (["申报单位", "年度"] if with_unit else [])
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet("汇总表", widths=(6, 16, 36, 20, 30, 8, 10, 12, 30, 8))
+    sheet.append([title], bold=True)
+    sheet.append(SUMMARY_HEADERS + (["申报单位", "年度"] if with_unit else []), bold=True)
     for number, filing in enumerate(filings, start=1):
         row = [
             number,
@@ -104,11 +81,9 @@ def summary_workbook(title, filings, with_unit=False, totals=None):
         ]
         if with_unit:
             row += [filing.unit.name, filing.year]
-        append_row(sheet, row)
+        sheet.append(row)
     if totals:
         sheet.append([])
         for label, value in totals:
-            append_row(sheet, [label, value])
-    for letter, width in zip("ABCDEFGHIJ", (6, 16, 36, 20, 30, 8, 10, 12, 30, 8), strict=True):
-        sheet.column_dimensions[letter].width = width
+            sheet.append([label, value])
     return workbook

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from registry.imports import WorkbookError
 from registry.reports import IMPORT_ACTION
 
 from . import statistics
@@ -31,9 +32,9 @@ from .forms import (
     YearlySettingForm,
     year_choices,
 )
-from .importing import ImportFileError, import_filings
+from .importing import import_filings
 from .models import Filing, FilingUnit, YearlySetting, current_year, group_name_warnings
-from .spreadsheets import import_template, summary_workbook, xlsx_response
+from .spreadsheets import import_template, summary_workbook, template_response
 
 
 def unit_of(user):
@@ -227,14 +228,14 @@ def import_view(request):
                     "unchanged": len(report.skipped),
                 }
                 log(request.qc_unit, IMPORT_ACTION, user=request.user, data=data)
-        except ImportFileError as error:
+        except WorkbookError as error:
             form.add_error("file", str(error))
     return TemplateResponse(request, "qcgroups/import.html", {"form": form, "report": report})
 
 
 @approved_unit_required
 def template_download(request):
-    return xlsx_response(import_template(), "qc-filing-template.xlsx")
+    return template_response(import_template(), "qc-filing-template.xlsx")
 
 
 def unit_summary(request):
@@ -266,4 +267,4 @@ def summary_xlsx(request):
     year, filings = unit_summary(request)
     title = f"{request.qc_unit.name} {year}年质量管理小组/质量信得过班组备案汇总表"
     workbook = summary_workbook(title, filings, totals=statistics.totals_rows(statistics.totals(filings)))
-    return xlsx_response(workbook, f"qc-summary-{year}.xlsx")
+    return workbook.response(title)

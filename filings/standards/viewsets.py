@@ -1,14 +1,11 @@
 """Admin: regulators read the disclosures in their subtree; platform administrators keep the catalogue."""
 
-import csv
 import datetime
-import io
 
-import openpyxl
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.shortcuts import get_object_or_404, redirect
@@ -23,9 +20,11 @@ from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
+from registry import imports
+from registry.imports import WORKBOOK_ACCEPT, SheetImport, WorkbookError, cell_text
 from registry.models import Role
 from registry.reports import AuditedExportMixin
-from registry.uploads import MB, UploadValidator, check_xlsx
+from registry.uploads import MB, UploadValidator
 
 from .models import CatalogueStandard, DisclosedStandard, Indicator, Product, StandardKind
 from .models.catalogue import tidy_number
@@ -201,11 +200,12 @@ class DisclosedStandardViewSet(SnippetViewSet):
 
 class CatalogueImportForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Catalogue file (.xlsx or .csv)"),
+        label=gettext_lazy("Catalogue file (.xlsx, .xls or .csv)"),
         help_text=gettext_lazy(
             "Columns: 类型 (国家标准/行业标准/地方标准), 标准编号, 标准名称; first row is the heading."
         ),
         validators=[UploadValidator(["xlsx", "csv"], 10 * MB, label=gettext_lazy("Catalogue file (.xlsx or .csv)"))],
+        widget=forms.FileInput(attrs={"accept": f"{WORKBOOK_ACCEPT},.csv"}),
     )
 
 
@@ -217,51 +217,36 @@ KIND_BY_LABEL = {
 }
 
 
-#: The national, industry and local catalogues together hold well under this many standards.
-CATALOGUE_MAX_ROWS = 200_000
+class CatalogueSheet(SheetImport):
+    """The catalogue file: kind, number and name (a CSV from Excel, in UTF-8 or GBK, is accepted too)."""
 
+    #: The national, industry and local catalogues together hold well under this many standards.
+    max_rows = 200_000
+    accept_csv = True
+    columns = [
+        imports.Column("kind", "类型", True, aliases=("kind",)),
+        imports.Column("number", "标准编号", True, aliases=("number",)),
+        imports.Column("name", "标准名称", True, aliases=("name",)),
+    ]
 
-def read_rows(upload):
-    """Rows of an .xlsx (checked by its ZIP magic, then for bombs) or UTF-8 .csv file, heading skipped."""
-    head = upload.read(4)
-    upload.seek(0)
-    if head == b"PK\x03\x04":
-        check_xlsx(upload, max_rows=CATALOGUE_MAX_ROWS)
-        sheet = openpyxl.load_workbook(upload, read_only=True, data_only=True).active
-        rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif upload.name.lower().endswith(".csv"):
-        rows = [[v.strip() for v in row] for row in csv.reader(io.StringIO(upload.read().decode("utf-8-sig")))]
-    else:
-        raise ValidationError(_("仅支持 .xlsx 或 .csv 文件 / Only .xlsx or .csv files are accepted"))
-    return rows[1:]
-
-
-def parse_catalogue(rows):
-    """(entries, errors): every bad row is reported by row and column; nothing is written on errors."""
-    entries, errors, seen = [], [], set()
-    for row_number, row in enumerate(rows, start=2):
-        if not any(row):
-            continue
-        kind_label, number, name = (list(row) + ["", "", ""])[:3]
-        kind = KIND_BY_LABEL.get(kind_label)
-        number = tidy_number(number)
-        if kind is None:
-            errors.append(
-                _("第%(row)d行A列“类型”无效：%(value)s / Row %(row)d, column A (kind) is invalid: %(value)s")
-                % {"row": row_number, "value": kind_label}
-            )
-        if not number:
-            errors.append(_("第%(row)d行B列缺少标准编号 / Row %(row)d, column B: number missing") % {"row": row_number})
-        elif number in seen:
-            errors.append(
-                _("第%(row)d行B列标准编号重复：%(value)s / Row %(row)d, column B: duplicate number %(value)s")
-                % {"row": row_number, "value": number}
-            )
-        if not name:
-            errors.append(_("第%(row)d行C列缺少标准名称 / Row %(row)d, column C: name missing") % {"row": row_number})
-        seen.add(number)
-        entries.append((kind, number, name))
-    return entries, errors
+    def parse(self, data):
+        """(kind, number, name) entries; every bad row is reported by row and column in ``self.errors``."""
+        entries, seen = [], {}
+        for row_number, cells in self.rows(data):
+            kind_label, number, name = (cell_text(cells.get(key)) for key in ("kind", "number", "name"))
+            kind = KIND_BY_LABEL.get(kind_label)
+            number = tidy_number(number)
+            if kind is None:
+                self.fail(row_number, "kind", kind_label, _("The kind must be 国家标准, 行业标准 or 地方标准."))
+            if not number:
+                self.fail(row_number, "number", "", _("This cell is required."))
+            elif number in seen:
+                self.fail(row_number, "number", number, _("Duplicates row %(row)d.") % {"row": seen[number]})
+            if not name:
+                self.fail(row_number, "name", "", _("This cell is required."))
+            seen.setdefault(number, row_number)
+            entries.append((kind, number, name))
+        return entries
 
 
 @transaction.atomic
@@ -276,8 +261,15 @@ def import_catalogue(entries):
     return created, updated
 
 
+class CatalogueStandardIndexView(AuditedExportMixin, IndexView):
+    """The catalogue exports in the columns its import reads."""
+
+
 class CatalogueStandardViewSet(SnippetViewSet):
     model = CatalogueStandard
+    index_view_class = CatalogueStandardIndexView
+    list_export = ["kind", "number", "name"]
+    export_headings = {"kind": "类型", "number": "标准编号", "name": "标准名称"}
     icon = "list-ul"
     menu_label = gettext_lazy("Standards catalogue")
     menu_order = 261
@@ -294,16 +286,17 @@ class CatalogueStandardViewSet(SnippetViewSet):
         form = CatalogueImportForm(request.POST or None, request.FILES or None)
         errors = []
         if request.method == "POST" and form.is_valid():
+            sheet = CatalogueSheet()
             try:
-                entries, errors = parse_catalogue(read_rows(form.cleaned_data["file"]))
-            except ValidationError as error:
-                errors = error.messages
+                entries = sheet.parse(form.cleaned_data["file"].read())
+                errors = sheet.errors
+            except WorkbookError as error:
+                errors = [error]
             if not errors:
                 created, updated = import_catalogue(entries)
                 messages.success(
                     request,
-                    _("已导入：新增%(created)d条，更新%(updated)d条 / Imported: %(created)d new, %(updated)d updated")
-                    % {"created": created, "updated": updated},
+                    _("Imported: %(created)d new, %(updated)d updated.") % {"created": created, "updated": updated},
                 )
                 return redirect(self.get_url_name("list"))
         return TemplateResponse(

@@ -223,6 +223,7 @@ class ImportJob(models.Model):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         FAILED = "failed", _("Rejected: errors found")
+        INTERRUPTED = "interrupted", _("Interrupted: nothing written")
         DONE = "done", _("Imported")
 
     user = models.ForeignKey(
@@ -232,7 +233,7 @@ class ImportJob(models.Model):
         _("workbook"), upload_to="officers/imports/%Y/%m/", validators=[UploadValidator(["xlsx"], 10 * MB)]
     )
     original_name = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
     created_count = models.PositiveIntegerField(_("officers created"), default=0)
@@ -244,6 +245,8 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: Last sign of life from the worker running the job (registry.officers.tasks.fail_interrupted_imports).
+    heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("officer import")

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from ..imports import MAX_FILE_BYTES, WORKBOOK_ACCEPT, check_workbook_upload
 from ..models import ChiefQualityOfficer, ImportJob, ReviewJob, User
 from ..reports import PASSWORD_RESET_ACTION, log_export
-from ..uploads import UploadValidator, check_xlsx
-from .importing import MAX_FILE_BYTES
+from ..uploads import UploadValidator
+from .importing import MAX_ROWS
 from .pdf import registration_form_pdf
 from .submission import can_revoke, revoke
 from .workbooks import template_workbook
@@ -38,13 +39,14 @@ def require_officer_permission(request, action):
 
 class ImportForm(forms.Form):
     workbook = forms.FileField(
-        label=_("Workbook (.xlsx)"),
-        validators=[UploadValidator(["xlsx"], MAX_FILE_BYTES, label=_("Workbook (.xlsx)"))],
+        label=_("Workbook (.xlsx or .xls)"),
+        widget=forms.FileInput(attrs={"accept": WORKBOOK_ACCEPT}),
+        validators=[UploadValidator(["xlsx", "xls"], MAX_FILE_BYTES, label=_("Workbook (.xlsx or .xls)"))],
     )
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        check_xlsx(upload)
+        check_workbook_upload(upload, MAX_ROWS)
         return upload
 
 
@@ -73,8 +75,17 @@ def import_template_view(request):
 
 
 def import_job_view(request, pk):
-    """The job's progress (JSON for the progress bar when ``?format=json``) and, when done, its report."""
+    """The job's progress (JSON for the progress bar when ``?format=json``) and, when done, its report.
+
+    Its owner retries an interrupted job by posting here.
+    """
     job = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    if request.method == "POST":
+        from .tasks import retry
+
+        if retry(job):
+            messages.success(request, _("The import was queued again."))
+        return redirect(url("import_job", job.pk))
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from ..enterprise_size import BANDS, MICRO, OTHER, find_row
+from ..imports import header_key
 from ..models import EnterpriseSize
 
 
@@ -25,11 +27,6 @@ class Columns(list):
         self.by_header = {header_key(column.header): column.key for column in columns}
 
 
-def header_key(title):
-    """Header text without the required-mark and remarks in brackets: "性别*（单选）" → "性别"."""
-    return re.sub(r"[*＊]|[（(].*?[)）]", "", title or "").strip()
-
-
 COLUMNS = Columns(
     [
         Column("serial", "序号", width=6),
@@ -42,11 +39,16 @@ COLUMNS = Columns(
         Column("position", "职位", False, 12, 64),
         Column("uscc", "统一社会信用代码*", True, 22),
         Column("region", "所在地区*（区县代码）", True, 16, choices="region", note="6位行政区划代码，见“代码说明”表"),
-        Column("size", "企业规模*（单选）", True, 10, choices="size"),
+        Column("size", "企业规模*（单选）", True, 10, choices="size", note="大型/中型/小型/微型或人数段，如100-300"),
         Column(
-            "industry", "所在行业*（行业小类代码）", True, 20, choices="industry", note="4位国民经济行业分类小类代码"
+            "industry",
+            "所在行业*（行业小类代码）",
+            True,
+            20,
+            choices="industry",
+            note="4位国民经济行业分类小类代码；只知门类时可填门类，如“B 采矿业”",
         ),
-        Column("natures", "企业性质*（多选，代码以英文逗号分隔）", True, 22, note="如 PRIVATE,LISTED 或 民营,上市公司"),
+        Column("natures", "企业性质*（多选，以逗号分隔）", True, 22, choices="natures", note="如 民营,上市公司"),
         Column("category", "类别", False, 10, 32),
         Column("id_number", "身份证号*", True, 20),
         Column("quality_years", "质量工作年限", False, 8),
@@ -90,3 +92,31 @@ def education_lookup(levels):
         for alias in EDUCATION_ALIASES.get(code, []):
             lookup[alias] = code
     return lookup
+
+
+#: A band of employees as the seed's template writes it: "<100", "100-300", ">10000", "≥1000人".
+EMPLOYEE_BAND = re.compile(r"^([<>＜＞≤≥]=?)?\s*(\d+)(?:\s*[-~－—～至到]\s*(\d+))?\s*人?$")
+
+
+def band_employees(text):
+    """A head count standing for a band: its lower bound, or just under/over an open bound ("<100" → 99)."""
+    match = EMPLOYEE_BAND.match(text.strip())
+    if match is None or (match[1] is None) == (match[3] is None):
+        raise ValueError(text)
+    sign, bound = match[1], int(match[2])
+    if sign is None:
+        return bound
+    if sign in ("<", "＜"):
+        return max(bound - 1, 0)
+    return bound + 1 if sign in (">", "＞") else bound
+
+
+def size_for_employees(employees, industry):
+    """The size class by head count alone, with the employee bounds of the industry's row of the statistical
+    standard (registry.enterprise_size); the "other industries" row when the row has none or is unknown."""
+    try:
+        row = find_row(industry) if industry else OTHER
+    except ValueError:
+        row = OTHER
+    bounds = row.bounds.get("employees") or OTHER.bounds["employees"]
+    return next((band for band, bound in zip(BANDS, bounds, strict=True) if employees >= bound), MICRO)

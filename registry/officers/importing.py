@@ -1,22 +1,25 @@
 """Excel batch import of Chief Quality Officers: one code path for the admin view, the task, the command and bench.
 
-Everything is validated first, with plain functions (a Django form per row triples the time); when any cell is
-wrong nothing is written and the report lists row, column, value and reason. Otherwise every row is written in
-one transaction with bulk inserts, as records awaiting review: enterprises matched by USCC or created, officers
+The workbook (.xlsx or .xls) is read by the project's import base (:mod:`registry.imports`). Everything is
+validated first, with plain functions (a Django form per row triples the time); when any cell is wrong nothing
+is written and the report lists row, column, value and reason. Otherwise every row is written in one
+transaction with bulk inserts, as records awaiting review: enterprises matched by USCC or created, officers
 ``live=False`` and submitted to the officer workflow (:mod:`.submission`). Rows already imported (same
 enterprise and same person) are counted as unchanged, so re-importing a file creates no duplicates.
 """
 
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from ..bulk import bulk_insert
+from ..enterprise_size import SECTIONS
+from ..imports import RowError, SheetImport, WorkbookError, cell_text, parse_date
 from ..models import (
     ChiefQualityOfficer,
     Division,
@@ -28,34 +31,12 @@ from ..models import (
 )
 from ..models.officers import Gender, birth_date_from_id
 from ..scoping import scope_for_user
-from ..uploads import check_xlsx
 from ..validators import validate_mobile, validate_resident_id, validate_uscc
-from .columns import COLUMNS, EXAMPLE_MARK, SIZE_BY_LABEL, education_lookup, header_key
+from .columns import COLUMNS, EXAMPLE_MARK, SIZE_BY_LABEL, band_employees, education_lookup, size_for_employees
+from .submission import chunks
 
 MAX_ROWS = 5000
-MAX_FILE_BYTES = 10 * 1024 * 1024
-XLSX_MAGIC = b"PK\x03\x04"
 WRITE_ATTEMPTS = 3
-
-
-@dataclass
-class ImportError_:
-    """One problem: spreadsheet row (1-based, as Excel shows it), column letter and header, value and reason."""
-
-    row: int
-    column: str
-    header: str
-    value: str
-    message: str
-
-    def as_dict(self):
-        return {
-            "row": self.row,
-            "column": self.column,
-            "header": self.header,
-            "value": self.value,
-            "message": self.message,
-        }
 
 
 @dataclass
@@ -69,49 +50,6 @@ class ImportReport:
     @property
     def ok(self):
         return not self.errors
-
-
-def column_letter(index):
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def read_rows(data, on_row=None):
-    """Yield (excel_row_number, list_of_cells) from the first sheet, stopping at the first empty row.
-
-    python-calamine reads the sheet in Rust and hands rows over one by one. It sizes its grid by the farthest
-    cell holding content, so callers first refuse such far cells with ``registry.uploads.check_xlsx``; a
-    dimension that merely claims a million rows costs nothing.
-    Raises ``ValueError`` with a bilingual message when the file is not a readable workbook.
-    """
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    if not data.startswith(XLSX_MAGIC):
-        raise ValueError("文件不是 Excel 工作簿（.xlsx） / The file is not an Excel workbook (.xlsx)")
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        for number, row in enumerate(sheet.iter_rows(), start=1):
-            if not any(cell not in ("", None) and str(cell).strip() for cell in row):
-                return
-            yield number, row
-    except (CalamineError, OSError) as error:
-        raise ValueError(f"无法读取工作簿 / The workbook cannot be read: {error}") from None
-
-
-def estimated_rows(data):
-    """Data rows the first sheet claims (capped at MAX_ROWS), for the progress bar; 0 when unreadable."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-    except (CalamineError, OSError):
-        return 0
-    return max(0, min(sheet.height - 1, MAX_ROWS))
 
 
 class Lookups:
@@ -152,32 +90,6 @@ def leading_code(value):
     return str(value).strip().split()[0] if str(value).strip() else ""
 
 
-def as_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def parse_date(value):
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    match = DATE_RE.match(as_text(value))
-    if not match:
-        raise ValueError
-    return datetime.date(*map(int, match.groups()))
-
-
 class RowValidator:
     """Validate and convert one data row into the values of an enterprise and an officer."""
 
@@ -189,10 +101,10 @@ class RowValidator:
         values = {}
         for spec in COLUMNS:
             raw = cells.get(spec.key)
-            text = as_text(raw)
+            text = cell_text(raw)
             if not text:
                 if spec.required:
-                    fail(spec, text, "必填项不能为空 / Required cell is empty")
+                    fail(spec, text, _("This cell is required."))
                 continue
             try:
                 values[spec.key] = getattr(self, f"clean_{spec.key}", self.clean_text)(raw, text, spec)
@@ -200,23 +112,25 @@ class RowValidator:
                 fail(spec, text, " ".join(error.messages))
             except ValueError as error:
                 fail(spec, text, str(error))
+        if isinstance(values.get("size"), int):
+            values["size"] = size_for_employees(values["size"], values.get("industry"))
         return values
 
     def clean_text(self, raw, text, spec):
         if spec.max_length and len(text) > spec.max_length:
-            raise ValueError(f"不能超过{spec.max_length}个字 / At most {spec.max_length} characters")
+            raise ValueError(_("At most %(limit)d characters.") % {"limit": spec.max_length})
         return text
 
     def clean_gender(self, raw, text, spec):
-        genders = {"男": Gender.MALE, "女": Gender.FEMALE}
+        genders = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
         if text not in genders:
-            raise ValueError("性别应为“男”或“女” / Gender must be 男 or 女")
+            raise ValueError(_("Gender must be 男 or 女."))
         return genders[text]
 
     def clean_education(self, raw, text, spec):
         code = self.lookups.educations.get(text) or self.lookups.educations.get(leading_code(text))
         if code is None:
-            raise ValueError("学历不在下拉列表中 / Education is not one of the listed choices")
+            raise ValueError(_("Choose the education from the drop-down list."))
         return code
 
     def clean_mobile(self, raw, text, spec):
@@ -231,32 +145,38 @@ class RowValidator:
     def clean_region(self, raw, text, spec):
         code = leading_code(text)
         if code not in self.lookups.divisions:
-            raise ValueError("所在地区代码不存在（见“代码说明”表） / Unknown region code (see the codes sheet)")
+            raise ValueError(_("Unknown region code (see the codes sheet)."))
         organisation = self.lookups.regulator(code)
         if organisation is None or not self.lookups.within_scope(organisation):
-            raise ValueError("所在地区不在您的管辖范围内 / The region is outside your organisation's area")
+            raise ValueError(_("The region is outside your organisation's area."))
         return code, organisation
 
     def clean_industry(self, raw, text, spec):
-        code = leading_code(text)
-        if code not in self.lookups.industries:
+        """A class code ("3421 …"), or the seed template's section ("B 采矿业"), kept until a class is chosen."""
+        code = leading_code(text).upper()
+        if code not in self.lookups.industries and code not in SECTIONS:
             raise ValueError(
-                "所在行业应为国民经济行业分类小类代码（4位，见“代码说明”表） / "
-                "Industry must be a GB/T 4754 class code (4 digits, see the codes sheet)"
+                _("Industry must be a GB/T 4754 class code (4 digits) or a section letter (see the codes sheet).")
             )
         return code
 
     def clean_size(self, raw, text, spec):
-        if text not in SIZE_BY_LABEL:
-            raise ValueError("企业规模应为大型、中型、小型或微型 / Size must be 大型, 中型, 小型 or 微型")
-        return SIZE_BY_LABEL[text]
+        """大型/中型/小型/微型, or the seed template's band of employees ("<100", "100-300" …) as a head count."""
+        if text in SIZE_BY_LABEL:
+            return SIZE_BY_LABEL[text]
+        try:
+            return band_employees(text)
+        except ValueError:
+            raise ValueError(
+                _("Size must be 大型, 中型, 小型 or 微型, or a band of employees such as 100-300.")
+            ) from None
 
     def clean_natures(self, raw, text, spec):
         codes = []
         for part in filter(None, (p.strip() for p in re.split(r"[,，、/;；]", text))):
             code = self.lookups.natures.get(part.upper()) or self.lookups.natures.get(part)
             if code is None:
-                raise ValueError(f"企业性质“{part}”无效 / Unknown enterprise nature “{part}”")
+                raise ValueError(_("Unknown enterprise nature “%(nature)s”.") % {"nature": part})
             codes.append(code)
         return sorted(set(codes))
 
@@ -264,49 +184,54 @@ class RowValidator:
         try:
             years = int(float(text))
         except ValueError:
-            raise ValueError("质量工作年限应为整数 / Years in quality work must be a whole number") from None
+            raise ValueError(_("Years in quality work must be a whole number.")) from None
         if not 0 <= years <= 70:
-            raise ValueError("质量工作年限应在0到70之间 / Years in quality work must be between 0 and 70")
+            raise ValueError(_("Years in quality work must be between 0 and 70."))
         return years
 
     def clean_postcode(self, raw, text, spec):
         if not re.fullmatch(r"\d{6}", text):
-            raise ValueError("邮编应为6位数字 / The postcode must be 6 digits")
+            raise ValueError(_("The postcode must be 6 digits."))
         return text
 
     def clean_email(self, raw, text, spec):
         try:
             validate_email(text)
         except ValidationError:
-            raise ValueError("电子邮箱格式不正确 / The e-mail address is not valid") from None
+            raise ValueError(_("The e-mail address is not valid.")) from None
         return text
 
     def clean_appointment_date(self, raw, text, spec):
         try:
             date = parse_date(raw)
         except ValueError:
-            raise ValueError(
-                "任职时间应为日期，如 2024-03-01 / Appointment date must be a date such as 2024-03-01"
-            ) from None
+            raise ValueError(_("The appointment date must be a date such as 2024-03-01.")) from None
         if date > self.today or date.year < 1980:
-            raise ValueError("任职时间不在合理范围内 / The appointment date is out of range")
+            raise ValueError(_("The appointment date is out of range."))
         return date
 
 
-class OfficerImporter:
+class OfficerImporter(SheetImport):
     """Validate a whole workbook, then write it in one transaction or not at all."""
 
+    columns = COLUMNS
+    max_rows = MAX_ROWS
+
     def __init__(self, user, on_progress=None):
+        super().__init__()
         self.user = user
         self.on_progress = on_progress
         self.organisation_id = user.organisation_id
 
+    def skip(self, cells):
+        return cell_text(cells.get("serial")) == EXAMPLE_MARK
+
     def run(self, data, dry_run=False):
-        report = ImportReport()
+        report = ImportReport(errors=self.errors)
         try:
             rows = self.validate(data, report)
-        except ValueError as error:
-            report.errors.insert(0, ImportError_(0, "", "", "", str(error)))
+        except WorkbookError as error:
+            report.errors.insert(0, RowError(0, "", "", "", str(error)))
             return report
         if report.errors or dry_run:
             return report
@@ -328,69 +253,33 @@ class OfficerImporter:
                     return report
 
     def validate(self, data, report):
-        if len(data) > MAX_FILE_BYTES:
-            raise ValueError("文件超过10 MB / The file is larger than 10 MB")
-        try:
-            check_xlsx(data, MAX_ROWS)
-        except ValidationError as error:
-            raise ValueError(error.messages[0]) from None
         lookups = Lookups(self.user)
         if lookups.scope == "~":
-            raise ValueError("只有机构管理员可以导入 / Only administrators can import")
+            raise WorkbookError(_("Only administrators can import."))
         validate_row = RowValidator(lookups, datetime.date.today())
-        iterator = read_rows(data)
-        header = next(iterator, None)
-        if header is None:
-            raise ValueError("工作簿是空的 / The workbook is empty")
-        positions = self.positions = self.map_header(header[1])
         rows, seen_uscc, seen_id = [], {}, {}
-        errors = report.errors
-        for number, row in iterator:
-            cells = {key: row[index] if index < len(row) else "" for key, index in positions.items()}
-            if as_text(cells.get("serial")) == EXAMPLE_MARK:
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ValueError(f"每个文件最多{MAX_ROWS}行 / At most {MAX_ROWS} rows a file")
+        for number, cells in self.rows(data):
 
             def fail(spec, value, message, number=number):
-                index = positions.get(spec.key, 0)
-                errors.append(ImportError_(number, column_letter(index), spec.header, value, message))
+                self.fail(number, spec.key, value, message)
 
             values = validate_row(cells, fail)
             for key, seen in (("uscc", seen_uscc), ("id_number", seen_id)):
                 if key in values:
                     if values[key] in seen:
-                        spec = COLUMNS.by_key[key]
-                        fail(spec, values[key], f"与第{seen[values[key]]}行重复 / Duplicates row {seen[values[key]]}")
+                        message = _("Duplicates row %(row)d.") % {"row": seen[values[key]]}
+                        fail(COLUMNS.by_key[key], values[key], message)
                     else:
                         seen[values[key]] = number
             rows.append((number, values))
             if self.on_progress and len(rows) % 500 == 0:
-                self.on_progress(len(rows), None)
+                self.on_progress(len(rows), self.total_rows)
         report.rows = len(rows)
-        if not rows and not errors:
-            raise ValueError("工作簿中没有数据行 / The workbook has no data rows")
-        if not errors:
+        if not rows and not report.errors:
+            raise WorkbookError(_("The workbook has no data rows."))
+        if not report.errors:
             self.check_database(rows, report)
         return rows
-
-    @staticmethod
-    def map_header(header):
-        positions = {}
-        for index, title in enumerate(header):
-            key = COLUMNS.by_header.get(header_key(as_text(title)))
-            if key:
-                positions.setdefault(key, index)
-        missing = [spec.header for spec in COLUMNS if spec.required and spec.key not in positions]
-        if missing:
-            raise ValueError(
-                "第1行缺少列："
-                + "、".join(missing)
-                + " / Row 1 lacks the columns: "
-                + ", ".join(missing)
-                + "（请使用下载的模板 / please use the downloaded template）"
-            )
-        return positions
 
     def check_database(self, rows, report):
         """One CQO per enterprise against the database; enterprises matched by USCC must be within reach."""
@@ -406,7 +295,6 @@ class OfficerImporter:
             ):
                 officers[officer.enterprise_id] = officer
         lookups_scope = scope_for_user(self.user)
-        uscc_spec = COLUMNS.by_key["uscc"]
         for uscc, (number, values) in by_uscc.items():
             enterprise = existing.get(uscc)
             values["enterprise"] = enterprise
@@ -414,16 +302,7 @@ class OfficerImporter:
                 continue
             path = Organisation.objects.filter(pk=enterprise.organisation_id).values_list("path", flat=True).first()
             if lookups_scope is not None and not (path or "").startswith(lookups_scope):
-                report.errors.append(
-                    ImportError_(
-                        number,
-                        "",
-                        uscc_spec.header,
-                        uscc,
-                        "该企业已在其他地区登记，不在您的管辖范围内 / "
-                        "This enterprise is registered outside your organisation's area",
-                    )
-                )
+                self.fail(number, "uscc", uscc, _("This enterprise is registered outside your organisation's area."))
                 continue
             officer = officers.get(enterprise.id)
             if officer is None:
@@ -433,19 +312,8 @@ class OfficerImporter:
             ):
                 values["unchanged"] = True
             else:
-                report.errors.append(
-                    ImportError_(
-                        number,
-                        "",
-                        uscc_spec.header,
-                        uscc,
-                        f"该企业已有首席质量官（{officer.real_name}），每家企业只能有一名 / "
-                        f"This enterprise already has a Chief Quality Officer ({officer.real_name})",
-                    )
-                )
-        for error in report.errors:
-            if not error.column:
-                error.column = column_letter(self.positions["uscc"])
+                message = _("This enterprise already has a Chief Quality Officer (%(name)s); each may have one.")
+                self.fail(number, "uscc", uscc, message % {"name": officer.real_name})
 
     @transaction.atomic
     def write(self, rows, report):
@@ -511,8 +379,3 @@ class OfficerImporter:
         report.written = True
         if self.on_progress:
             self.on_progress(report.rows, report.rows)
-
-
-def chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

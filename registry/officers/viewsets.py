@@ -1,10 +1,8 @@
 """The officer registry in the admin: a moderated snippet with filters, export, import, revoke and PDF."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
@@ -56,19 +54,7 @@ class ContactColumn(Column):
         return context
 
 
-def local_datetime(value):
-    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-
-
 class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
-    custom_value_preprocess = {
-        **IndexView.custom_value_preprocess,
-        datetime.datetime: {
-            IndexView.FORMAT_XLSX: local_datetime,
-            IndexView.FORMAT_CSV: lambda value: local_datetime(value).strftime("%Y-%m-%d %H:%M"),
-        },
-    }
-
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
         if self.request.GET.get("awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
@@ -79,11 +65,6 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
 
     def search_queryset(self, queryset):
         return search_officers(queryset, self.search_query) if self.is_searching else queryset
-
-    def stream_csv(self, queryset):
-        """A byte-order mark first, so Excel on Chinese Windows reads UTF-8 instead of GBK."""
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
 
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)

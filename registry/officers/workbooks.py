@@ -1,19 +1,22 @@
-"""Workbooks written with openpyxl: the import template and the user's workbook with its bad cells marked."""
+"""The officer import's workbooks: the template (openpyxl) and the user's rows with their bad cells marked."""
 
 import io
 
-from openpyxl import Workbook, load_workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..exports import ExportWorkbook
+from ..imports import read_sheet
 from ..models import Division, EconomicType, EducationLevel, IndustryCategory
 from ..validators import resident_id_check_char, uscc_check_char
 from .columns import COLUMNS, EXAMPLE_MARK, SIZE_LABELS
+from .importing import MAX_ROWS
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 EXAMPLE_FONT = Font(italic=True, color="808080")
 
 EXAMPLE = {
@@ -29,7 +32,7 @@ EXAMPLE = {
     "region": "130102",
     "size": "中型",
     "industry": "3421",
-    "natures": "PRIVATE",
+    "natures": "民营",
     "category": "",
     "id_number": "13010219800101001" + resident_id_check_char("13010219800101001"),
     "quality_years": 12,
@@ -63,8 +66,9 @@ def template_workbook():
         example.font = EXAMPLE_FONT
         if column.choices:
             validation = DataValidation(type="list", formula1=lists[column.choices], allow_blank=True)
-            validation.error = "请从下拉列表中选择 / Choose from the list"
-            validation.showErrorMessage = column.choices in ("gender", "education", "size")
+            validation.error = "请从下拉列表中选择"
+            # Sizes may be bands of employees and natures several names: the lists there only offer.
+            validation.showErrorMessage = column.choices in ("gender", "education")
             sheet.add_data_validation(validation)
             validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}5001")
         if column.key in ("mobile", "uscc", "id_number", "region", "industry", "postcode"):
@@ -85,16 +89,18 @@ def write_codes(sheet):
         "gender": ("性别", [("男", ""), ("女", "")]),
         "education": ("学历", [(name, code) for code, name in EducationLevel.objects.values_list("code", "name")]),
         "size": ("企业规模", [(label, "") for label in SIZE_LABELS.values()]),
-        "natures": ("企业性质代码", [(code, name) for code, name in EconomicType.objects.values_list("code", "name")]),
+        "natures": ("企业性质", [(name, "") for name in EconomicType.objects.values_list("name", flat=True)]),
         "region": (
             "所在地区代码",
             [(f"{code} {name}", "") for code, name in Division.objects.values_list("code", "name")],
         ),
         "industry": (
-            "行业小类代码",
+            "行业小类代码（或门类）",
             [
                 (f"{code} {name}", "")
-                for code, name in IndustryCategory.objects.filter(level="class").values_list("code", "name")
+                for code, name in IndustryCategory.objects.filter(level__in=("class", "section"))
+                .order_by("position")
+                .values_list("code", "name")
             ],
         ),
     }
@@ -113,17 +119,21 @@ def write_codes(sheet):
 
 
 def marked_workbook(data, errors):
-    """The user's own workbook with every bad cell filled red and commented with its reason."""
-    workbook = load_workbook(io.BytesIO(data))
-    sheet = workbook.worksheets[0]
-    by_cell = {}
+    """The user's rows as read (same rows and columns, .xlsx or .xls), every bad cell red with its reason.
+
+    Written anew by the export writer rather than by reopening the upload, so an .xls gets a marked copy too
+    and no text in it can run as a formula; a second sheet lists the errors, including whole-row ones.
+    """
+    marks = {}
     for error in errors:
         if error["row"]:
-            by_cell.setdefault((error["row"], error["column"] or "A"), []).append(error["message"])
-    for (row, column), messages in by_cell.items():
-        cell = sheet[f"{column}{row}"]
-        cell.fill = ERROR_FILL
-        cell.comment = Comment("\n".join(messages), "首席质量官之家", width=320, height=120)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+            column = column_index_from_string(error["column"]) - 1 if error["column"] else 0
+            marks.setdefault(error["row"], {}).setdefault(column, []).append(error["message"])
+    workbook = ExportWorkbook()
+    sheet = workbook.sheet(_("Officers"))
+    for number, row in read_sheet(data, max_rows=MAX_ROWS):
+        sheet.append(row, bold=number == 1, marks={c: "\n".join(m) for c, m in marks.get(number, {}).items()})
+    listing = workbook.sheet(_("Errors"), [_("Row"), _("Column"), _("Field"), _("Value"), _("Reason")])
+    for error in errors:
+        listing.append([error["row"] or "", error["column"], error["header"], error["value"], error["message"]])
+    return workbook.content()

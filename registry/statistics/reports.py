@@ -23,7 +23,6 @@ from registry.reports import AuditedExportMixin
 from registry.scoping import NOTHING, scope_for_user
 
 from . import queries
-from .export import FORMULA_STARTS
 
 #: The region filter offers the user's unit and two levels below it (a province: its cities and counties).
 REGION_LEVELS = 2
@@ -57,24 +56,7 @@ def ignore(queryset, name, value):
     return queryset
 
 
-class SafeExportMixin:
-    """Spreadsheet exports that never run cell text as a formula (formula injection)."""
-
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format=date_format):
-            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            yield cell
-
-    def preprocess_field_value(self, field, value, export_format):
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            return "'" + value
-        return value
-
-
-class StatisticsReportMixin(AuditedExportMixin, SafeExportMixin):
+class StatisticsReportMixin(AuditedExportMixin):
     def dispatch(self, request, *args, **kwargs):
         if scope_for_user(request.user) == NOTHING:
             raise PermissionDenied

@@ -6,13 +6,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
+from registry.exports import dated_filename
 from registry.models import Organisation
 from registry.reports import log_export
 from registry.scoping import NOTHING, scope_for_user
 
 from . import caching
 from .charts import chart_for
-from .export import figures_workbook, xlsx_response
+from .export import figures_workbook
 
 
 def reaches_statistics(user):
@@ -69,7 +70,8 @@ def export_figures(request, key):
             raise Http404
     caption = str(unit.name if unit else _("Whole registry"))
     log_export(request, f"{_('Statistics')}: {key} ({caption})", "xlsx")
-    return xlsx_response(figures_workbook(figures, caption), f"statistics-{key}")
+    title = figures[0].title if len(figures) == 1 else _("Statistics")
+    return figures_workbook(figures, caption).response(dated_filename(f"{title}-{caption}"))
 
 
 class DashboardPanel(Component):

@@ -1,6 +1,7 @@
 """Excel batch import of Chief Quality Officers: template, validation report, all-or-nothing, re-import, command."""
 
 import io
+import re
 import time
 
 import pytest
@@ -50,7 +51,8 @@ def test_template_has_the_seed_columns_drop_downs_codes_and_an_example(orgs):
     formulas = {validation.formula1 for validation in sheet.data_validations.dataValidation}
     assert any("代码说明" in formula for formula in formulas)
     codes = [cell.value for cell in workbook["代码说明"]["G"]]
-    assert "PRIVATE" in codes
+    assert "民营" in codes  # 企业性质 in Chinese, offered as a drop-down
+    assert any("代码说明'!$G$4" in formula for formula in formulas)
 
 
 @pytest.mark.django_db
@@ -130,7 +132,7 @@ def test_a_dozen_kinds_of_mistakes_write_nothing_and_are_each_reported(hebei_adm
         (16, letter["education"]),
     }
     assert expected <= found
-    assert all("/" in error.message for error in report.errors)  # bilingual
+    assert all(re.search("[\u4e00-\u9fff]", error.message) for error in report.errors)  # the user's language
     duplicate = next(error for error in report.errors if error.row == 14)
     assert "13" in duplicate.message
 

@@ -221,7 +221,7 @@ def test_workbook_cells_never_run_as_formulas():
     from registry.statistics.export import figures_workbook
 
     figure = queries.Figure("x", "=1+1", ["@名称", "数量"], [['=HYPERLINK("http://x")', 3], ["-2+3", 1]])
-    sheet = load_workbook(io.BytesIO(figures_workbook([figure], "+河北"))).active
+    sheet = load_workbook(io.BytesIO(figures_workbook([figure], "+河北").content())).active
     cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
     risky = [cell for cell in cells if cell.value.startswith(("=", "+", "-", "@"))]
     assert len(risky) == 4 and all(cell.data_type == "s" and cell.quotePrefix for cell in risky)

@@ -10,8 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from filings.qcgroups.factories import FilingFactory, FilingUnitFactory
-from filings.qcgroups.importing import HEADERS, MAX_ROWS, ImportFileError, import_filings
+from filings.qcgroups.importing import HEADERS, MAX_ROWS, import_filings
 from filings.qcgroups.models import Filing, FilingUnit
+from registry.imports import WorkbookError
 
 from .conftest import row, xlsx
 
@@ -41,7 +42,7 @@ def test_reimport_skips_rows_already_on_file_and_never_overwrites(unit):
 def test_duplicates_within_one_file_are_skipped_with_the_first_row_named(unit):
     report = import_filings(unit, xlsx([row(1), row(2, group=" 攻坚QC小组 "), row(3, topic="另一课题")]), 2025)
     assert report.written == 2
-    assert report.skipped[0][0] == 3 and "row 2" in report.skipped[0][3]
+    assert report.skipped[0][0] == 3 and "第2行" in report.skipped[0][3]
 
 
 @pytest.mark.django_db
@@ -64,28 +65,30 @@ def test_any_error_writes_nothing_and_names_row_and_column(unit):
     found = {(error.row, error.column.split("（")[0]) for error in report.errors}
     assert found == {(3, "B"), (3, "F"), (4, "G"), (4, "H"), (5, "F"), (5, "H")}
     messages = " ".join(str(error) for error in report.errors)
-    assert "第3行" in messages and "The type must be" in messages and "required" in messages
+    assert "第3行B列（类型）" in messages and "类型须为" in messages and "必填" in messages
 
 
 @pytest.mark.django_db
-def test_reading_stops_at_the_first_empty_row(unit):
-    rows = [row(1), [None] * 8, row(3, topic="空行之后")]
+def test_a_blank_row_inside_the_data_is_an_error_naming_the_rows_after_it(unit):
+    rows = [row(1), [None] * 8, row(3, topic="空行之后"), row(4, topic="再之后"), [None] * 8]
     report = import_filings(unit, xlsx(rows), 2025)
-    assert report.rows == 1 and not Filing.unscoped.filter(topic="空行之后").exists()
+    assert report.rows == 3 and report.written == 0 and not Filing.unscoped.exists()
+    (error,) = report.errors
+    assert error.row == 3 and "第4–5行" not in error.message and "4, 5" in error.message
 
 
 @pytest.mark.django_db
 def test_wrong_header_or_non_xlsx_is_refused(unit):
-    with pytest.raises(ImportFileError, match="header"):
+    with pytest.raises(WorkbookError, match="缺少列"):
         import_filings(unit, xlsx([row(1)], headers=["序号", "课题名称"]), 2025)
-    with pytest.raises(ImportFileError, match="xlsx"):
+    with pytest.raises(WorkbookError, match="xlsx"):
         import_filings(unit, BytesIO(b"not a workbook"), 2025)
 
 
 @pytest.mark.django_db
 def test_row_cap(unit):
     rows = [row(n, topic=f"课题{n}") for n in range(1, MAX_ROWS + 2)]
-    with pytest.raises(ImportFileError, match=str(MAX_ROWS)):
+    with pytest.raises(WorkbookError, match=str(MAX_ROWS)):
         import_filings(unit, xlsx(rows), 2025)
     assert not Filing.unscoped.exists()
 
@@ -116,7 +119,7 @@ def test_import_page_reports_skips_and_errors(client, unit):
     entry = ModelLogEntry.objects.get(action=IMPORT_ACTION)
     assert entry.user == unit.account and entry.data == {"file": "filings.xlsx", "created": 1, "unchanged": 1}
     page = upload(xlsx([row(1, topic="再一个", members=-3)])).content.decode()
-    assert "未写入任何数据" in page and "F（人数）" in page
+    assert "未写入任何数据" in page and "F 人数" in page
     assert Filing.unscoped.filter(unit=unit).count() == 2
     renamed = client.post(
         reverse("qcgroups_import"), {"file": SimpleUploadedFile("x.xlsx", b"MZ\x90\x00"), "year": "2025"}

@@ -102,7 +102,8 @@ def test_summary_xlsx_neutralises_formulas_and_totals(client, unit):
     cells = [cell for line in sheet.iter_rows() for cell in line if cell.value is not None]
     assert all(cell.data_type != "f" for cell in cells)
     values = [cell.value for cell in cells]
-    assert '\'=HYPERLINK("http://evil")' in values and "'@SUM(A1)" in values
+    risky = [cell for cell in cells if cell.value in ('=HYPERLINK("http://evil")', "@SUM(A1)")]
+    assert len(risky) == 2 and all(cell.data_type == "s" and cell.quotePrefix for cell in risky)
     assert "去年的课题" not in values and 14 in values
 
 

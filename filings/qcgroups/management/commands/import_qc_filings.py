@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from filings.qcgroups.importing import ImportFileError, import_filings
+from filings.qcgroups.importing import import_filings
 from filings.qcgroups.models import FilingUnit, current_year
+from registry.imports import WorkbookError
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
                 report = import_filings(filing_unit, handle, year or current_year(), dry_run=dry_run)
         except OSError as error:
             raise CommandError(f"无法打开文件 / Cannot open the file: {error}") from error
-        except ImportFileError as error:
+        except WorkbookError as error:
             raise CommandError(str(error)) from error
         for row, topic, group_name, reason in report.skipped:
             self.stdout.write(f"跳过 / skipped: 第{row}行 row {row}: {topic} / {group_name} — {reason}")
