@@ -166,6 +166,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registry/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# One key per account, however its login is typed (full-width digits, spaces, mobile or user name).
+AXES_USERNAME_CALLABLE = "registry.security.axes_username"
 
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_FONT_SIZE = 30
