@@ -1,6 +1,9 @@
-"""Security headers for every response, and a clear refusal of query strings no database can store."""
+"""Security headers for every response, and a clear refusal of query strings and parameters a view cannot use."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.response import TemplateResponse
+
+from registry.params import BadQueryParameter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -51,3 +54,22 @@ class NulQueryMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class QueryParameterMiddleware:
+    """Answers 400 with the parser's message (``registry.params``) when a view was given a query parameter it
+    cannot use: JSON for the APIs, the portal's error page for everything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, BadQueryParameter):
+            return None
+        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": exception.message, "parameter": exception.name}, status=400)
+        context = {"message": exception.message, "parameter": exception.name}
+        return TemplateResponse(request, "400.html", context, status=400).render()

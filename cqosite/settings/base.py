@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "cqosite.middleware.SecurityHeadersMiddleware",
     "cqosite.middleware.NulQueryMiddleware",
+    "cqosite.middleware.QueryParameterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cqosite.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +169,11 @@ AXES_LOCKOUT_TEMPLATE = "registry/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # One key per account, however its login is typed (full-width digits, spaces, mobile or user name).
 AXES_USERNAME_CALLABLE = "registry.security.axes_username"
+# The visitor's address behind the front proxy (registry.security.client_ip), for the lockout as for every limit.
+AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
+# Addresses or networks of the reverse proxies in front of the application, whose X-Forwarded-For is believed
+# (read right to left). Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_FONT_SIZE = 30
