@@ -116,6 +116,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes the write lock when it begins and waits up to 20 s for it: two writers (two
+    # administrators approving one record) then queue, where a deferred transaction's upgrade from read to write
+    # fails at once with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that skips connections in steady use (cqosite/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "cqosite.postgresql"
