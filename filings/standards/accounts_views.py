@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from registry.models import Enterprise, Organisation, User
-from registry.params import query_id
+from registry.params import query_flag, query_id
 from registry.roles import mask_mobile
 from registry.security import client_ip, take
 from registry.validators import validate_mobile
@@ -167,7 +167,7 @@ def send_code(request):
 def forgot_password(request):
     """Enterprise details + user name, then the code sent to the registered mobile and a new password."""
     account = User.objects.filter(pk=request.session.get(SESSION_RESET), kind=User.Kind.ENTERPRISE).first()
-    if account is None or request.GET.get("restart"):
+    if account is None or query_flag(request, "restart"):
         request.session.pop(SESSION_RESET, None)
         form = details_form(request, forms.ForgotPasswordDetailsForm)
         if form.is_bound and form.is_valid():
