@@ -9,5 +9,7 @@ class CQOSiteConfig(AppConfig):
 
     def ready(self):
         from .pagecache import connect_signals
+        from .search import quote_fts5_terms
 
         connect_signals()
+        quote_fts5_terms()

@@ -3,7 +3,7 @@
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.response import TemplateResponse
 
-from registry.params import BadQueryParameter
+from registry.params import BadQueryParameter, check_lengths
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -58,12 +58,17 @@ class NulQueryMiddleware:
 
 class QueryParameterMiddleware:
     """Answers 400 with the parser's message (``registry.params``) when a view was given a query parameter it
-    cannot use: JSON for the APIs, the portal's error page for everything else."""
+    cannot use, or any parameter is longer than any view takes: JSON for the APIs, the portal's error page
+    for everything else."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            check_lengths(request)
+        except BadQueryParameter as error:
+            return self.process_exception(request, error)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

@@ -16,6 +16,8 @@ from .pagination import public_page_number
 MAX_ID = 2**63 - 1
 #: Longest free text a filter or search box takes.
 MAX_TEXT = 200
+#: Longest value any parameter may have, whichever view reads it (SQLite refuses LIKE patterns over 50,000).
+MAX_VALUE = 2_000
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _FALSE = ("", "0", "false", "no", "off")
 
@@ -25,6 +27,17 @@ class BadQueryParameter(Exception):
         self.name = name
         self.message = message
         super().__init__(f"{name}: {message}")
+
+
+def check_lengths(source):
+    """Refuse a query with any value longer than ``MAX_VALUE``, before a view (or Wagtail's) reads it."""
+    for name, values in _params(source).lists():
+        if any(len(value) > MAX_VALUE for value in values):
+            raise BadQueryParameter(
+                name[:40],
+                _("Use at most %(max)d characters (%(length)d given).")
+                % {"max": MAX_VALUE, "length": max(len(value) for value in values)},
+            )
 
 
 def _params(source):
