@@ -261,3 +261,26 @@ def test_views_read_query_parameters_through_the_one_parser():
             readers.add(relative)
     assert readers - DIRECT_READS == set(), "read query parameters with registry.params instead"
     assert DIRECT_READS - readers == set(), "these files no longer read the query: take them off DIRECT_READS"
+
+
+#: The probe's own requests that answered 500 (issue 19, item 9): each now answers the status given.
+PROBE_REQUESTS = [
+    ("anonymous", "/news/?region=abc", 400),
+    ("anonymous", "/news/?year=99999999999999999999999", 400),
+    ("anonymous", "/enterprise/bureaus/?parent=x", 400),
+    ("anonymous", "/api/v2/pages/?search=%22", 200),
+    ("anonymous", "/api/v2/pages/?offset=99999999999999999999999", 400),
+    ("anonymous", "/talent-pool/?enterprise=" + "x" * 60_000, 400),
+    ("superuser", "/admin/choose-page/search/?q=%22", 200),
+    ("superuser", "/admin/snippets/registry/chiefqualityofficer/?appointment_year=1e309", 200),
+]
+
+
+def test_the_probes_malformed_requests_answer_without_a_server_error(client, world):
+    answers = []
+    for who, url, _expected in PROBE_REQUESTS:
+        client.logout()
+        if world["accounts"][who] is not None:
+            client.force_login(world["accounts"][who])
+        answers.append((url[:80], request(client, url)))
+    assert answers == [(url[:80], (expected, None)) for _who, url, expected in PROBE_REQUESTS]
