@@ -1,9 +1,11 @@
 """Security headers for every response, and a clear refusal of query strings and parameters a view cannot use."""
 
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
-from registry.params import BadQueryParameter, check_lengths
+from registry.params import BadQueryParameter, check_query
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,12 +68,14 @@ class QueryParameterMiddleware:
 
     def __call__(self, request):
         try:
-            check_lengths(request)
+            check_query(request)
         except BadQueryParameter as error:
             return self.process_exception(request, error)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, IncorrectLookupParameters):  # a listing given a filter it does not have
+            exception = BadQueryParameter("", _("This list cannot be filtered by these parameters."))
         if not isinstance(exception, BadQueryParameter):
             return None
         if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):

@@ -29,15 +29,22 @@ class BadQueryParameter(Exception):
         super().__init__(f"{name}: {message}")
 
 
-def check_lengths(source):
-    """Refuse a query with any value longer than ``MAX_VALUE``, before a view (or Wagtail's) reads it."""
+def check_query(source):
+    """Refuse, before any view (or Wagtail's) reads it, a value longer than ``MAX_VALUE``, a number beyond any
+    column's range, or an ``id``/``pk``/``…_id`` that is not a whole number: SQLite and PostgreSQL raise on those
+    where the views' forms expect ``ValueError``."""
     for name, values in _params(source).lists():
-        if any(len(value) > MAX_VALUE for value in values):
-            raise BadQueryParameter(
-                name[:40],
-                _("Use at most %(max)d characters (%(length)d given).")
-                % {"max": MAX_VALUE, "length": max(len(value) for value in values)},
-            )
+        for value in values:
+            if len(value) > MAX_VALUE:
+                raise BadQueryParameter(
+                    name[:40],
+                    _("Use at most %(max)d characters (%(length)d given).") % {"max": MAX_VALUE, "length": len(value)},
+                )
+            digits = value.strip().lstrip("+-")
+            if digits.isascii() and digits.isdigit() and int(digits) > MAX_ID:
+                query_int(source, name)  # raises with the range
+            if name in ("id", "pk") or name.endswith("_id"):
+                query_int(source, name)
 
 
 def _params(source):
