@@ -36,12 +36,11 @@ from .test_scoping_sweep import all_factories, model_of
 #: What a prober types: quotes, words for numbers, numbers too big for any column or float, NUL, invalid UTF-8,
 #: broken percent-escapes, a 60,000-character string, dates that are not. Raw query-string text (already escaped).
 CORPUS = [
-    "%22%27%3B--",
-    "abc",
+    "%22%27%3B--%ff%fe%",  # quotes, SQL comment, invalid UTF-8, a broken escape: any text a view may choke on
     "-1",
     "1e309",
     "99999999999999999999999",
-    "%ff%fe%",
+    "%00",
     "x" * 60_000,
     "2026-13-45",
 ]
@@ -204,10 +203,10 @@ def fuzz(client, url):
             status, error = request(client, f"{url}?{name}={value}")
             if status >= 500:
                 failures.append(f"GET {url}?{name}={value[:40]} → {error or status}")
-        for raw in (f"{name}[]=1&{name}=%00", f"{name}=1&{name}=%22"):  # arrays, NUL, repeated names
-            status, error = request(client, f"{url}?{raw}")
-            if status >= 500:
-                failures.append(f"GET {url}?{raw} → {error or status}")
+        raw = f"{name}[]=1&{name}=1&{name}=%22"  # an array and a repeated name
+        status, error = request(client, f"{url}?{raw}")
+        if status >= 500:
+            failures.append(f"GET {url}?{raw} → {error or status}")
     return failures, len(names)
 
 
