@@ -1,6 +1,11 @@
-"""Security headers for every response, and a clear refusal of query strings no database can store."""
+"""Security headers for every response, and a clear refusal of query strings and parameters a view cannot use."""
 
-from django.http import HttpResponseBadRequest
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from registry.params import BadQueryParameter, check_query
 
 
 def content_security_policy(script_src):
@@ -66,3 +71,29 @@ class NulQueryMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class QueryParameterMiddleware:
+    """Answers 400 with the parser's message (``registry.params``) when a view was given a query parameter it
+    cannot use, or any parameter is longer than any view takes: JSON for the APIs, the portal's error page
+    for everything else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            check_query(request)
+        except BadQueryParameter as error:
+            return self.process_exception(request, error)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, IncorrectLookupParameters):  # a listing given a filter it does not have
+            exception = BadQueryParameter("", _("This list cannot be filtered by these parameters."))
+        if not isinstance(exception, BadQueryParameter):
+            return None
+        if request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": exception.message, "parameter": exception.name}, status=400)
+        context = {"message": exception.message, "parameter": exception.name}
+        return TemplateResponse(request, "400.html", context, status=400).render()

@@ -1,7 +1,12 @@
+from functools import update_wrapper
+
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cqosite import views as project_views
@@ -18,11 +23,20 @@ scoped_reports = [
     ("aging-pages/", registry_reports.AuditedAgingPagesView),
 ]
 
+
+def admin_view(view):
+    """What Wagtail's own admin URLs get: anonymous users and accounts without admin access are sent to log in."""
+    return update_wrapper(never_cache(require_admin_access(view)), view)
+
+
 urlpatterns = [
     path("admin/password/required/", registry_views.password_change_required, name="registry_password_change_required"),
-    path("admin/account/", registry_views.ProfileAccountView.as_view(), name="wagtailadmin_account"),
-    *(path(f"admin/reports/{route}", view.as_view()) for route, view in scoped_reports),
-    *(path(f"admin/reports/{route}results/", view.as_view(results_only=True)) for route, view in scoped_reports),
+    path("admin/account/", admin_view(registry_views.ProfileAccountView.as_view()), name="wagtailadmin_account"),
+    *(path(f"admin/reports/{route}", admin_view(view.as_view())) for route, view in scoped_reports),
+    *(
+        path(f"admin/reports/{route}results/", admin_view(view.as_view(results_only=True)))
+        for route, view in scoped_reports
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("captcha/", include("captcha.urls")),
@@ -46,4 +60,9 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    # Wagtail's page-privacy login is a second login form without the captcha and the lockout: one login per
+    # audience (registry.urls for the portal, Wagtail's admin login with its captcha form) and nothing else.
+    path("_util/login/", RedirectView.as_view(pattern_name="portal_login", query_string=True)),
+    path("", include(wagtail_urls)),
+]

@@ -10,7 +10,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from registry.pagination import PublicPaginator
+from registry.pagination import PUBLIC_MAX_PAGES, PublicPaginator
+from registry.params import query_page
 
 from .blocks import ContentStreamBlock, stream_plain_text
 from .search import SearchTextMixin
@@ -80,7 +81,7 @@ class ContentIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         pages = ContentPage.objects.live().public().child_of(self).order_by("-date", "-pk")
-        context["items"] = PublicPaginator(pages, self.per_page).get_page(request.GET.get("page"))
+        context["items"] = PublicPaginator(pages, self.per_page).get_page(query_page(request, PUBLIC_MAX_PAGES))
         return context
 
 

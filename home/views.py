@@ -3,11 +3,13 @@
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from registry.pagination import PublicPaginator
+from registry.pagination import PUBLIC_MAX_PAGES, PublicPaginator
+from registry.params import query_page, query_text
 
 from .search import search_terms, site_search
 
 PER_PAGE = 10
+MAX_QUERY = 100
 
 #: What a result is, in the portal's words (by page model, then by content category).
 RESULT_KINDS = {"newspage": "新闻动态", "notice": "通知公告", "policy": "政策法规", "about": "关于我们"}
@@ -18,8 +20,9 @@ def result_kind(page):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:100]
-    results = PublicPaginator(site_search(query), PER_PAGE).get_page(request.GET.get("page")) if query else None
+    query = query_text(request, "q", max_length=MAX_QUERY)
+    page = query_page(request, PUBLIC_MAX_PAGES)
+    results = PublicPaginator(site_search(query), PER_PAGE).get_page(page) if query else None
     for result in results or []:
         result.kind = result_kind(result)
     return render(

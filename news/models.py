@@ -23,7 +23,8 @@ from wagtail.search import index
 from home.blocks import ContentStreamBlock, stream_plain_text
 from home.search import SearchTextMixin
 from registry.models import Organisation
-from registry.pagination import PublicPaginator
+from registry.pagination import PUBLIC_MAX_PAGES, PublicPaginator
+from registry.params import query_id, query_page, query_year
 from registry.workflows import OrganisationApprovalTask
 
 
@@ -64,22 +65,20 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = self.news()
-        region = Organisation.objects.filter(pk=request.GET.get("region") or None).first()
+        region_id, year = query_id(request, "region"), query_year(request, "year")
+        region = Organisation.objects.filter(pk=region_id).first() if region_id else None
         if region is not None:
             news = news.filter(organisation__path__startswith=region.path)
-        year = request.GET.get("year", "")
-        if year.isdigit():
-            news = news.filter(date__year=int(year))
+        if year:
+            news = news.filter(date__year=year)
         context.update(
-            items=PublicPaginator(news, self.per_page).get_page(request.GET.get("page")),
+            items=PublicPaginator(news, self.per_page).get_page(query_page(request, PUBLIC_MAX_PAGES)),
             regions=self.region_choices(),
             years=self.year_choices(),
             selected_region=region,
-            selected_year=int(year) if year.isdigit() else None,
+            selected_year=year,
             filter_querystring="".join(
-                f"{name}={value}&"
-                for name, value in (("region", region.pk if region else ""), ("year", year if year.isdigit() else ""))
-                if value
+                f"{name}={value}&" for name, value in (("region", region.pk if region else ""), ("year", year)) if value
             ),
         )
         return context
@@ -105,7 +104,7 @@ class NewsSectionPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.live().public().child_of(self).select_related("organisation").order_by("-date", "-pk")
-        context["items"] = PublicPaginator(news, self.per_page).get_page(request.GET.get("page"))
+        context["items"] = PublicPaginator(news, self.per_page).get_page(query_page(request, PUBLIC_MAX_PAGES))
         return context
 
 

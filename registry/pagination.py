@@ -148,13 +148,15 @@ class KeysetPaginationMixin:
     paginator_class = CappedCountPaginator
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        from .params import raw  # registry.params builds on this module
+
         return self.paginator_class(
             queryset,
             per_page,
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
-            after=self.request.GET.get("after"),
-            before=self.request.GET.get("before"),
+            after=raw(self.request, "after"),
+            before=raw(self.request, "before"),
             **kwargs,
         )
 

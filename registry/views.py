@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.views.account import AccountView, AvatarSettingsPanel, BaseSettingsPanel, NameEmailSettingsPanel
 
 from .forms import PortalLoginForm, ProfileForm, RequiredPasswordChangeForm
+from .params import raw
 from .published_media import AvatarForm
 
 
 @login_required
 def password_change_required(request):
     """Where a user holding a one-time password is sent until they choose their own."""
-    next_url = request.POST.get("next") or request.GET.get("next") or "/admin/"
+    next_url = request.POST.get("next") or raw(request, "next") or "/admin/"
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/admin/"
     form = RequiredPasswordChangeForm(request.user, request.POST or None)

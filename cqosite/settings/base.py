@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cqosite.middleware.QueryParameterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cqosite.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +123,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes the write lock when it begins and waits up to 20 s for it: two writers (two
+    # administrators approving one record) then queue, where a deferred transaction's upgrade from read to write
+    # fails at once with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that skips connections in steady use (cqosite/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "cqosite.postgresql"
@@ -188,6 +194,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registry/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# One key per account, however its login is typed (full-width digits, spaces, mobile or user name).
+AXES_USERNAME_CALLABLE = "registry.security.axes_username"
+# The visitor's address behind the front proxy (registry.security.client_ip), for the lockout as for every limit.
+AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
+# Addresses or networks of the reverse proxies in front of the application, whose X-Forwarded-For is believed
+# (read right to left). Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 CAPTCHA_IMAGE_SIZE = (120, 40)
 CAPTCHA_FONT_SIZE = 30

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from registry.models import Enterprise, Organisation, User
+from registry.params import query_flag, query_id
 from registry.roles import mask_mobile
+from registry.security import client_ip, take
 from registry.validators import validate_mobile
 
 from . import forms, services
@@ -39,10 +41,28 @@ def enterprise_required(view):
     return wrapper
 
 
+#: Each check of an enterprise's details (registration and forgotten-password step one) tells whether they match
+#: the registry, so checks are counted per enterprise code and per address: (scope, window in seconds, allowed).
+DETAIL_CHECK_LIMITS = [("ip", 3600, 30), ("code", 3600, 10)]
+
+
+def details_form(request, form_class):
+    """``form_class`` bound to the POST, or, past a limit of detail checks, unbound with a message (never checked)."""
+    if request.method != "POST":
+        return form_class()
+    code = "".join(request.POST.get("code", "").split()).upper()[:40]
+    for scope, window, allowed in DETAIL_CHECK_LIMITS:
+        subject = client_ip(request) if scope == "ip" else code
+        if not take(f"standards:details:{scope}:{subject}", allowed, window):
+            messages.error(request, _("Too many attempts. Please try again in an hour."))
+            return form_class(initial=request.POST.dict())
+    return form_class(request.POST)
+
+
 def register(request):
     """Step one: the enterprise details must match the registry record."""
-    form = forms.EnterpriseDetailsForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = details_form(request, forms.EnterpriseDetailsForm)
+    if form.is_bound and form.is_valid():
         request.session[SESSION_REGISTER] = form.enterprise.pk
         return redirect("standards:register_account")
     return TemplateResponse(request, "standards/register.html", {"form": form})
@@ -96,7 +116,7 @@ def bureau_chain(bureau_id):
 @require_GET
 def bureaus(request):
     """Child bureaus of ``?parent=`` (JSON) for the dependent selects."""
-    parent = Organisation.objects.filter(pk=request.GET.get("parent") or 0).first()
+    parent = Organisation.objects.filter(pk=query_id(request, "parent") or 0).first()
     children = parent.get_children().filter(kind=Organisation.Kind.BUREAU, division__isnull=False) if parent else []
     return JsonResponse({"results": [{"id": o.pk, "name": o.name} for o in children]})
 
@@ -115,9 +135,21 @@ def send_code(request):
             return JsonResponse(
                 {"ok": False, "error": _("请先验证原手机号 / Verify the current mobile first")}, status=403
             )
-        if purpose == SMSCode.Purpose.RECOVER_USERNAME and not User.objects.filter(mobile=mobile).exists():
-            # Same answer as success: the form tells no one which numbers are registered.
-            return JsonResponse({"ok": True})
+        if purpose == SMSCode.Purpose.REGISTER and not request.session.get(SESSION_REGISTER):
+            return JsonResponse(
+                {"ok": False, "error": _("Fill in and check the enterprise details (step 1) first.")}, status=403
+            )
+        if purpose == SMSCode.Purpose.RECOVER_USERNAME:
+            # One answer, limits included, whether or not an account has the number; only an account's is texted.
+            try:
+                services.issue_code(
+                    mobile, purpose, client_ip(request), deliver=User.objects.filter(mobile=mobile).exists()
+                )
+            except services.SMSRateLimited as error:
+                return JsonResponse({"ok": False, "error": str(error)}, status=429)
+            return JsonResponse(
+                {"ok": True, "message": _("If an account has this number, a code has been sent to it.")}
+            )
     elif purpose == SMSCode.Purpose.RESET_PASSWORD:
         account = User.objects.filter(pk=request.session.get(SESSION_RESET)).first()
         mobile = account.mobile if account else None
@@ -126,7 +158,7 @@ def send_code(request):
     if not mobile:
         return JsonResponse({"ok": False, "error": _("无法发送验证码 / Cannot send a code")}, status=400)
     try:
-        services.issue_code(mobile, purpose, services.client_ip(request))
+        services.issue_code(mobile, purpose, client_ip(request))
     except services.SMSRateLimited as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=429)
     return JsonResponse({"ok": True, "masked": mask_mobile(mobile)})
@@ -135,10 +167,10 @@ def send_code(request):
 def forgot_password(request):
     """Enterprise details + user name, then the code sent to the registered mobile and a new password."""
     account = User.objects.filter(pk=request.session.get(SESSION_RESET), kind=User.Kind.ENTERPRISE).first()
-    if account is None or request.GET.get("restart"):
+    if account is None or query_flag(request, "restart"):
         request.session.pop(SESSION_RESET, None)
-        form = forms.ForgotPasswordDetailsForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        form = details_form(request, forms.ForgotPasswordDetailsForm)
+        if form.is_bound and form.is_valid():
             request.session[SESSION_RESET] = form.account.pk
             return redirect("standards:forgot_password")
         return TemplateResponse(request, "standards/forgot_password.html", {"form": form, "step": 1})

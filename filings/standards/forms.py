@@ -145,6 +145,8 @@ class RegistrationAccountForm(SMSCodeMixin, forms.Form):
 
 
 class ForgotPasswordDetailsForm(EnterpriseDetailsForm):
+    """One answer whichever detail is wrong: naming the field would tell a guesser which ones are right."""
+
     username = forms.CharField(
         label=_("User name"), max_length=20, help_text=_("The user name you registered, not the enterprise name.")
     )
@@ -152,19 +154,22 @@ class ForgotPasswordDetailsForm(EnterpriseDetailsForm):
     account = None
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = forms.Form.clean(self)
         if self.errors:
             return cleaned
-        self.account = User.objects.filter(
-            username=cleaned["username"], enterprise=self.enterprise, kind=User.Kind.ENTERPRISE
-        ).first()
+        enterprise, mismatches = services.match_enterprise(cleaned)
+        if enterprise is not None and not mismatches:
+            self.enterprise = enterprise
+            self.account = User.objects.filter(
+                username=cleaned["username"], enterprise=enterprise, kind=User.Kind.ENTERPRISE
+            ).first()
         if self.account is None:
-            self.add_error(
-                "username",
+            raise ValidationError(
                 _(
-                    "用户名错误：请输入注册时填写的用户名，而不是企业名称 / "
-                    "No account of this enterprise has this user name"
+                    "These details do not match an enterprise account. Check each of them against the business "
+                    "licence; the user name is the one you registered, not the enterprise name."
                 ),
+                code="no_match",
             )
         return cleaned
 

@@ -5,13 +5,14 @@ import re
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from registry.models import Enterprise
+from registry.security import take
 from registry.sms import send_sms
 from registry.validators import _FULLWIDTH_TO_HALFWIDTH
 
@@ -106,17 +107,13 @@ class SMSRateLimited(Exception):
     pass
 
 
-def _rate_keys(mobile, ip):
-    for scope, window, allowed in RATE_LIMITS:
+def reserve_send(mobile, ip):
+    """Count one code sent to ``mobile`` from ``ip``; raise SMSRateLimited past a limit (counters shared by all
+    workers, registry.security.take). The address's limit is taken first, so a blocked network cannot use up a
+    number's allowance."""
+    for scope, window, allowed in sorted(RATE_LIMITS, key=lambda limit: limit[0] != "ip"):
         subject = mobile if scope == "mobile" else (ip or "unknown")
-        yield f"standards:sms:{scope}:{window}:{subject}", window, allowed, scope
-
-
-def issue_code(mobile, purpose, ip=None):
-    """Send a fresh code to ``mobile``; raise SMSRateLimited when the number or the IP sent too many."""
-    keys = list(_rate_keys(mobile, ip))
-    for key, _window, allowed, scope in keys:
-        if cache.get(key, 0) >= allowed:
+        if not take(f"standards:sms:{scope}:{window}:{subject}", allowed, window):
             if scope == "ip":
                 raise SMSRateLimited(
                     _("此网络发送验证码过于频繁，请稍后再试 / Too many codes from this network, try later")
@@ -124,12 +121,17 @@ def issue_code(mobile, purpose, ip=None):
             raise SMSRateLimited(
                 _("该手机号发送验证码过于频繁，请稍后再试 / Too many codes for this number, try later")
             )
-    for key, window, _allowed, _scope in keys:
-        if cache.add(key, 1, window) is False:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, window)
+
+
+def issue_code(mobile, purpose, ip=None, deliver=True):
+    """Send a fresh code to ``mobile``; raise SMSRateLimited when the number or the IP sent too many.
+
+    ``deliver=False`` counts against the same limits and sends nothing: the answer to a number no account has
+    must be the same as to a registered one, limits included.
+    """
+    reserve_send(mobile, ip)
+    if not deliver:
+        return None
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     SMSCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).update(used_at=now)
@@ -145,31 +147,28 @@ def issue_code(mobile, purpose, ip=None):
     return code
 
 
-def check_code(mobile, purpose, code, consume=True):
-    """Whether ``code`` is the pending code for ``mobile``/``purpose``; a good code is used up."""
+def check_code(mobile, purpose, code):
+    """Whether ``code`` is the pending code for ``mobile``/``purpose``; a good code is used up.
+
+    Each guess first takes one of the code's attempts in a single conditional UPDATE, so parallel guesses cannot
+    share an attempt and, past the limit, even the right code fails; a right code is then consumed by a second
+    conditional UPDATE, which only one of two parallel requests wins.
+    """
     now = timezone.now()
     pending = (
         SMSCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
         .order_by("-created_at")
         .first()
     )
-    if pending is None or pending.failed_attempts >= MAX_FAILED_ATTEMPTS:
+    if pending is None:
         return False
-    if not pending.matches((code or "").strip()):
-        pending.failed_attempts += 1
-        pending.save(update_fields=["failed_attempts"])
+    attempt = SMSCode.objects.filter(pk=pending.pk, failed_attempts__lt=MAX_FAILED_ATTEMPTS)
+    if not attempt.update(failed_attempts=F("failed_attempts") + 1) or not pending.matches((code or "").strip()):
         return False
-    if consume:
-        pending.used_at = now
-        pending.save(update_fields=["used_at"])
-    return True
+    return bool(SMSCode.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now))
 
 
 CODE_ERROR = "短信验证码错误或已失效 / The SMS code is wrong or has expired"
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR")
 
 
 # --- publishing -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 from .enterprises import Enterprise, EnterpriseSize, regulator_for
+from .limits import RateCounter
 from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
@@ -19,6 +20,7 @@ __all__ = [
     "IndustryCategory",
     "OfficerApprovalTask",
     "Organisation",
+    "RateCounter",
     "ReviewJob",
     "ReviewStatus",
     "Role",

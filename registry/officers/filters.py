@@ -171,7 +171,12 @@ class OfficerFilterSet(WagtailFilterSet):
     review_status = django_filters.ChoiceFilter(label=_("Review status"), choices=ReviewStatus.choices)
     enabled = django_filters.BooleanFilter(label=_("Enabled"))
     appointment_year = django_filters.NumberFilter(
-        label=_("Appointment year"), field_name="appointment_date", lookup_expr="year"
+        label=_("Appointment year"),
+        field_name="appointment_date",
+        lookup_expr="year",
+        min_value=1900,  # "1e309" is a valid decimal: unbounded, it overflowed the year lookup
+        max_value=2999,
+        decimal_places=0,
     )
 
     class Meta:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, User
 from ..pagination import PublicPaginator, few_matches_page, public_page_number
+from ..params import query_page, query_text, raw
 from ..provinces import province_options
 from ..validators import validate_mobile, validate_resident_id
 from .filters import division_prefix
@@ -25,19 +26,19 @@ TALENT_POOL_ORDER = ("-appointment_date", "-id")
 def talent_pool(request):
     """Approved officers only, and only the three fields the seed allows to publish."""
     queryset = ChiefQualityOfficer.unscoped.filter(live=True).order_by(*TALENT_POOL_ORDER)
-    enterprise = request.GET.get("enterprise", "").strip()
-    region = request.GET.get("region", "").strip()
+    enterprise = query_text(request, "enterprise", max_length=100)
+    region = query_text(request, "region", max_length=12)
     if enterprise:
         queryset = queryset.filter(enterprise__name__fragment=enterprise)
     if region:
         queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
     paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
-    page = enterprise and searched_page(paginator, queryset, request.GET.get("page"))
+    page = enterprise and searched_page(paginator, queryset, raw(request, "page"))
     return TemplateResponse(
         request,
         "registry/talent_pool.html",
         {
-            "page_obj": page or paginator.get_page(request.GET.get("page")),
+            "page_obj": page or paginator.get_page(query_page(request, paginator.max_pages)),
             "enterprise": enterprise,
             "region": region,
             "province_options": province_options(region),

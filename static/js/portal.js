@@ -34,7 +34,7 @@
       fetch(button.dataset.url, {method: "POST", body: body, credentials: "same-origin"})
         .then(function (r) { return r.json(); })
         .then(function (data) {
-          status.textContent = data.ok ? button.dataset.sent + (data.masked ? "：" + data.masked : "") : data.error;
+          status.textContent = data.ok ? data.message || button.dataset.sent + (data.masked ? "：" + data.masked : "") : data.error;
           if (data.ok) {
             button.disabled = true;
             setTimeout(function () { button.disabled = false; }, 60000);
