@@ -9,10 +9,13 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import lookups, roles
+        from . import contributions, lookups, roles
+        from .models import Organisation
         from .officers import grant_officer_permissions
 
         lookups.register()
+        contributions.add_function(Organisation.PLATFORM_OPERATOR, _("Platform operator"))
+        contributions.add_function(Organisation.NATIONAL_BUREAU, _("National market regulation bureau"))
 
         roles.grant(
             roles.ALL_ROLES,

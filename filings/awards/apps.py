@@ -7,3 +7,12 @@ class AwardsConfig(AppConfig):
     label = "awards"
     verbose_name = _("Quality awards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from registry import contributions
+
+        from .access import ORGANISER
+        from .figures import applications_by_programme
+
+        contributions.add_function(ORGANISER, _("Award organiser"))
+        contributions.add_statistic("applications", applications_by_programme, counts=["awards.Application"])

@@ -9,11 +9,13 @@ class StandardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from registry import roles
+        from registry import contributions, roles
 
         from . import lookups
+        from .figures import standards_by_month
 
         lookups.register()
+        contributions.add_statistic("standards", standards_by_month, counts=["standards.DisclosedStandard"])
         from registry.models import Role
 
         roles.grant(roles.ALL_ROLES, {"standards.view_disclosedstandard", "standards.view_cataloguestandard"})

@@ -8,6 +8,8 @@ per-process cache the one-minute expiry bounds staleness; with the shared Redis 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from registry import contributions
+
 from . import queries
 
 TTL_SECONDS = 60
@@ -39,16 +41,12 @@ def dashboard(prefix):
 
 
 def counted_models():
+    """The registry's own counted models and those of every contributed figure."""
     from django.apps import apps
 
-    names = [
-        ("registry", "ChiefQualityOfficer"),
-        ("registry", "Enterprise"),
-        ("standards", "DisclosedStandard"),
-        ("awards", "Application"),
-        ("qcgroups", "Filing"),
-    ]
-    return [apps.get_model(app, model) for app, model in names]
+    labels = ["registry.ChiefQualityOfficer", "registry.Enterprise"]
+    labels += [label for statistic in contributions.statistics() for label in statistic.counts]
+    return [apps.get_model(label) for label in dict.fromkeys(labels)]
 
 
 def connect():
