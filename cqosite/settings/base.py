@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "registry.middleware.PasswordChangeRequiredMiddleware",
     "registry.middleware.AdminScopeMiddleware",
+    "registry.middleware.FunctionMissingMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
