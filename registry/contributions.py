@@ -6,13 +6,14 @@ An app adds to these from its ``AppConfig.ready`` (organisation functions, stati
 - organisation functions: a job one organisation does for the app (e.g. reviewing its filings), chosen on the
   organisation's edit form and found with ``Organisation.objects.with_function``;
 - statistics: figures appended to the statistics dashboard, with the models whose changes refresh it;
-- menu groups: the app's entry in the admin menu, holding its viewsets and the items registered with its hook.
+- menu groups: the app's entry in the admin menu, a submenu of its viewsets and items (``menu_hook``).
 """
 
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail import hooks
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
 _functions = {}
 _statistics = []
@@ -56,18 +57,17 @@ def statistics():
 
 
 def menu_hook(name):
-    """The hook through which an app adds plain menu items (reports, shortcuts) to its menu group."""
+    """The hook through which an app's viewsets (``menu_hook = ...``) and menu items join its menu group."""
     return f"register_{name}_menu_item"
 
 
-class MenuGroup(ViewSetGroup):
-    """One programme's submenu: its viewsets, in the order given, then the items registered with its hook."""
+def add_menu_group(name, label, icon, order):
+    """Put the app's submenu in the admin menu at ``order``, which no other group may use."""
+    claimed = _menu_orders.setdefault(order, name)
+    if claimed != name:
+        raise ImproperlyConfigured(f"Menu groups {claimed!r} and {name!r} both use menu order {order}")
 
-    def __init__(self, name, label, icon, order, items=()):
-        claimed = _menu_orders.setdefault(order, name)
-        if claimed != name:
-            raise ImproperlyConfigured(f"Menu groups {claimed!r} and {name!r} both use menu order {order}")
-        self.items = items
-        self.menu_name, self.menu_label, self.menu_icon, self.menu_order = name, label, icon, order
-        self.submenu_hook = menu_hook(name)
-        super().__init__()
+    def submenu():
+        return SubmenuMenuItem(label, Menu(register_hook_name=menu_hook(name)), name=name, icon_name=icon, order=order)
+
+    hooks.register("register_admin_menu_item", submenu)

@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from . import contributions
 from .admin_forms import AdministratorForm, EnterpriseForm, MoveOrganisationForm, OrganisationForm
 from .models import Administrator, Division, EconomicType, EducationLevel, Enterprise, IndustryCategory, Organisation
 from .reports import PASSWORD_RESET_ACTION
@@ -152,8 +153,8 @@ class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = gettext_lazy("Organisations")
-    menu_order = 210
-    add_to_admin_menu = True
+    menu_order = 1
+    menu_hook = contributions.menu_hook("registry")
     url_prefix = "organisations"
     name = "organisations"
     index_view_class = OrganisationIndexView
@@ -250,8 +251,8 @@ class AdministratorViewSet(ModelViewSet):
     model = Administrator
     icon = "user"
     menu_label = gettext_lazy("Administrators")
-    menu_order = 220
-    add_to_admin_menu = True
+    menu_order = 2
+    menu_hook = contributions.menu_hook("registry")
     url_prefix = "administrators"
     name = "administrators"
     index_view_class = AdministratorIndexView
@@ -298,8 +299,8 @@ class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
     icon = "site"
     menu_label = gettext_lazy("Enterprises")
-    menu_order = 230
-    add_to_admin_menu = True
+    menu_order = 3
+    menu_hook = contributions.menu_hook("registry")
     url_prefix = "enterprises"
     list_display = ["name", "uscc", "region", "industry", "size"]
     list_filter = ["size"]
@@ -380,5 +381,5 @@ class EducationLevelAdmin(ReferenceAdmin):
 class ReferenceDataGroup(ModelAdminGroup):
     menu_label = gettext_lazy("Reference data")
     menu_icon = "folder-open-inverse"
-    menu_order = 900
+    add_to_settings_menu = True
     items = [DivisionAdmin, IndustryCategoryAdmin, EconomicTypeAdmin, EducationLevelAdmin]

@@ -17,6 +17,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from registry import contributions
 from registry.models import Role
 from registry.reports import AuditedExportMixin
 from registry.uploads import check_xlsx
@@ -46,8 +47,8 @@ class DisclosedStandardViewSet(SnippetViewSet):
     index_view_class = DisclosedStandardIndexView
     icon = "doc-full"
     menu_label = gettext_lazy("Disclosed standards")
-    menu_order = 260
-    add_to_admin_menu = True
+    menu_order = 1
+    menu_hook = contributions.menu_hook("standards")
     url_prefix = "standards/disclosed"
     list_display = [
         "number",
@@ -179,8 +180,8 @@ class CatalogueStandardViewSet(SnippetViewSet):
     model = CatalogueStandard
     icon = "list-ul"
     menu_label = gettext_lazy("Standards catalogue")
-    menu_order = 261
-    add_to_admin_menu = True
+    menu_order = 2
+    menu_hook = contributions.menu_hook("standards")
     url_prefix = "standards/catalogue"
     list_display = ["number", "name", "kind"]
     list_filter = ["kind"]
