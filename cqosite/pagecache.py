@@ -25,7 +25,9 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import get_language_from_request
 
-GENERATION_KEY = "pagecache:generation"
+from registry.generations import Generation
+
+GENERATION = Generation("pagecache:generation")
 PUBLIC_APPS = {
     "home",
     "news",
@@ -54,23 +56,12 @@ EXCLUDED_PREFIXES = (
 )
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
 def invalidate(**kwargs):
     sender = kwargs.get("sender")
     meta = getattr(sender, "_meta", None)
     if meta is not None and meta.app_label not in PUBLIC_APPS:
         return
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 2, timeout=None)
+    GENERATION.bump()
 
 
 def connect_signals():
@@ -117,8 +108,8 @@ class AnonymousPageCacheMiddleware:
         if request.META.get("QUERY_STRING") and self.first_visits.is_first(key):
             return self.mark_miss(self.get_response(request))
         # One round trip: the current generation and the page stored with the generation it was rendered in.
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
+        found = cache.get_many([GENERATION.key, key])
+        current = found.get(GENERATION.key) or GENERATION.current()
         stored_generation, cached = found.get(key) or (None, None)
         if cached is not None and stored_generation == current:
             cached["X-Page-Cache"] = "hit"

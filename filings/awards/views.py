@@ -1,7 +1,5 @@
 """The applicant area (/apply/): filings, projects, applications, printing; and the experts' score sheets."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from registry.portal import enterprise_required
 from registry.uploads import extension_and_type
 
 from . import access
@@ -28,19 +27,6 @@ from .forms import (
 from .models import Application, AwardProgrammePage, OrganisationFiling, Project, ReviewerAssignment, Score
 from .pdf import application_pdf
 from .workflow import TransitionError, transition
-
-
-def enterprise_required(view):
-    """Only enterprise accounts reach the applicant area; everything they see belongs to their enterprise."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.kind != request.user.Kind.ENTERPRISE or request.user.enterprise_id is None:
-            raise PermissionDenied("仅企业账号可申报 / Only enterprise accounts can apply.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _mine(queryset, request, pk):

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
 from registry.pagination import PUBLIC_MAX_PAGES, public_page_number
+from registry.portal import enterprise_required
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
 
 from . import services
-from .accounts_views import enterprise_required
 from .forms import IndicatorFormSet, ProductFormSet, StandardForm
 from .models import (
     CatalogueStandard,

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from ..bulk import bulk_insert
+from ..bulk import bulk_insert, chunks
 from ..models import (
     ChiefQualityOfficer,
     Division,
@@ -511,8 +511,3 @@ class OfficerImporter:
         report.written = True
         if self.on_progress:
             self.on_progress(report.rows, report.rows)
-
-
-def chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
