@@ -98,6 +98,7 @@ class OrganisationIndexView(generic.IndexView):
         return [
             TitleColumn("name", label=gettext_lazy("Name"), url_name=self.edit_url_name),
             Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+            Column("function", label=gettext_lazy("Function"), accessor="get_function_display"),
             DrillDownColumn("numchild", label=gettext_lazy("Sub-units")),
         ]
 

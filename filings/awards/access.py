@@ -1,6 +1,7 @@
 """Who may see and act on filings and applications (the explicit rules beside registry scoping)."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from registry.models import Organisation
 
@@ -13,6 +14,12 @@ ORGANISER = "award_organiser"
 def association():
     """The award organiser, which reviews organisation filings."""
     return Organisation.objects.with_function(ORGANISER)
+
+
+def organiser_name():
+    """For messages to applicants: the organiser's name, or a generic one while no organisation has the function."""
+    organiser = Organisation.objects.holding(ORGANISER)
+    return organiser.name if organiser else _("the award organiser")
 
 
 def _administers(user, organisation):

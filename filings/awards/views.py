@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.portal import enterprise_required
@@ -74,7 +75,7 @@ def filing_edit(request, pk=None):
                 years.save()
             if filing_now:
                 messages.success(
-                    request, "已提交备案，等待中国质量协会审核 / Filed; awaiting the association's review."
+                    request, _("Filed; awaiting the review of %(organiser)s.") % {"organiser": access.organiser_name()}
                 )
                 return redirect("awards:dashboard")
             messages.success(request, "已保存 / Saved.")
