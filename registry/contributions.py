@@ -21,9 +21,8 @@ _menu_orders = {}
 
 
 def add_function(value, label):
-    """Declare an organisation function (at most one organisation holds it); returns ``value``."""
+    """Declare an organisation function (at most one organisation holds it)."""
     _functions[value] = label
-    return value
 
 
 def function_choices():
