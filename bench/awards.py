@@ -35,12 +35,12 @@ def median_seconds(render, samples):
 
 def build_application():
     """A qualified application whose PDF runs to about ten pages (long introduction, big tables)."""
+    from filings.awards import access
     from filings.awards.factories import ApplicationFactory, ProjectFactory, make_programme
     from filings.awards.workflow import transition
     from registry.factories import AdministratorFactory
-    from registry.models import Organisation
 
-    association = Organisation.objects.get(name="中国质量协会")
+    association = access.association()
     programme = make_programme("基准测试质量标杆（bench）", slug="bench-awards-programme")
     project = ProjectFactory(
         rows=(45, 30),

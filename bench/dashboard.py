@@ -133,7 +133,7 @@ def national_admin():
     from registry.factories import AdministratorFactory
     from registry.models import Organisation, Role
 
-    national = Organisation.objects.get(name="国家市场监督管理总局")
+    national = Organisation.objects.with_function(Organisation.NATIONAL_BUREAU)
     return AdministratorFactory(
         username="bench-statistics-national", mobile="13800008888", organisation=national, role=Role.NATIONAL
     )

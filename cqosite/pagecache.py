@@ -30,7 +30,9 @@ from django.utils.translation import get_language_from_request
 from wagtail.models import DraftStateMixin
 from wagtail.signals import post_page_move
 
-GENERATION_KEY = "pagecache:generation"
+from registry.generations import Generation
+
+GENERATION = Generation("pagecache:generation")
 EXCLUDED_PREFIXES = (
     "/admin",
     "/accounts",
@@ -78,19 +80,8 @@ def shows_publicly(model, when=always):
     _public_models[model] = when
 
 
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return value
-
-
 def invalidate(**kwargs):
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.add(GENERATION_KEY, 2, timeout=None)
+    GENERATION.bump()
 
 
 def is_public_change(instance, update_fields=None):
@@ -161,8 +152,8 @@ class AnonymousPageCacheMiddleware:
         if request.META.get("QUERY_STRING") and self.first_visits.is_first(key):
             return self.mark_miss(self.get_response(request))
         # One round trip: the current generation and the page stored with the generation it was rendered in.
-        found = cache.get_many([GENERATION_KEY, key])
-        current = found.get(GENERATION_KEY) or generation()
+        found = cache.get_many([GENERATION.key, key])
+        current = found.get(GENERATION.key) or GENERATION.current()
         stored_generation, cached = found.get(key) or (None, None)
         if cached is not None and stored_generation == current:
             cached["X-Page-Cache"] = "hit"

@@ -52,7 +52,7 @@ POLICIES = [
 
 def load(demo):
     build_site()
-    national = Organisation.objects.get(name="国家市场监督管理总局")
+    national = Organisation.objects.with_function(Organisation.NATIONAL_BUREAU)
     for category, rows in (("notice", NOTICES), ("policy", POLICIES)):
         index = ContentIndexPage.objects.get(category=category)
         for title, number, date, summary in rows:

@@ -173,7 +173,7 @@ PENDING = [
 
 def organisation_for(key):
     if key == "national":
-        return Organisation.objects.get(name="国家市场监督管理总局")
+        return Organisation.objects.with_function(Organisation.NATIONAL_BUREAU)
     return Organisation.objects.get(division_id=key)
 
 

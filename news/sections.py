@@ -27,7 +27,6 @@ from .models import NewsIndexPage, NewsSectionPage, ParentOrganisationApprovalTa
 GROUP_PREFIX = "新闻编辑·组织#"
 WORKFLOW_NAME = "上级机构审核"
 TASK_NAME = "上一级管理员审核"
-NATIONAL_BUREAU = "国家市场监督管理总局"
 
 
 def group_name(organisation):
@@ -90,7 +89,7 @@ def ensure_sections_for_administrators(index):
 
 def ensure_content_permissions(index):
     """Notices and policy documents speak for the national bureau: it writes them, the platform approves."""
-    national = Organisation.objects.filter(name=NATIONAL_BUREAU).first()
+    national = Organisation.objects.holding(Organisation.NATIONAL_BUREAU)
     if national is None:
         return
     grant(organisation_group(national), index, ["add", "change"])

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import LinkMenuItemComponent, MenuItem
 
+from registry import contributions
+
 from .models import NewsSectionPage
 
 
@@ -24,6 +26,9 @@ class WriteNewsMenuItem(MenuItem):
         return LinkMenuItemComponent(self.name, self.label, url, icon_name=self.icon_name, classname=self.classname)
 
 
-@hooks.register("register_admin_menu_item")
+contributions.add_menu_group("news", _("News"), "doc-full-inverse", 150)
+
+
+@hooks.register(contributions.menu_hook("news"))
 def register_write_news_menu_item():
-    return WriteNewsMenuItem(_("Write news"), "#", icon_name="doc-full-inverse", order=150)
+    return WriteNewsMenuItem(_("Write news"), "#", icon_name="doc-full-inverse", order=1)

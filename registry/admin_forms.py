@@ -116,7 +116,22 @@ def units_for_request(request):
 class OrganisationForm(WagtailAdminModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "contact_phone", "address"]
+        fields = ["name", "kind", "function", "contact_phone", "address"]
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        # A function works for the whole platform: only its operators hand one out.
+        if for_user is None or for_user.role_rank < ROLE_RANK[Role.PLATFORM]:
+            self.fields["function"].disabled = True
+
+    def clean_function(self):
+        function = self.cleaned_data["function"]
+        holder = Organisation.objects.holding(function) if function else None
+        if holder is not None and holder.pk != self.instance.pk:
+            raise forms.ValidationError(
+                _("“%(organisation)s” already has this function: clear it there first.") % {"organisation": holder}
+            )
+        return function
 
 
 class MoveOrganisationForm(forms.Form):

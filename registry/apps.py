@@ -11,10 +11,13 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from cqosite import pagecache
 
-        from . import lookups, roles
+        from . import contributions, lookups, roles
+        from .models import Organisation
         from .officers import grant_officer_permissions
 
         lookups.register()
+        contributions.add_function(Organisation.PLATFORM_OPERATOR, _("Platform operator"))
+        contributions.add_function(Organisation.NATIONAL_BUREAU, _("National market regulation bureau"))
         # The talent pool, news and searches show enterprises' and units' names and regions.
         for model_name in ("Enterprise", "Organisation", "Division", "IndustryCategory"):
             pagecache.shows_publicly(self.get_model(model_name))

@@ -97,3 +97,9 @@ def insert_rows(model, rows):
         connection,
     )
     return ids
+
+
+def chunks(items, size):
+    """Consecutive slices of ``items`` of at most ``size``: under a database's limit of parameters per query."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -58,9 +58,9 @@ ENTERPRISES = [
 
 def organisation_for(key):
     if key is None:
-        return Organisation.get_root_nodes().get()
+        return Organisation.objects.with_function(Organisation.PLATFORM_OPERATOR)
     if key == "national":
-        return Organisation.objects.get(name="国家市场监督管理总局")
+        return Organisation.objects.with_function(Organisation.NATIONAL_BUREAU)
     return Organisation.objects.get(division_id=key)
 
 

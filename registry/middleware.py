@@ -1,9 +1,12 @@
-"""Request-level guards: the admin scope and forced password change."""
+"""Request-level guards: the admin scope, forced password change and organisation functions nobody holds."""
 
+from django.contrib import messages
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from .models.organisations import FunctionMissing
 from .scoping import scope, scope_for_user
 
 
@@ -46,3 +49,23 @@ class PasswordChangeRequiredMiddleware:
                     return HttpResponseForbidden("Password change required / 请先修改密码")
                 return redirect(f"{reverse('registry_password_change_required')}?next={request.path}")
         return self.get_response(request)
+
+
+class FunctionMissingMiddleware:
+    """A flow that needs an organisation function nobody holds says so instead of failing with a server error:
+    administrators get the message on the dashboard, visitors a page asking them to come back later."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, FunctionMissing):
+            return None
+        home = reverse("wagtailadmin_home")
+        if request.path.startswith("/admin/") and request.path != home:
+            messages.error(request, str(exception))
+            return redirect(home)
+        return TemplateResponse(request, "registry/function_missing.html", {"message": exception}, status=503)

@@ -7,7 +7,7 @@ page a query or a round trip.
 
 from functools import lru_cache
 
-from django.utils.html import format_html_join
+from django.template.loader import render_to_string
 
 
 @lru_cache(maxsize=1)
@@ -25,8 +25,4 @@ def province_options(selected=""):
 
 @lru_cache(maxsize=64)
 def _options(selected):
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((code, " selected" if code == selected else "", name) for code, name in provinces()),
-    )
+    return render_to_string("registry/options.html", {"choices": provinces(), "selected": selected})

@@ -15,6 +15,14 @@ ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 PLATFORM_NAME = "中国标准出版社（首席质量官之家平台）"
 NATIONAL_NAME = "国家市场监督管理总局"
 ASSOCIATIONS = ["中国质量协会", "中国石油和化学工业联合会"]
+#: The function of each unit the tree starts with, by its shipped name (the only place names are looked up:
+#: afterwards the admin may rename any unit or hand its function to another).
+FUNCTIONS = {
+    "platform_operator": PLATFORM_NAME,
+    "national_bureau": NATIONAL_NAME,
+    "award_organiser": "中国质量协会",
+    "qc_secretariat": "中国石油和化学工业联合会",
+}
 #: Province-level units in the MCA list whose regulation is outside the national bureau's tree.
 NO_BUREAU = {"710000", "810000", "820000"}
 
@@ -95,6 +103,14 @@ def build_organisation_tree(Organisation, Division):
         by_code[division.code] = add(parent, bureau_name(division), "bureau", division)
     Organisation.objects.bulk_create(nodes, batch_size=1000)
     return len(nodes)
+
+
+def assign_functions(Organisation):
+    """Give each function nobody holds to the shipped unit of that name, if it is still there."""
+    held = set(Organisation.objects.exclude(function="").values_list("function", flat=True))
+    for function, name in FUNCTIONS.items():
+        if function not in held:
+            Organisation.objects.filter(name=name, function="").update(function=function)
 
 
 def load_all(Division, IndustryCategory, EconomicType, EducationLevel, Organisation):

@@ -25,6 +25,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from . import contributions
 from .admin_forms import (
     AdministratorForm,
     EnterpriseForm,
@@ -128,6 +129,7 @@ class OrganisationIndexView(generic.IndexView):
                 "where" if self.is_searching else "name", label=gettext_lazy("Name"), url_name=self.edit_url_name
             ),
             Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+            Column("function", label=gettext_lazy("Function"), accessor="get_function_display"),
             DrillDownColumn("numchild", label=gettext_lazy("Sub-units")),
         ]
 
@@ -183,8 +185,8 @@ class OrganisationViewSet(ModelViewSet):
     model = Organisation
     icon = "group"
     menu_label = gettext_lazy("Organisations")
-    menu_order = 210
-    add_to_admin_menu = True
+    menu_order = 1
+    menu_hook = contributions.menu_hook("registry")
     url_prefix = "organisations"
     name = "organisations"
     index_view_class = OrganisationIndexView
@@ -332,8 +334,8 @@ class AdministratorViewSet(ModelViewSet):
     model = Administrator
     icon = "user"
     menu_label = gettext_lazy("Administrators")
-    menu_order = 220
-    add_to_admin_menu = True
+    menu_order = 2
+    menu_hook = contributions.menu_hook("registry")
     url_prefix = "administrators"
     name = "administrators"
     index_view_class = AdministratorIndexView
@@ -384,8 +386,8 @@ class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
     icon = "site"
     menu_label = gettext_lazy("Enterprises")
-    menu_order = 230
-    add_to_admin_menu = True
+    menu_order = 3
+    menu_hook = contributions.menu_hook("registry")
     url_prefix = "enterprises"
     list_display = ["name", "uscc", "region", "industry", "size"]
     filterset_class = EnterpriseFilterSet
@@ -466,5 +468,5 @@ class EducationLevelAdmin(ReferenceAdmin):
 class ReferenceDataGroup(ModelAdminGroup):
     menu_label = gettext_lazy("Reference data")
     menu_icon = "folder-open-inverse"
-    menu_order = 900
+    add_to_settings_menu = True
     items = [DivisionAdmin, IndustryCategoryAdmin, EconomicTypeAdmin, EducationLevelAdmin]

@@ -8,7 +8,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
-from . import two_factor
+from . import contributions, two_factor
 from .models import Administrator
 from .officers import wagtail_hooks as officer_hooks  # noqa: F401 - registers the officer admin
 from .reports import ABOLISH_ACTION, EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
@@ -18,6 +18,8 @@ from .viewsets import AdministratorViewSet, EnterpriseViewSet, OrganisationViewS
 # Administrators carry their own permissions (registry.*_administrator); without this the proxy would
 # inherit the User policy of Wagtail's user admin, which stays superuser-only.
 register_permission_policy(Administrator, ModelPermissionPolicy(Administrator), exact_class=True)
+
+contributions.add_menu_group("registry", _("Registry"), "group", 200)
 
 
 @hooks.register("register_admin_viewset")

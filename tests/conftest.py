@@ -23,8 +23,8 @@ def orgs(db):
     """Named units of the real tree: two provinces, two cities of one, two counties of one city."""
 
     class Units:
-        platform = Organisation.get_root_nodes().get()
-        national = Organisation.objects.get(name="国家市场监督管理总局")
+        platform = Organisation.objects.with_function(Organisation.PLATFORM_OPERATOR)
+        national = Organisation.objects.with_function(Organisation.NATIONAL_BUREAU)
         beijing = org("110000")
         chaoyang = org("110105")
         hebei = org("130000")

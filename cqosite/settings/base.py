@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "registry.middleware.PasswordChangeRequiredMiddleware",
     "registry.two_factor.TwoFactorMiddleware",
     "registry.middleware.AdminScopeMiddleware",
+    "registry.middleware.FunctionMissingMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

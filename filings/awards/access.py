@@ -1,17 +1,25 @@
 """Who may see and act on filings and applications (the explicit rules beside registry scoping)."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from registry.models import Organisation
 
 from .models import Application, OrganisationFiling, ReviewerAssignment
 
-ASSOCIATION_NAME = "中国质量协会"
+#: The organisation function of the award organiser (registered in AwardsConfig.ready).
+ORGANISER = "award_organiser"
 
 
 def association():
-    """The association that reviews organisation filings."""
-    return Organisation.objects.get(name=ASSOCIATION_NAME)
+    """The award organiser, which reviews organisation filings."""
+    return Organisation.objects.with_function(ORGANISER)
+
+
+def organiser_name():
+    """For messages to applicants: the organiser's name, or a generic one while no organisation has the function."""
+    organiser = Organisation.objects.holding(ORGANISER)
+    return organiser.name if organiser else _("the award organiser")
 
 
 def _administers(user, organisation):
@@ -24,7 +32,8 @@ def _administers(user, organisation):
 
 
 def can_review_filings(user):
-    return _administers(user, association())
+    organiser = Organisation.objects.holding(ORGANISER)
+    return user.is_superuser if organiser is None else _administers(user, organiser)
 
 
 def is_organiser_admin(user, programme):

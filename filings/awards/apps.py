@@ -10,6 +10,13 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from cqosite import pagecache
+        from registry import contributions
+
+        from .access import ORGANISER
+        from .figures import applications_by_programme
+
+        contributions.add_function(ORGANISER, _("Award organiser"))
+        contributions.add_statistic("applications", applications_by_programme, counts=["awards.Application"])
 
         application = self.get_model("Application")
         decided = {application.State.AWARDED, application.State.NOT_AWARDED}

@@ -11,6 +11,7 @@ from wagtail.models import Page, Site
 from registry.factories import make_mobile, make_uscc
 from registry.models import EconomicType, Enterprise, Organisation, Role, User
 
+from . import access
 from .factories import PLEDGE, ProjectFactory
 from .models import (
     Application,
@@ -79,7 +80,7 @@ def programme(index, association):
         )
         MaterialTemplate.objects.create(page=page, title=document.title, document=document)
     page.recommending_units.set(
-        Organisation.objects.filter(name__in=["中国石油和化学工业联合会"])
+        Organisation.objects.filter(kind=Organisation.Kind.ASSOCIATION).exclude(function=access.ORGANISER)
         | Organisation.objects.filter(division_id__in=["110000", "130000"])
     )
     page.save_revision().publish()
@@ -151,7 +152,7 @@ def filing(enterprise, years):
 
 
 def load(demo):
-    association = Organisation.objects.get(name="中国质量协会")
+    association = access.association()
     page = programme(award_index(), association)
     enterprise = Enterprise.unscoped.get(uscc=make_uscc(1, "130102"))
     account = applicant(demo, enterprise)

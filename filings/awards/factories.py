@@ -12,6 +12,7 @@ from wagtail.models import Page, Site
 from registry.factories import EnterpriseAccountFactory
 from registry.models import Division, EconomicType, EnterpriseSize, IndustryCategory, Organisation
 
+from .access import association
 from .models import (
     Application,
     AwardIndexPage,
@@ -63,7 +64,7 @@ def make_programme(title="2026年全国质量标杆", *, criteria=(("质量管�
         "first_data_year": year - 3,
         "last_data_year": year - 1,
         "pledge": PLEDGE,
-        "organiser": Organisation.objects.get(name="中国质量协会"),
+        "organiser": association(),
         "description": "<p>总结推广企业在质量管理方面的典型经验和做法。</p>",
     }
     values.update(fields)

@@ -1,7 +1,5 @@
 """The applicant area (/apply/): filings, projects, applications, printing; and the experts' score sheets."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +7,10 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from registry.portal import enterprise_required
 
 from . import access
 from .forms import (
@@ -26,19 +27,6 @@ from .forms import (
 from .models import Application, AwardProgrammePage, OrganisationFiling, Project, ReviewerAssignment, Score
 from .pdf import application_pdf
 from .workflow import TransitionError, transition
-
-
-def enterprise_required(view):
-    """Only enterprise accounts reach the applicant area; everything they see belongs to their enterprise."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.user.kind != request.user.Kind.ENTERPRISE or request.user.enterprise_id is None:
-            raise PermissionDenied("仅企业账号可申报 / Only enterprise accounts can apply.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _mine(queryset, request, pk):
@@ -86,7 +74,7 @@ def filing_edit(request, pk=None):
                 years.save()
             if filing_now:
                 messages.success(
-                    request, "已提交备案，等待中国质量协会审核 / Filed; awaiting the association's review."
+                    request, _("Filed; awaiting the review of %(organiser)s.") % {"organiser": access.organiser_name()}
                 )
                 return redirect("awards:dashboard")
             messages.success(request, "已保存 / Saved.")

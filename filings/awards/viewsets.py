@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
 
+from registry import contributions
 from registry.exports import ExportWorkbook, dated_filename
 from registry.reports import log_export
 
@@ -38,8 +39,8 @@ class FilingReviewViewSet(ViewSet):
     name = "award_filings"
     icon = "clipboard-list"
     menu_label = _("Award filings")
-    add_to_admin_menu = True
-    menu_order = 310
+    menu_order = 1
+    menu_hook = contributions.menu_hook("awards")
 
     def index(self, request):
         # region__parent__parent: the city column prints the full province-first name (Division.full_name).
@@ -90,8 +91,8 @@ class ApplicationReviewViewSet(ViewSet):
     name = "award_applications"
     icon = "form"
     menu_label = _("Award applications")
-    add_to_admin_menu = True
-    menu_order = 311
+    menu_order = 2
+    menu_hook = contributions.menu_hook("awards")
 
     def visible(self, request):
         return access.administered_applications(request.user).select_related(

@@ -1,6 +1,13 @@
+"""Admin registration: the organiser's filing review and the application review, in the awards menu group."""
+
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from registry import contributions
+
 from .viewsets import application_review_viewset, filing_review_viewset
+
+contributions.add_menu_group("awards", _("Quality awards"), "pick", 220)
 
 
 @hooks.register("register_admin_viewset")

@@ -17,7 +17,7 @@ from registry.reports import log_export
 
 from . import statistics
 from .forms import ApproveForm, RejectForm
-from .models import SECRETARIAT_NAME, Filing, FilingUnit, YearlySetting
+from .models import SECRETARIAT, Filing, FilingUnit, YearlySetting
 from .spreadsheets import summary_workbook
 
 
@@ -30,7 +30,7 @@ def reaches_secretariat(user):
     organisation = getattr(user, "organisation", None)
     if organisation is None or not user.is_administrator:
         return False
-    return Organisation.objects.filter(name=SECRETARIAT_NAME, path__startswith=organisation.path).exists()
+    return Organisation.objects.filter(function=SECRETARIAT, path__startswith=organisation.path).exists()
 
 
 def require_permission(user, codename):

@@ -9,7 +9,13 @@ class QCGroupsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from registry import roles
+        from registry import contributions, roles
+
+        from .figures import qc_filings_by_year
+        from .models import SECRETARIAT
+
+        contributions.add_function(SECRETARIAT, _("QC filing secretariat"))
+        contributions.add_statistic("qcgroups", qc_filings_by_year, counts=["qcgroups.Filing"])
 
         # Reach is the organisation subtree: only the secretariat's administrators (and those above) find records.
         roles.grant(

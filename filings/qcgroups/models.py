@@ -1,7 +1,8 @@
 """QC-group and trusted-team achievement filings (seed 004): filing units, yearly counts and filings.
 
-Filing units register themselves on the portal and are reviewed by the secretariat, the quality committee of
-中国石油和化学工业联合会. Every record is placed under that organisation, so the registry's scoping gives its
+Filing units register themselves on the portal and are reviewed by the secretariat: the organisation whose
+function is ``qc_secretariat`` (the quality committee of the petroleum and chemical industry federation in the
+shipped tree). Every record is placed under that organisation, so the registry's scoping gives its
 administrators (and those above it) every unit and filing, and answers 404 to everyone else.
 """
 
@@ -23,12 +24,13 @@ from registry.validators import validate_mobile, validate_uscc
 
 from .uploads import validate_licence
 
-SECRETARIAT_NAME = "中国石油和化学工业联合会"
+#: The organisation function of the secretariat (registered in QCGroupsConfig.ready).
+SECRETARIAT = "qc_secretariat"
 
 
 def secretariat():
     """The organisation whose administrators review units and see all filings."""
-    return Organisation.objects.get(name=SECRETARIAT_NAME)
+    return Organisation.objects.with_function(SECRETARIAT)
 
 
 def current_year():
@@ -164,7 +166,7 @@ class FilingUnit(ScopedModelMixin):
                 f"Your unit's registration has been approved. Login: {self.account.username}\n"
                 "Log in with the password you chose at /accounts/login/ and open /qc/ to file.\n"
                 + (f"\n备注 / Remarks: {remarks}\n" if remarks else "")
-                + "\n中国石油和化学工业联合会质量工作委员会秘书处"
+                + f"\n{self.organisation.name}秘书处"
             ),
             None,
             [self.email],
@@ -180,7 +182,7 @@ class FilingUnit(ScopedModelMixin):
                 "请登录后按原因修改注册资料并重新提交。\n\n"
                 f"Your unit's registration was not approved. Reason: {reason}\n"
                 "Log in, correct your registration details and submit them again.\n\n"
-                "中国石油和化学工业联合会质量工作委员会秘书处"
+                f"{self.organisation.name}秘书处"
             ),
             None,
             [self.email],

@@ -7,6 +7,8 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from registry import contributions
+
 from . import admin_views
 from .models import Filing, FilingUnit
 
@@ -43,8 +45,8 @@ class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
     url_prefix = "qc-units"
     icon = "group"
     menu_label = _("QC filing units")
-    add_to_admin_menu = True
-    menu_order = 310
+    menu_order = 1
+    menu_hook = contributions.menu_hook("qcgroups")
     view_permission = "qcgroups.view_filingunit"
     index_view_class = joined_index_view("province")
     copy_view_enabled = False
@@ -87,8 +89,8 @@ class FilingViewSet(SecretariatViewSetMixin, ModelViewSet):
     url_prefix = "qc-filings"
     icon = "list-ul"
     menu_label = _("QC achievement filings")
-    add_to_admin_menu = True
-    menu_order = 311
+    menu_order = 2
+    menu_hook = contributions.menu_hook("qcgroups")
     view_permission = "qcgroups.view_filing"
     index_view_class = joined_index_view("unit")
     copy_view_enabled = False

@@ -6,9 +6,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
+from registry import contributions
+
 from . import admin_views
 from .models import FilingUnit
 from .viewsets import FilingUnitViewSet, FilingViewSet
+
+contributions.add_menu_group("qcgroups", _("QC groups"), "list-ul", 230)
 
 
 @hooks.register("register_admin_viewset")
@@ -29,9 +33,9 @@ class SummaryMenuItem(MenuItem):
         return admin_views.reaches_secretariat(request.user) and request.user.has_perm("qcgroups.view_filing")
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(contributions.menu_hook("qcgroups"))
 def register_summary_menu_item():
-    return SummaryMenuItem(_("QC filings summary"), reverse("qcgroups_admin_summary"), icon_name="table", order=312)
+    return SummaryMenuItem(_("QC filings summary"), reverse("qcgroups_admin_summary"), icon_name="table", order=3)
 
 
 class PendingUnitsPanel(Component):

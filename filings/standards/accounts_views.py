@@ -1,11 +1,8 @@
 """Enterprise accounts: registration, password and user-name recovery, account page, SMS codes."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
-from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect
@@ -16,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from registry.models import Enterprise, Organisation, User
 from registry.params import query_flag, query_id
+from registry.portal import enterprise_required
 from registry.roles import mask_mobile
 from registry.security import client_ip, take
 from registry.validators import validate_mobile
@@ -26,19 +24,6 @@ from .models import EnterpriseProfile, SMSCode
 SESSION_REGISTER = "standards_register_enterprise"
 SESSION_RESET = "standards_reset_account"
 SESSION_MOBILE_OLD_OK = "standards_mobile_old_verified"
-
-
-def enterprise_required(view):
-    """Only logged-in enterprise accounts; everyone else goes to the portal login."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated or user.kind != User.Kind.ENTERPRISE or user.enterprise_id is None:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 #: Each check of an enterprise's details (registration and forgotten-password step one) tells whether they match

@@ -10,15 +10,17 @@ class StandardsConfig(AppConfig):
 
     def ready(self):
         from cqosite import pagecache
-        from registry import roles
+        from registry import contributions, roles
 
         from . import lookups
+        from .figures import standards_by_month
 
         lookups.register()
         published = self.get_model("DisclosedStandard").Status.PUBLISHED
         pagecache.shows_publicly(self.get_model("DisclosedStandard"), lambda standard: standard.status == published)
         for model_name in ("Product", "Indicator"):
             pagecache.shows_publicly(self.get_model(model_name), lambda row: row.standard.status == published)
+        contributions.add_statistic("standards", standards_by_month, counts=["standards.DisclosedStandard"])
         from registry.models import Role
 
         roles.grant(roles.ALL_ROLES, {"standards.view_disclosedstandard", "standards.view_cataloguestandard"})

@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
-from registry import imports
+from registry import contributions, imports
 from registry.imports import WORKBOOK_ACCEPT, SheetImport, WorkbookError, cell_text
 from registry.models import Role
 from registry.reports import AuditedExportMixin
@@ -145,8 +145,8 @@ class DisclosedStandardViewSet(SnippetViewSet):
     inspect_view_class = DisclosedStandardInspectView
     icon = "doc-full"
     menu_label = gettext_lazy("Disclosed standards")
-    menu_order = 260
-    add_to_admin_menu = True
+    menu_order = 1
+    menu_hook = contributions.menu_hook("standards")
     url_prefix = "standards/disclosed"
     list_display = [
         "number",
@@ -272,8 +272,8 @@ class CatalogueStandardViewSet(SnippetViewSet):
     export_headings = {"kind": "类型", "number": "标准编号", "name": "标准名称"}
     icon = "list-ul"
     menu_label = gettext_lazy("Standards catalogue")
-    menu_order = 261
-    add_to_admin_menu = True
+    menu_order = 2
+    menu_hook = contributions.menu_hook("standards")
     url_prefix = "standards/catalogue"
     list_display = ["number", "name", "kind"]
     list_filter = ["kind"]

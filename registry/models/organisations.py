@@ -2,7 +2,36 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
+
+from ..contributions import function_choices, function_label
+
+
+class FunctionMissing(Exception):
+    """No organisation holds a function a flow needs: a platform administrator must choose one."""
+
+    def __init__(self, function):
+        self.function = function
+        super().__init__(
+            _(
+                "No organisation is set as “%(function)s”. A platform administrator sets it on that organisation's "
+                "edit form (Organisations → edit → Function)."
+            )
+            % {"function": function_label(function)}
+        )
+
+
+class OrganisationManager(MP_NodeManager):
+    def with_function(self, function):
+        """The organisation doing ``function`` (never looked up by name: names change in the admin)."""
+        organisation = self.holding(function)
+        if organisation is None:
+            raise FunctionMissing(function)
+        return organisation
+
+    def holding(self, function):
+        """The organisation doing ``function``, or ``None``: for checks that simply fail without one."""
+        return self.filter(function=function).first()
 
 
 class Organisation(MP_Node):
@@ -27,10 +56,31 @@ class Organisation(MP_Node):
     )
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    function = models.CharField(
+        _("function"),
+        max_length=32,
+        choices=function_choices,
+        blank=True,
+        help_text=_("A job this organisation does for the whole platform; each is done by one organisation."),
+    )
+
+    #: The core's own functions; the apps add theirs (registry.contributions.add_function).
+    PLATFORM_OPERATOR = "platform_operator"
+    NATIONAL_BUREAU = "national_bureau"
+
+    objects = OrganisationManager()
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["function"],
+                condition=~models.Q(function=""),
+                name="registry_one_organisation_per_function",
+                violation_error_message=_("Another organisation already has this function."),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -17,7 +17,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..bulk import bulk_insert
+from ..bulk import bulk_insert, chunks
 from ..enterprise_size import SECTIONS
 from ..imports import RowError, SheetImport, WorkbookError, cell_text, parse_date
 from ..models import (
@@ -33,7 +33,6 @@ from ..models.officers import Gender, birth_date_from_id
 from ..scoping import scope_for_user
 from ..validators import validate_mobile, validate_resident_id, validate_uscc
 from .columns import COLUMNS, EXAMPLE_MARK, SIZE_BY_LABEL, band_employees, education_lookup, size_for_employees
-from .submission import chunks
 
 MAX_ROWS = 5000
 WRITE_ATTEMPTS = 3

@@ -39,10 +39,10 @@ from wagtail.models import (
 )
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from ..bulk import insert_rows
+from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
 from ..workflows import OrganisationApprovalTask, approving
-from .submission import chunks, officer_task
+from .submission import officer_task
 
 logger = logging.getLogger(__name__)
 

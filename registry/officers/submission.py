@@ -21,7 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from ..bulk import insert_rows
+from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, OfficerApprovalTask, ReviewStatus
 
 REVOKE_ACTION = "registry.officer.revoke"
@@ -217,8 +217,3 @@ def set_from_pairs(model, column, pairs):
                 f"UPDATE {table} SET {column} = {value} FROM {source.format(rows=rows)} WHERE {table}.id = {key}",
                 [item for pair in chunk for item in pair],
             )
-
-
-def chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

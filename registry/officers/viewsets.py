@@ -9,6 +9,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
 
+from .. import contributions
 from ..models import ChiefQualityOfficer
 from ..pagination import KeysetPaginationMixin
 from ..reports import AuditedExportMixin
@@ -121,8 +122,8 @@ class OfficerViewSet(SnippetViewSet):
     model = ChiefQualityOfficer
     icon = "user"
     menu_label = _("Chief Quality Officers")
-    menu_order = 210
-    add_to_admin_menu = True
+    menu_order = 4
+    menu_hook = contributions.menu_hook("registry")
     index_view_class = OfficerIndexView
     add_view_class = OfficerCreateView
     filterset_class = OfficerFilterSet

@@ -8,29 +8,17 @@ per-process cache the one-minute expiry bounds staleness; with the shared Redis 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from registry import contributions
+from registry.generations import Generation
+
 from . import queries
 
 TTL_SECONDS = 60
-GENERATION_KEY = "statistics:generation"
-
-
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        value = 1
-        cache.add(GENERATION_KEY, value, None)
-    return value
-
-
-def invalidate(**kwargs):
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
+GENERATION = Generation("statistics:generation")
 
 
 def dashboard(prefix):
-    key = f"statistics:{generation()}:dashboard:{prefix or '*'}"
+    key = f"statistics:{GENERATION.current()}:dashboard:{prefix or '*'}"
     figures = cache.get(key)
     if figures is None:
         figures = queries.dashboard(prefix)
@@ -39,25 +27,24 @@ def dashboard(prefix):
 
 
 def counted_models():
+    """The registry's own counted models and those of every contributed figure."""
     from django.apps import apps
 
-    names = [
-        ("registry", "ChiefQualityOfficer"),
-        ("registry", "Enterprise"),
-        ("standards", "DisclosedStandard"),
-        ("awards", "Application"),
-        ("qcgroups", "Filing"),
-    ]
-    return [apps.get_model(app, model) for app, model in names]
+    labels = ["registry.ChiefQualityOfficer", "registry.Enterprise"]
+    labels += [label for statistic in contributions.statistics() for label in statistic.counts]
+    return [apps.get_model(label) for label in dict.fromkeys(labels)]
 
 
 def connect():
     for model in counted_models():
         uid = f"statistics.invalidate.{model._meta.label_lower}"
-        post_save.connect(invalidate, sender=model, dispatch_uid=f"{uid}.save", weak=False)
-        post_delete.connect(invalidate, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
+        post_save.connect(GENERATION.bump, sender=model, dispatch_uid=f"{uid}.save", weak=False)
+        post_delete.connect(GENERATION.bump, sender=model, dispatch_uid=f"{uid}.delete", weak=False)
     from registry.models import Enterprise
 
     m2m_changed.connect(
-        invalidate, sender=Enterprise.economic_types.through, dispatch_uid="statistics.invalidate.natures", weak=False
+        GENERATION.bump,
+        sender=Enterprise.economic_types.through,
+        dispatch_uid="statistics.invalidate.natures",
+        weak=False,
     )

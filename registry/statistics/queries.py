@@ -11,12 +11,12 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import contributions
 from registry.models import (
     ChiefQualityOfficer,
     EducationLevel,
@@ -336,81 +336,11 @@ def approvals_by_month(prefix, months=None):
     return Figure("approvals", _("New approvals per month"), [_("Month"), _("Approved officers")], rows, chart="line")
 
 
-def standards_by_month(prefix, months=None):
-    DisclosedStandard = apps.get_model("standards", "DisclosedStandard")
-    from filings.standards.models import StandardKind
-
-    months = months or last_months()
-    published = within(
-        DisclosedStandard.unscoped.filter(status="published", published_at__isnull=False),
-        "enterprise__organisation",
-        prefix,
-        by_enterprise=True,
-    )
-    counts = {}
-    for month, kind, n in by_month(published, F("published_at"), months, extra=("kind",)):
-        counts[month_key(month), kind] = n
-    kinds = list(StandardKind)
-    rows = [[month.strftime("%Y-%m"), *[counts.get((month, kind.value), 0) for kind in kinds]] for month in months]
-    return Figure(
-        "standards",
-        _("Standards disclosed per month and kind"),
-        [_("Month"), *[kind.label for kind in kinds]],
-        rows,
-        chart="line",
-    )
-
-
-def applications_by_programme(prefix):
-    Application = apps.get_model("awards", "Application")
-    states = [state for state in Application.State if state != Application.State.DRAFT]
-    queryset = within(Application.unscoped.exclude(state=Application.State.DRAFT), Application.scope_lookup, prefix)
-    table = {}
-    for programme, state, n in (
-        queryset.values("programme__title", "state")
-        .annotate(n=Count("pk"))
-        .values_list("programme__title", "state", "n")
-    ):
-        table.setdefault(programme, {})[state] = n
-    rows = [
-        [programme, sum(cells.values()), *[cells.get(state.value, 0) for state in states]]
-        for programme, cells in sorted(table.items())
-    ]
-    return Figure(
-        "applications",
-        _("Award applications per programme and stage"),
-        [_("Programme"), _("Submitted"), *[state.label for state in states]],
-        rows,
-    )
-
-
-def qc_filings_by_year(prefix):
-    Filing = apps.get_model("qcgroups", "Filing")
-    queryset = within(Filing.unscoped.all(), Filing.scope_lookup, prefix)
-    grouped = (
-        queryset.values("year")
-        .annotate(
-            total=Count("pk"),
-            qc=Count("pk", filter=Q(kind=Filing.Kind.QC_GROUP)),
-            teams=Count("pk", filter=Q(kind=Filing.Kind.TRUSTED_TEAM)),
-        )
-        .order_by("year")
-        .values_list("year", "total", "qc", "teams")
-    )
-    rows = [[str(year), total, qc, teams] for year, total, qc, teams in grouped]
-    return Figure(
-        "qcgroups",
-        _("QC group filings per year"),
-        [_("Year"), _("Filings"), _("QC groups"), _("Trusted teams")],
-        rows,
-    )
-
-
 def dashboard(prefix):
     """Everything the dashboard shows for the subtree at ``prefix``, in display order.
 
     The coverage totals are the sum of the sub-regions (which include what the unit supervises itself), and the
-    four officer-profile breakdowns share one query.
+    four officer-profile breakdowns share one query. The programmes' figures follow (registry.contributions).
     """
     unit = unit_for(prefix)
     regions = subregions(unit)
@@ -428,8 +358,6 @@ def dashboard(prefix):
             officers_by_nature(prefix),
             officers_by_education(prefix, profile),
             officers_by_years(prefix, profile),
-            standards_by_month(prefix),
-            applications_by_programme(prefix),
-            qc_filings_by_year(prefix),
+            *(statistic.figure(prefix) for statistic in contributions.statistics()),
         ],
     }

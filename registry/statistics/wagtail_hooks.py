@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .. import contributions
 from . import caching, reports, views
 
 caching.connect()
@@ -31,9 +32,9 @@ def register_statistics_urls():
     return [path("statistics/", include((urls, "statistics"), namespace="statistics"))]
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(contributions.menu_hook("registry"))
 def register_statistics_menu_item():
-    return StatisticsMenuItem(_("Statistics"), reverse("statistics:dashboard"), icon_name="table", order=250)
+    return StatisticsMenuItem(_("Statistics"), reverse("statistics:dashboard"), icon_name="table", order=5)
 
 
 @hooks.register("register_reports_menu_item")

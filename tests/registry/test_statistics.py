@@ -7,10 +7,13 @@ import pytest
 from django.core.cache import cache
 
 from filings.awards.factories import ApplicationFactory, make_programme
+from filings.awards.figures import applications_by_programme
 from filings.awards.models import Application
 from filings.qcgroups.factories import FilingFactory
+from filings.qcgroups.figures import qc_filings_by_year
 from filings.qcgroups.models import Filing
 from filings.standards.factories import DisclosedStandardFactory
+from filings.standards.figures import standards_by_month
 from filings.standards.models import DisclosedStandard, StandardKind
 from registry.factories import EnterpriseFactory, make_mobile, make_uscc
 from registry.models import ChiefQualityOfficer, EconomicType, Enterprise, ReviewStatus
@@ -163,13 +166,13 @@ def test_standards_per_month_and_kind(data, orgs):
     DisclosedStandardFactory(enterprise=data[2], kind=StandardKind.ENTERPRISE, published_at=at(2026, 9, 5))
     DisclosedStandardFactory(enterprise=data[8], kind=StandardKind.ENTERPRISE, published_at=at(2026, 11, 5))
     DisclosedStandardFactory(enterprise=data[1], status=DisclosedStandard.Status.DRAFT, published_at=None)
-    figure = queries.standards_by_month(orgs.shijiazhuang.path, MONTHS)
+    figure = standards_by_month(orgs.shijiazhuang.path, MONTHS)
     assert figure.columns[1:] == [kind.label for kind in StandardKind]
     table = rows(figure)
     assert table["2026-11"] == [1, 0, 0, 1]  # national, industry, local, enterprise
     assert table["2026-09"] == [0, 0, 0, 1]
     assert sum(sum(values) for values in table.values()) == 3
-    national = rows(queries.standards_by_month(None, MONTHS))
+    national = rows(standards_by_month(None, MONTHS))
     assert sum(sum(values) for values in national.values()) == 4
 
 
@@ -181,25 +184,25 @@ def test_applications_per_programme_and_stage(orgs):
     ApplicationFactory(programme=programme, recommending_unit=orgs.hebei)  # a draft is not an application yet
     Application.unscoped.filter(pk__in=[hebei_first.pk, beijing.pk]).update(state=Application.State.QUALIFICATION)
     Application.unscoped.filter(pk=hebei_second.pk).update(state=Application.State.AWARDED)
-    figure = queries.applications_by_programme(orgs.hebei.path)
+    figure = applications_by_programme(orgs.hebei.path)
     headings = figure.columns
     (row,) = figure.rows
     assert row[0] == "2026年全国质量标杆" and row[1] == 2
     assert row[headings.index(Application.State.QUALIFICATION.label)] == 1
     assert row[headings.index(Application.State.AWARDED.label)] == 1
     assert Application.State.DRAFT.label not in headings and sum(row[2:]) == 2
-    assert queries.applications_by_programme(None).rows[0][1] == 3
-    assert queries.applications_by_programme(orgs.shijiazhuang.path).rows == []
+    assert applications_by_programme(None).rows[0][1] == 3
+    assert applications_by_programme(orgs.shijiazhuang.path).rows == []
 
 
 def test_qc_filings_per_year(orgs):
     FilingFactory(year=2025)
     FilingFactory(year=2026, kind=Filing.Kind.TRUSTED_TEAM)
     FilingFactory(year=2026)
-    assert queries.qc_filings_by_year(None).rows == [["2025", 1, 1, 0], ["2026", 2, 1, 1]]
+    assert qc_filings_by_year(None).rows == [["2025", 1, 1, 0], ["2026", 2, 1, 1]]
     secretariat = Filing.unscoped.first().unit.organisation
-    assert queries.qc_filings_by_year(secretariat.path).rows == [["2025", 1, 1, 0], ["2026", 2, 1, 1]]
-    assert queries.qc_filings_by_year(orgs.hebei.path).rows == []
+    assert qc_filings_by_year(secretariat.path).rows == [["2025", 1, 1, 0], ["2026", 2, 1, 1]]
+    assert qc_filings_by_year(orgs.hebei.path).rows == []
 
 
 def test_bar_chart_is_proportional_and_capped():

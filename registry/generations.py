@@ -1,0 +1,28 @@
+"""Generation counters in the shared cache: what is cached under a generation is dropped at once by a bump.
+
+A cache entry's key (or its stored value) carries the generation it was computed in; a change bumps the counter,
+so every entry of the old generation stops being read, in every process that shares the cache, without finding
+and deleting them one by one. Used by the anonymous page cache and the statistics dashboard.
+"""
+
+from django.core.cache import cache
+
+
+class Generation:
+    def __init__(self, key):
+        self.key = key
+
+    def current(self):
+        value = cache.get(self.key)
+        if value is None:
+            # add() keeps a value another process set meanwhile; read back what won.
+            cache.add(self.key, 1, timeout=None)
+            value = cache.get(self.key, 1)
+        return value
+
+    def bump(self, **signal_kwargs):
+        """Start a new generation (usable as a signal receiver)."""
+        try:
+            cache.incr(self.key)
+        except ValueError:
+            cache.add(self.key, 2, timeout=None)
