@@ -68,10 +68,16 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     admin_login(page, importer.mobile)
     import_file(page, path, 5000)
     shot(page, "review_import_5000_done")
-    started = time.perf_counter()
-    response = page.goto(f"{page.base_url}/admin/")
-    elapsed = time.perf_counter() - started
-    assert response.status == 200 and elapsed < 5, elapsed
+
+    def opening(url):
+        started = time.perf_counter()
+        assert page.goto(f"{page.base_url}{url}").status == 200
+        return time.perf_counter() - started
+
+    # Quick: within 3× a one-record admin page in the same browser (the machine's load varies; bench/ measures it).
+    one_record = opening(f"{LISTING}inspect/{ChiefQualityOfficer.unscoped.values_list('pk', flat=True).first()}/")
+    home = opening("/admin/")
+    assert home < max(2, 3 * one_record), (home, one_record)
     assert page.locator("[data-in-review-total]").get_attribute("data-in-review-total") == "5000"
     assert page.locator("[data-awaiting-review-total]").count() == 0  # nobody reviews their own
     shot(page, "review_dashboard_importer")
