@@ -57,6 +57,7 @@ class SearchableSelect(LongSelect):
                 "placeholder": self.search_placeholder,
                 "aria-label": self.search_placeholder,
                 "autocomplete": "off",
+                "style": "width: 100%; box-sizing: border-box; margin-bottom: 0.5rem",
             }
         )
         return mark_safe(f"<input{search}>{select}")  # noqa: S308 - flatatt and the select escape every value

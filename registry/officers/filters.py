@@ -31,7 +31,7 @@ from ..validators import normalise
 
 #: How many officers one field matches for a word to count as matching few, and as matching many (word_condition).
 FEW_MATCHES = 1000
-MANY_MATCHES = 100_000
+MANY_MATCHES = 20_000
 
 #: Words of a search beyond this many are ignored: each costs a few index lookups.
 MAX_WORDS = 5
@@ -90,16 +90,27 @@ def of_enterprises(condition):
 
 
 def word_condition(queryset, word):
-    """``word`` matched in any field of the officers of ``queryset``, in the cheapest form for how many match:
-
-    - each field matches few officers: their ids, found through each field's index;
-    - some field matches more, none very many: the ids selected by those index lookups, as an array the
-      listing's own index is read at (lookups.AnyOf), so the cost follows the matches wherever they sit;
-    - some field matches a large share of the registry: a condition cheap to test row by row (no short grams),
-      which the listing's newest-first walk meets at once.
-    """
+    """``word`` matched in any field of the officers of ``queryset`` (see :func:`cheapest`)."""
     officer, enterprise = word_conditions(word)
-    branches = [queryset.filter(condition) for condition in [*officer, *map(of_enterprises, enterprise)]]
+    code = normalise(word)
+    broad = Q(real_name__icontains=word) if has_latin_letters(word) else Q(real_name__contains=word)
+    if code.isdigit():
+        broad |= Q(mobile__contains=code)
+    broad |= of_enterprises(functools.reduce(operator.or_, enterprise))
+    return cheapest(queryset, [*officer, *map(of_enterprises, enterprise)], broad)
+
+
+def cheapest(queryset, branches, broad):
+    """The officers of ``queryset`` matching any of ``branches`` (each served by an index), in the cheapest form
+    for how many match:
+
+    - each branch matches few officers: their ids, found through each branch's index;
+    - some branch matches more, none very many: the ids those index lookups select, as an array the listing's
+      own index is read at (lookups.AnyOf), so the cost follows the matches wherever they sit;
+    - some branch matches a large share of the registry: ``broad``, the same test made cheap row by row (no
+      short grams), which the listing's newest-first walk meets at once.
+    """
+    branches = [queryset.filter(condition) for condition in branches]
     ids = set()
     for branch in branches:
         found = list(branch.order_by().values_list("pk", flat=True)[: FEW_MATCHES + 1])
@@ -111,11 +122,7 @@ def word_condition(queryset, word):
     if all(capped_count(branch, MANY_MATCHES) <= MANY_MATCHES for branch in branches):
         selected = [branch.order_by().values("pk") for branch in branches]
         return AnyOf("pk", selected[0].union(*selected[1:], all=True))
-    code = normalise(word)
-    broad = Q(real_name__icontains=word) if has_latin_letters(word) else Q(real_name__contains=word)
-    if code.isdigit():
-        broad |= Q(mobile__contains=code)
-    return broad | of_enterprises(functools.reduce(operator.or_, enterprise))
+    return broad
 
 
 def search_officers(queryset, text):
@@ -141,13 +148,16 @@ _industry_choices = []
 
 
 def industry_classes(code):
-    """The class codes under the GB/T 4754 node ``code`` (a class: itself). Sections are letters and hold their
-    divisions by reference, not by code prefix, so the subtree is read from the table."""
+    """The class codes under the GB/T 4754 node ``code`` (a class: itself), as a list: at most the 1,400 classes
+    of the standard, where a subquery through three levels of parents is estimated at one row and misplans.
+    Sections are letters and hold their divisions by reference, not by code prefix."""
     level = IndustryCategory.objects.filter(code=code).values_list("level", flat=True).first()
     classes = IndustryCategory.objects.filter(level=IndustryCategory.Level.CLASS)
     if level == IndustryCategory.Level.SECTION:
-        return classes.filter(parent__parent__parent_id=code)
-    return classes.filter(code__startswith=code)
+        classes = classes.filter(parent__parent__parent_id=code)
+    else:
+        classes = classes.filter(code__startswith=code)
+    return list(classes.values_list("code", flat=True))
 
 
 class OfficerFilterSet(WagtailFilterSet):
@@ -187,7 +197,10 @@ class OfficerFilterSet(WagtailFilterSet):
         if not value.strip():
             return queryset
         condition = region_condition(value)
-        return queryset.none() if condition is None else queryset.filter(of_enterprises(condition))
+        if condition is None:
+            return queryset.none()
+        return queryset.filter(cheapest(queryset, [of_enterprises(condition)], of_enterprises(condition)))
 
     def filter_industry(self, queryset, name, value):
-        return queryset.filter(enterprise__industry__in=industry_classes(value))
+        condition = of_enterprises(Q(industry__in=industry_classes(value)))
+        return queryset.filter(cheapest(queryset, [condition], condition))

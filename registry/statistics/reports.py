@@ -18,6 +18,7 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
+from registry.admin_forms import UnitFilter
 from registry.models import ChiefQualityOfficer, Enterprise, EnterpriseSize, IndustryCategory, Organisation
 from registry.reports import AuditedExportMixin
 from registry.scoping import NOTHING, scope_for_user
@@ -89,9 +90,7 @@ class StatisticsReportMixin(AuditedExportMixin):
 
 
 class ProgressFilterSet(WagtailFilterSet):
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=units_for, method=ignore, empty_label=_("My region")
-    )
+    region = UnitFilter(label=_("Region"), queryset=units_for, method=ignore, empty_label=_("My region"))
     period = django_filters.DateFromToRangeFilter(
         label=_("Approved between"), widget=DateRangePickerWidget, method=ignore
     )
@@ -208,9 +207,7 @@ class ProgressReportView(StatisticsReportMixin, ReportView):
 
 
 class UncoveredFilterSet(WagtailFilterSet):
-    region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=units_for, method=ignore, empty_label=_("My region")
-    )
+    region = UnitFilter(label=_("Region"), queryset=units_for, method=ignore, empty_label=_("My region"))
     period = django_filters.DateFromToRangeFilter(
         label=_("Registered between"), widget=DateRangePickerWidget, method=ignore
     )
