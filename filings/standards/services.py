@@ -171,7 +171,6 @@ def check_code(mobile, purpose, code):
 CODE_ERROR = "短信验证码错误或已失效 / The SMS code is wrong or has expired"
 
 
-
 # --- publishing -----------------------------------------------------------------------------------
 
 
