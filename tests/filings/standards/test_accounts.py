@@ -284,3 +284,16 @@ def test_second_account_for_same_enterprise_is_allowed_with_own_identity(enterpr
     EnterpriseAccountFactory(enterprise=enterprise)
     EnterpriseAccountFactory(enterprise=enterprise)
     assert enterprise.accounts.count() == 2
+
+
+def test_the_old_15_digit_id_card_matches_the_18_digit_number(enterprise):
+    eighteen = enterprise.legal_representative_id_number
+    assert eighteen[6:8] == "19"
+    matched, errors = services.match_enterprise(
+        details(enterprise, legal_representative_id_number=eighteen[:6] + eighteen[8:17])
+    )
+    assert matched == enterprise and errors == {}
+    _matched, errors = services.match_enterprise(
+        details(enterprise, legal_representative_id_number=eighteen[:6] + "1" + eighteen[9:17])
+    )
+    assert set(errors) == {"legal_representative_id_number"}

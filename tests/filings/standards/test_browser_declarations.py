@@ -135,7 +135,7 @@ def test_indicator_editor_previews_the_public_format_and_fits_a_laptop_and_a_pho
     assert page.inner_text(f"{card} [data-preview]") == expected
     assert page.is_hidden("#id_indicators-0-text_requirement")
     page.fill("#id_indicators-0-test_method", "5750")  # the test-method chooser asks the catalogue
-    page.wait_for_function("document.querySelectorAll('#test-methods option').length > 0")
+    page.wait_for_selector("#test-methods option", state="attached")
     page.fill("#id_indicators-0-test_method", "GB/T 5750.4-2023")
 
     page.click("button[data-add-row=indicators]")  # a second, text indicator
