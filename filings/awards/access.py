@@ -70,12 +70,24 @@ def reviewable_filings(user):
     return OrganisationFiling.objects.none()
 
 
-def can_read_enterprise_files(user, enterprise_id):
-    """Evidence of an enterprise is readable by its accounts and by whoever reviews its filings/applications."""
-    if not user.is_authenticated:
+def can_view_application(user, application):
+    """Whether ``user`` may see ``application`` and every file it submitted: its enterprise's accounts; once
+    submitted, the administrators it is routed to (organiser, recommending unit) and the experts assigned to it.
+    The one rule behind the review pages, the expert sheet, the PDF and every ``/apply/files/`` download."""
+    if not (user.is_authenticated and user.is_active):
         return False
-    if user.enterprise_id == enterprise_id or can_review_filings(user):
+    if is_applicant(user, application):
         return True
-    if administered_applications(user).filter(enterprise_id=enterprise_id).exists():
+    if application.state == Application.State.DRAFT:
+        return False
+    if is_organiser_admin(user, application.programme) or is_recommender(user, application):
         return True
-    return assigned_applications(user).filter(enterprise_id=enterprise_id).exists()
+    return application.assignments.filter(reviewer=user).exists()
+
+
+def can_read_live_file(user, enterprise_id, filing_file):
+    """The live (editable) records' files: their enterprise's accounts, and for the organisation filing its
+    reviewers. Reviewers and experts of an application read the submitted copies instead."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.enterprise_id == enterprise_id or (filing_file and can_review_filings(user))

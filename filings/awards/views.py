@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from registry.uploads import extension_and_type
 
 from . import access
 from .forms import (
@@ -25,8 +24,20 @@ from .forms import (
     ScoreSheetForm,
     required_filing_years,
 )
-from .models import Application, AwardProgrammePage, OrganisationFiling, Project, ReviewerAssignment, Score
-from .pdf import application_pdf
+from .models import (
+    Application,
+    AwardProgrammePage,
+    EconomicYear,
+    Honour,
+    IntellectualProperty,
+    OrganisationFiling,
+    Project,
+    ReviewerAssignment,
+    Score,
+    SubmittedFile,
+)
+from .pdf import stored_pdf
+from .uploads import download_type
 from .workflow import TransitionError, transition
 
 
@@ -157,52 +168,69 @@ def application_edit(request, programme_pk=None, pk=None):
 
 @enterprise_required
 def application_detail(request, pk):
-    application = _mine(Application.unscoped.select_related("programme", "filing", "project"), request, pk)
-    return render(request, "awards/application_detail.html", {"application": application})
+    application = _mine(Application.unscoped.select_related("programme", "filing", "project", "submission"), request, pk)
+    return render(request, "awards/application_detail.html", {"application": application, "dossier": application.dossier})
 
 
 @login_required
 def application_print(request, pk):
-    """The application PDF, once past qualification review, for its applicant and its reviewers."""
-    application = get_object_or_404(Application.unscoped.select_related("filing", "project"), pk=pk)
-    allowed = (
-        access.is_applicant(request.user, application)
-        or access.administered_applications(request.user).filter(pk=pk).exists()
-        or access.assigned_applications(request.user).filter(pk=pk).exists()
-    )
-    if not allowed:
+    """The application PDF, once past qualification review, for whoever may see the application; served from
+    the stored file rendered in the background (rendered now if the application changed since)."""
+    application = get_object_or_404(Application.unscoped.select_related("programme"), pk=pk)
+    if not access.can_view_application(request.user, application):
         raise Http404
-    if not application.printable:
+    if not application.printable or not application.submission_id:
         raise PermissionDenied("通过资格审查后才能打印 / Printing is available after the qualification review.")
-    response = HttpResponse(application_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
-    return response
+    return FileResponse(
+        stored_pdf(application).open("rb"),
+        as_attachment=True,
+        filename=f"application-{application.pk}.pdf",
+        content_type="application/pdf",
+    )
 
 
-#: Downloadable evidence: (model, file field) by URL name; each row knows its enterprise.
-FILE_FIELDS = {
-    "licence": (OrganisationFiling, "licence_copy", "enterprise_id"),
-    "economic-proof": (OrganisationFiling.economic_years.rel.related_model, "proof", "filing__enterprise_id"),
-    "project-attachment": (Project, "other_attachment", "enterprise_id"),
-    "ip-proof": (Project.intellectual_property.rel.related_model, "proof", "project__enterprise_id"),
-    "honour-proof": (Project.honours.rel.related_model, "proof", "project__enterprise_id"),
-    "summary": (Application, "summary_material", "enterprise_id"),
+#: Files of the live (editable) records: (model, file field, enterprise lookup, part of the organisation filing).
+LIVE_FILES = {
+    "licence": (OrganisationFiling, "licence_copy", "enterprise_id", True),
+    "economic-proof": (EconomicYear, "proof", "filing__enterprise_id", True),
+    "project-attachment": (Project, "other_attachment", "enterprise_id", False),
+    "ip-proof": (IntellectualProperty, "proof", "project__enterprise_id", False),
+    "honour-proof": (Honour, "proof", "project__enterprise_id", False),
+    "summary": (Application, "summary_material", "enterprise_id", False),
 }
+
+
+def _submitted_file(request, pk):
+    row = SubmittedFile.objects.select_related("submission__application__programme").filter(pk=pk).first()
+    if row is None or not access.can_view_application(request.user, row.submission.application):
+        raise Http404
+    return row.file, row.key
+
+
+def _live_file(request, kind, pk):
+    model, field, enterprise_lookup, filing_file = LIVE_FILES[kind]
+    manager = model.unscoped if hasattr(model, "unscoped") else model.objects
+    row = manager.filter(pk=pk).values(enterprise_lookup, field).first()
+    if row is None or not access.can_read_live_file(request.user, row[enterprise_lookup], filing_file):
+        raise Http404
+    return model._meta.get_field(field).storage.open(row[field], "rb") if row[field] else None, kind
 
 
 @login_required
 def download(request, kind, pk):
-    """Serve evidence as an attachment, only to the enterprise and to whoever reviews it."""
-    if kind not in FILE_FIELDS:
+    """Serve evidence as an attachment: a submitted copy to whoever may see its application, a live file to its
+    enterprise (and the filing's to its reviewers); 404 to everyone else."""
+    if kind == "submitted":
+        file, name = _submitted_file(request, pk)
+    elif kind in LIVE_FILES:
+        file, name = _live_file(request, kind, pk)
+    else:
         raise Http404
-    model, field, enterprise_lookup = FILE_FIELDS[kind]
-    manager = model.unscoped if hasattr(model, "unscoped") else model.objects
-    row = manager.filter(pk=pk).values(enterprise_lookup, field).first()
-    if row is None or not row[field] or not access.can_read_enterprise_files(request.user, row[enterprise_lookup]):
+    if not file:
         raise Http404
-    file = model._meta.get_field(field).storage.open(row[field], "rb")
-    extension, _content_type = extension_and_type(file)
-    return FileResponse(file, as_attachment=True, filename=f"{kind}-{pk}.{extension}")
+    file = file.open("rb")
+    extension, content_type = download_type(file)
+    return FileResponse(file, as_attachment=True, filename=f"{name}-{pk}.{extension}", content_type=content_type)
 
 
 @login_required
@@ -217,7 +245,8 @@ def review_list(request):
 def review_sheet(request, pk):
     """An expert declares conflicts of interest, then scores each criterion; only their own assignments."""
     assignment = get_object_or_404(
-        access.reviewer_assignments(request.user).select_related("application__programme"), pk=pk
+        access.reviewer_assignments(request.user).select_related("application__programme", "application__submission"),
+        pk=pk,
     )
     application = assignment.application
     criteria = application.programme.criteria.all()
@@ -255,7 +284,13 @@ def review_sheet(request, pk):
     return render(
         request,
         "awards/review_sheet.html",
-        {"assignment": assignment, "application": application, "declaration": declaration, "sheet": sheet},
+        {
+            "assignment": assignment,
+            "application": application,
+            "dossier": application.dossier,
+            "declaration": declaration,
+            "sheet": sheet,
+        },
     )
 
 

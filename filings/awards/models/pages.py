@@ -100,10 +100,11 @@ class AwardProgrammePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         if self.results_published:
+            # The names as submitted: editing the filing or project after the award changes nothing here.
             context["awarded"] = (
                 Application.unscoped.filter(programme=self, state=Application.State.AWARDED)
-                .select_related("filing", "project")
-                .order_by("filing__name")
+                .only("submitted_organisation", "submitted_project")
+                .order_by("submitted_organisation", "pk")
             )
         return context
 

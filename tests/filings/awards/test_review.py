@@ -146,7 +146,10 @@ def test_expert_sees_only_assigned_applications(client, in_expert_review, progra
     assert client.get(reverse("awards:review_sheet", args=[someone_else.pk])).status_code == 404
     assert client.get(reverse("awards:application_print", args=[other.pk])).status_code == 404
     assert client.get(reverse("awards:download", args=["summary", other.pk])).status_code == 404
-    assert client.get(reverse("awards:download", args=["summary", in_expert_review.pk])).status_code == 200
+    # The expert reads the submitted copy; the live upload is the applicant's own.
+    submitted_summary = in_expert_review.submission.files.get(key="summary")
+    assert client.get(reverse("awards:download", args=["submitted", submitted_summary.pk])).status_code == 200
+    assert client.get(reverse("awards:download", args=["summary", in_expert_review.pk])).status_code == 404
     # An expert is no administrator: the admin review area gives them nothing.
     assert client.get(detail_url(in_expert_review)).status_code in (302, 403, 404)
 
