@@ -7,3 +7,18 @@ class AwardsConfig(AppConfig):
     label = "awards"
     verbose_name = _("Quality awards")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.apps import apps
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_migrate, post_save
+
+        from . import organisers
+        from .models import AwardIndexPage
+
+        post_save.connect(organisers.user_saved, sender=get_user_model(), dispatch_uid="awards.organiser_membership")
+        post_save.connect(organisers.index_saved, sender=AwardIndexPage, dispatch_uid="awards.organiser_pages")
+        # After wagtailcore's migrations: its page permissions must exist (wagtail comes after this app).
+        post_migrate.connect(
+            organisers.after_migrate, sender=apps.get_app_config("wagtailcore"), dispatch_uid="awards.organiser_sync"
+        )

@@ -62,8 +62,8 @@ def append_summary(pdf, application):
     summary = application.submission.files.filter(key="summary").first()
     if summary is None:
         return pdf
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
     try:
+        writer = PdfWriter(clone_from=io.BytesIO(pdf))
         with summary.file.open("rb") as source:
             writer.append(io.BytesIO(source.read()), outline_item="总结材料")
     except (PdfReadError, ValueError) as error:

@@ -231,9 +231,7 @@ def _flatten(data):
     filing, project, application = data["filing"], data["project"], data["application"]
     for name in FILING_FIELDS:
         value = filing[name]
-        flat[_label(OrganisationFiling, name)] = (
-            _choice(OrganisationFiling, name, value) if name == "size" else value
-        )
+        flat[_label(OrganisationFiling, name)] = _choice(OrganisationFiling, name, value) if name == "size" else value
     flat[_("province / city")] = filing["region"]
     for year in filing["years"]:
         for name in YEAR_FIELDS:

@@ -11,4 +11,3 @@ def store_pdf(application_pk):
     application = Application.unscoped.filter(pk=application_pk).first()
     if application is not None and application.printable and application.submission_id:
         pdf.stored_pdf(application)
-

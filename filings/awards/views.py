@@ -168,8 +168,12 @@ def application_edit(request, programme_pk=None, pk=None):
 
 @enterprise_required
 def application_detail(request, pk):
-    application = _mine(Application.unscoped.select_related("programme", "filing", "project", "submission"), request, pk)
-    return render(request, "awards/application_detail.html", {"application": application, "dossier": application.dossier})
+    application = _mine(
+        Application.unscoped.select_related("programme", "filing", "project", "submission"), request, pk
+    )
+    return render(
+        request, "awards/application_detail.html", {"application": application, "dossier": application.dossier}
+    )
 
 
 @login_required

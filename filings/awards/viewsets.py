@@ -116,7 +116,9 @@ class ApplicationReviewViewSet(ViewSet):
             )
             .annotate(
                 average_score=Case(
-                    When(scored__gt=0, then=F("score_sum") / Cast("scored", DecimalField(max_digits=5, decimal_places=0))),
+                    When(
+                        scored__gt=0, then=F("score_sum") / Cast("scored", DecimalField(max_digits=5, decimal_places=0))
+                    ),
                     default=None,
                     output_field=DecimalField(max_digits=8, decimal_places=2),
                 )

@@ -364,7 +364,11 @@ def standards_by_month(prefix, months=None):
 def applications_by_programme(prefix):
     Application = apps.get_model("awards", "Application")
     states = [state for state in Application.State if state != Application.State.DRAFT]
-    queryset = within(Application.unscoped.exclude(state=Application.State.DRAFT), Application.scope_lookup, prefix)
+    queryset = Application.unscoped.exclude(state=Application.State.DRAFT)
+    if prefix is not None:
+        # A recommending unit's figures cover what chose it; an organiser's, its own programmes.
+        units = organisation_ids(prefix)
+        queryset = queryset.filter(Q(recommending_unit_id__in=units) | Q(programme__organiser_id__in=units))
     table = {}
     for programme, state, n in (
         queryset.values("programme__title", "state")
