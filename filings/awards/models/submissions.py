@@ -21,6 +21,8 @@ class Submission(models.Model):
         "registry.User", verbose_name=_("submitted by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    #: The printed version (cover to pledge), rendered once: it never changes (pdf.dossier_pdf).
+    pdf = models.FileField(_("printed version"), upload_to=upload_to, blank=True, editable=False)
 
     class Meta:
         ordering = ["application", "number"]
