@@ -13,8 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.models import EnterpriseSize
-
 from .models import (
     Application,
     EconomicYear,
