@@ -115,12 +115,11 @@ def test_award_survives_edits_and_organiser_runs_programme(page, browser):
     organiser_page.fill("input[name=last_data_year]", "2026")
     organiser_page.fill("textarea[name=pledge]", "本单位承诺所提交的申报材料真实、准确、完整。")
     organiser_page.select_option("select[name=organiser]", str(association.pk))
-    organiser_page.click("#panel-child-review-content button:has-text('评分项'), button:has-text('scoring criteria')")
+    organiser_page.click("#id_criteria-ADD")
     organiser_page.fill("input[name=criteria-0-name]", "领导与战略")
     organiser_page.fill("input[name=criteria-0-max_score]", "100")
-    organiser_page.fill("input[name=slug]", "2027-quality-benchmark")
     publish(organiser_page)
-    created = AwardProgrammePage.objects.get(slug="2027-quality-benchmark")
+    created = AwardProgrammePage.objects.get(title="2027年全国质量标杆")
     assert created.live and created.criteria.count() == 1
     organiser_context.close()
 
