@@ -3,6 +3,7 @@ role (no superuser) creates a programme and publishes results; an unassigned exp
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from registry.models import Organisation, Role
 
 from .test_browser import admin_login, site_root
 
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-output" / "screenshots"
 ORIGINAL_NAME = "石家庄测试标杆有限公司"
 ORIGINAL_PROJECT = "实施全流程质量追溯体系提升产品一致性的经验"
 
@@ -23,6 +25,7 @@ def portal_login(browser, base, username):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    page.screenshot_to = lambda name: page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", "Test-pass-123")
