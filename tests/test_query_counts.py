@@ -182,13 +182,16 @@ def award_applications_listing(orgs):
     return Scenario(
         reverse("award_applications:index"),
         AdministratorFactory(organisation=association()),
-        lambda: ApplicationFactory(
-            programme=programme,
-            recommending_unit=orgs.hebei,
-            filing__name=f"申报单位{marker()}",
-            state=Application.State.QUALIFICATION,
-            submitted_at=timezone.now(),
-        ),
+        lambda: (
+            lambda name: ApplicationFactory(
+                programme=programme,
+                recommending_unit=orgs.hebei,
+                filing__name=name,
+                submitted_organisation=name,  # listings show the name as submitted
+                state=Application.State.QUALIFICATION,
+                submitted_at=timezone.now(),
+            )
+        )(f"申报单位{marker()}"),
     )
 
 

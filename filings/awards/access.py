@@ -79,21 +79,24 @@ def reviewable_filings(user):
     return OrganisationFiling.objects.none()
 
 
-def reviewed_applications(user):
-    """Applications a user reviews: those an administrator reaches once submitted (a draft is its enterprise's
-    alone, even when it already names a recommending unit), and those the user is assigned to as an expert."""
-    submitted = administered_applications(user).exclude(state=Application.State.DRAFT)
-    return Application.unscoped.filter(
-        Q(pk__in=submitted.values("pk")) | Q(pk__in=assigned_applications(user).values("pk"))
-    )
-
-
-def can_read_evidence(user, enterprise_id, applications, filing_reviewers=False):
-    """Evidence of ``enterprise_id`` backing ``applications`` (registry.files asks, through the records): the
-    enterprise's accounts, whoever reviews one of those applications, and for a filing's evidence the
-    association's filing reviewers."""
-    if not user.is_authenticated:
+def can_view_application(user, application):
+    """Whether ``user`` may see ``application`` and every file it submitted: its enterprise's accounts; once
+    submitted, the administrators it is routed to (organiser, recommending unit) and the experts assigned to it.
+    The one rule behind the review pages, the expert sheet, the PDF and every ``/apply/files/`` download."""
+    if not (user.is_authenticated and user.is_active):
         return False
-    if user.enterprise_id == enterprise_id or (filing_reviewers and can_review_filings(user)):
+    if is_applicant(user, application):
         return True
-    return reviewed_applications(user).filter(pk__in=applications.values("pk")).exists()
+    if application.state == Application.State.DRAFT:
+        return False
+    if is_organiser_admin(user, application.programme) or is_recommender(user, application):
+        return True
+    return application.assignments.filter(reviewer=user).exists()
+
+
+def can_read_live_file(user, enterprise_id, filing_file):
+    """The live (editable) records' files: their enterprise's accounts, and for the organisation filing its
+    reviewers. Reviewers and experts of an application read the submitted copies instead."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.enterprise_id == enterprise_id or (filing_file and can_review_filings(user))

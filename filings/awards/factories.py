@@ -1,6 +1,7 @@
 """Factories for tests, demo data and the benchmark."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import factory
@@ -25,11 +26,19 @@ from .models import (
     ScoringCriterion,
 )
 
-#: The smallest well-formed PDF: real magic bytes so the upload checks accept it.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def _blank_pdf():
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+#: A one-page blank PDF: passes the upload checks and can be appended to the printed application.
+MINIMAL_PDF = _blank_pdf()
 PLEDGE = (
     "本单位承诺：所提交的申报材料真实、准确、完整，无任何虚假内容；近三年未发生重大质量、安全、环境事故；"
     "如有不实，愿意承担相应责任并接受取消申报资格的处理。"

@@ -1,16 +1,20 @@
 """The awards programme's figure on the registry's statistics dashboard (added in AwardsConfig.ready)."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from registry.statistics.queries import Figure, within
+from registry.statistics.queries import Figure, organisation_ids
 
 from .models import Application
 
 
 def applications_by_programme(prefix):
     states = [state for state in Application.State if state != Application.State.DRAFT]
-    queryset = within(Application.unscoped.exclude(state=Application.State.DRAFT), Application.scope_lookup, prefix)
+    queryset = Application.unscoped.exclude(state=Application.State.DRAFT)
+    if prefix is not None:
+        # A recommending unit's figures cover what chose it; an organiser's, its own programmes.
+        units = organisation_ids(prefix)
+        queryset = queryset.filter(Q(recommending_unit_id__in=units) | Q(programme__organiser_id__in=units))
     table = {}
     for programme, state, n in (
         queryset.values("programme__title", "state")

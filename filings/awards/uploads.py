@@ -7,7 +7,7 @@ from django.utils import timezone
 from registry.uploads import MB, SCANS, UploadValidator
 
 validate_evidence = UploadValidator(SCANS, 10 * MB)
-validate_pdf = UploadValidator(["pdf"], 10 * MB)
+validate_summary = UploadValidator(["pdf", "docx"], 10 * MB)
 
 
 def ContentValidator(kinds, label):  # noqa: N802 (the class this was; migration 0001 still builds it by name)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +24,15 @@ from .forms import (
     ScoreSheetForm,
     required_filing_years,
 )
-from .models import Application, AwardProgrammePage, OrganisationFiling, Project, ReviewerAssignment, Score
-from .pdf import application_pdf
+from .models import (
+    Application,
+    AwardProgrammePage,
+    OrganisationFiling,
+    Project,
+    ReviewerAssignment,
+    Score,
+)
+from .pdf import stored_pdf
 from .workflow import TransitionError, transition
 
 
@@ -143,26 +150,29 @@ def application_edit(request, programme_pk=None, pk=None):
 
 @enterprise_required
 def application_detail(request, pk):
-    application = _mine(Application.unscoped.select_related("programme", "filing", "project"), request, pk)
-    return render(request, "awards/application_detail.html", {"application": application})
+    application = _mine(
+        Application.unscoped.select_related("programme", "filing", "project", "submission"), request, pk
+    )
+    return render(
+        request, "awards/application_detail.html", {"application": application, "dossier": application.dossier}
+    )
 
 
 @login_required
 def application_print(request, pk):
-    """The application PDF, once past qualification review, for its applicant and its reviewers."""
-    application = get_object_or_404(Application.unscoped.select_related("filing", "project"), pk=pk)
-    allowed = (
-        access.is_applicant(request.user, application)
-        or access.administered_applications(request.user).filter(pk=pk).exists()
-        or access.assigned_applications(request.user).filter(pk=pk).exists()
-    )
-    if not allowed:
+    """The application PDF, once past qualification review, for whoever may see the application; served from
+    the stored file rendered in the background (rendered now if the application changed since)."""
+    application = get_object_or_404(Application.unscoped.select_related("programme"), pk=pk)
+    if not access.can_view_application(request.user, application):
         raise Http404
-    if not application.printable:
+    if not application.printable or not application.submission_id:
         raise PermissionDenied("通过资格审查后才能打印 / Printing is available after the qualification review.")
-    response = HttpResponse(application_pdf(application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="application-{application.pk}.pdf"'
-    return response
+    return FileResponse(
+        stored_pdf(application).open("rb"),
+        as_attachment=True,
+        filename=f"application-{application.pk}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -177,7 +187,8 @@ def review_list(request):
 def review_sheet(request, pk):
     """An expert declares conflicts of interest, then scores each criterion; only their own assignments."""
     assignment = get_object_or_404(
-        access.reviewer_assignments(request.user).select_related("application__programme"), pk=pk
+        access.reviewer_assignments(request.user).select_related("application__programme", "application__submission"),
+        pk=pk,
     )
     application = assignment.application
     criteria = application.programme.criteria.all()
@@ -215,7 +226,13 @@ def review_sheet(request, pk):
     return render(
         request,
         "awards/review_sheet.html",
-        {"assignment": assignment, "application": application, "declaration": declaration, "sheet": sheet},
+        {
+            "assignment": assignment,
+            "application": application,
+            "dossier": application.dossier,
+            "declaration": declaration,
+            "sheet": sheet,
+        },
     )
 
 

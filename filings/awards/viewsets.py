@@ -7,7 +7,8 @@ recommending unit's administrators those that chose a unit in their subtree (``a
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count
+from django.db.models import Case, Count, DecimalField, F, Q, Sum, When
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -95,9 +96,7 @@ class ApplicationReviewViewSet(ViewSet):
     menu_hook = contributions.menu_hook("awards")
 
     def visible(self, request):
-        return access.administered_applications(request.user).select_related(
-            "programme", "filing", "project", "recommending_unit"
-        )
+        return access.administered_applications(request.user).select_related("programme", "recommending_unit")
 
     def filtered(self, request):
         applications = self.visible(request).exclude(state=Application.State.DRAFT)
@@ -106,9 +105,25 @@ class ApplicationReviewViewSet(ViewSet):
             applications = applications.filter(programme_id=programme)
         if state in Application.State.values:
             applications = applications.filter(state=state)
-        return applications.annotate(
-            average_score=Avg("assignments__scores__score"), reviewers=Count("assignments", distinct=True)
-        ).order_by("programme_id", "-submitted_at")
+        # 平均分: the mean of the submitted experts' totals (their scores' sum over the experts who scored).
+        submitted = Q(assignments__submitted_at__isnull=False)
+        return (
+            applications.annotate(
+                reviewers=Count("assignments", distinct=True),
+                scored=Count("assignments", filter=submitted, distinct=True),
+                score_sum=Sum("assignments__scores__score", filter=submitted),
+            )
+            .annotate(
+                average_score=Case(
+                    When(
+                        scored__gt=0, then=F("score_sum") / Cast("scored", DecimalField(max_digits=5, decimal_places=0))
+                    ),
+                    default=None,
+                    output_field=DecimalField(max_digits=8, decimal_places=2),
+                )
+            )
+            .order_by("programme_id", "-submitted_at")
+        )
 
     def index(self, request):
         return TemplateResponse(
@@ -124,7 +139,9 @@ class ApplicationReviewViewSet(ViewSet):
         )
 
     def detail(self, request, pk):
-        application = get_object_or_404(self.visible(request).exclude(state=Application.State.DRAFT), pk=pk)
+        application = get_object_or_404(
+            self.visible(request).select_related("submission").exclude(state=Application.State.DRAFT), pk=pk
+        )
         if request.method == "POST":
             form = ReviewActionForm(request.POST)
             if form.is_valid():
@@ -142,6 +159,7 @@ class ApplicationReviewViewSet(ViewSet):
             {
                 "page_title": str(application),
                 "application": application,
+                "dossier": application.dossier,
                 "actions": available_actions(application, request.user),
                 "assignments": assignments,
                 "criteria": application.programme.criteria.all(),
@@ -179,8 +197,8 @@ class ApplicationReviewViewSet(ViewSet):
                 [
                     application.pk,
                     application.programme.title,
-                    application.filing.name,
-                    application.project.name,
+                    application.submitted_organisation,
+                    application.submitted_project,
                     application.recommending_unit.name if application.recommending_unit else "",
                     application.get_state_display(),
                     application.submitted_at,
@@ -195,7 +213,7 @@ class ApplicationReviewViewSet(ViewSet):
                     scores.append(
                         [
                             application.pk,
-                            application.filing.name,
+                            application.submitted_organisation,
                             str(assignment.reviewer),
                             assignment.get_conflict_display(),
                             score.criterion.name,

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .models import Application, ReviewLogEntry
+from .snapshot import freeze
+from .tasks import store_pdf
 
 State = Application.State
 
@@ -127,13 +129,23 @@ def transition(application, action, user, comment=""):
         else:
             target = row.target
         locked.returned_from = from_state if target == State.RETURNED else ""
+        changes = []
         if row.actor == APPLICANT:
             locked.submitted_at = timezone.now()
+            changes = freeze(locked, user)
         locked.state = target
         locked.save()
         ReviewLogEntry.objects.create(
-            application=locked, actor=user, action=action, from_state=from_state, to_state=target, comment=comment
+            application=locked,
+            actor=user,
+            action=action,
+            from_state=from_state,
+            to_state=target,
+            comment=comment,
+            changes=changes,
         )
+        if locked.printable:
+            transaction.on_commit(lambda: store_pdf.enqueue(locked.pk))
     application.refresh_from_db()
     return application
 

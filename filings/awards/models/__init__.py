@@ -2,6 +2,7 @@ from .applications import Application, ReviewerAssignment, ReviewLogEntry, Score
 from .filings import EconomicYear, OrganisationFiling
 from .pages import AwardIndexPage, AwardProgrammePage, MaterialTemplate, ScoringCriterion
 from .projects import Honour, IntellectualProperty, Project
+from .submissions import Submission, SubmittedFile
 
 __all__ = [
     "Application",
@@ -17,4 +18,6 @@ __all__ = [
     "ReviewerAssignment",
     "Score",
     "ScoringCriterion",
+    "Submission",
+    "SubmittedFile",
 ]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.files import PrivateFileField
 from registry.scoping import ScopedModelMixin
 
-from ..uploads import upload_to, validate_pdf
+from ..uploads import upload_to, validate_summary
 
 
 class Application(ScopedModelMixin):
@@ -61,7 +61,11 @@ class Application(ScopedModelMixin):
     contact_postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     contact_address = models.CharField(_("contact address"), max_length=255, blank=True)
     summary_material = PrivateFileField(
-        _("summary material"), upload_to=upload_to, validators=[validate_pdf], blank=True
+        _("summary material"),
+        upload_to=upload_to,
+        validators=[validate_summary],
+        blank=True,
+        help_text=_("PDF or Word (.docx); a PDF is appended to the printed application."),
     )
     recommending_unit = models.ForeignKey(
         "registry.Organisation",
@@ -72,6 +76,21 @@ class Application(ScopedModelMixin):
         related_name="recommended_applications",
     )
     revision = models.PositiveIntegerField(_("revision"), default=0)
+    submission = models.ForeignKey(
+        "awards.Submission",
+        verbose_name=_("submitted version"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("What reviewers, experts, the PDF and the published results show."),
+    )
+    #: Frozen with the submission (listings, results and exports sort and show these without the JSON).
+    submitted_organisation = models.CharField(_("organisation as submitted"), max_length=200, blank=True)
+    submitted_project = models.CharField(_("project as submitted"), max_length=200, blank=True)
+    printed_pdf = PrivateFileField(_("printed application"), upload_to=upload_to, blank=True, editable=False)
+    printed_key = models.CharField(max_length=64, blank=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -105,7 +124,23 @@ class Application(ScopedModelMixin):
         ]
 
     def __str__(self):
-        return f"{self.filing.name}：{self.project.name}"
+        return f"{self.organisation_name}：{self.project_name}"
+
+    @property
+    def organisation_name(self):
+        """The organisation's name as submitted (the live filing's while a draft)."""
+        return self.submitted_organisation or self.filing.name
+
+    @property
+    def project_name(self):
+        return self.submitted_project or self.project.name
+
+    @property
+    def dossier(self):
+        """The submitted version for display (``None`` before the first submission)."""
+        from ..snapshot import Dossier
+
+        return Dossier(self.submission) if self.submission_id else None
 
     @property
     def editable(self):
@@ -118,7 +153,9 @@ class Application(ScopedModelMixin):
     def may_read_file(self, user, field_name):
         from .. import access
 
-        return access.can_read_evidence(user, self.enterprise_id, Application.unscoped.filter(pk=self.pk))
+        if field_name == "summary_material":  # the live upload; reviewers read the submitted copy
+            return access.can_read_live_file(user, self.enterprise_id, filing_file=False)
+        return access.can_view_application(user, self)
 
     def save(self, *args, **kwargs):
         self.revision += 1
@@ -168,6 +205,8 @@ class ReviewLogEntry(models.Model):
     from_state = models.CharField(_("from"), max_length=16, choices=Application.State.choices)
     to_state = models.CharField(_("to"), max_length=16, choices=Application.State.choices)
     comment = models.TextField(_("comment"), blank=True)
+    #: On a resubmission: [label, before, after] for every value that changed since the previous version.
+    changes = models.JSONField(_("changes"), default=list, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

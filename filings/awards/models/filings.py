@@ -80,10 +80,8 @@ class OrganisationFiling(models.Model):
 
     def may_read_file(self, user, field_name):
         from .. import access
-        from .applications import Application
 
-        applications = Application.unscoped.filter(filing=self)
-        return access.can_read_evidence(user, self.enterprise_id, applications, filing_reviewers=True)
+        return access.can_read_live_file(user, self.enterprise_id, filing_file=True)
 
     def missing_years(self, years):
         have = set(self.economic_years.values_list("year", flat=True))

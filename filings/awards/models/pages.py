@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -28,6 +29,18 @@ class AwardIndexPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["programmes"] = AwardProgrammePage.objects.child_of(self).live().specific().order_by("-opens_at")
         return context
+
+
+class ProgrammeForm(WagtailAdminPageForm):
+    """An organiser's administrator names their own organisation (or one below it) as the organiser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is not None and not user.is_superuser and user.organisation_id and "organiser" in self.fields:
+            from registry.models import Organisation
+
+            self.fields["organiser"].queryset = Organisation.objects.filter(path__startswith=user.organisation.path)
 
 
 class AwardProgrammePage(Page):
@@ -74,6 +87,7 @@ class AwardProgrammePage(Page):
     parent_page_types = ["awards.AwardIndexPage"]
     subpage_types = []
     template = "awards/award_programme_page.html"
+    base_form_class = ProgrammeForm
 
     class Meta:
         verbose_name = _("award programme")
@@ -100,10 +114,11 @@ class AwardProgrammePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         if self.results_published:
+            # The names as submitted: editing the filing or project after the award changes nothing here.
             context["awarded"] = (
                 Application.unscoped.filter(programme=self, state=Application.State.AWARDED)
-                .select_related("filing", "project")
-                .order_by("filing__name")
+                .only("submitted_organisation", "submitted_project")
+                .order_by("submitted_organisation", "pk")
             )
         return context
 

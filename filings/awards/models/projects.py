@@ -52,9 +52,8 @@ class Project(models.Model):
 
     def may_read_file(self, user, field_name):
         from .. import access
-        from .applications import Application
 
-        return access.can_read_evidence(user, self.enterprise_id, Application.unscoped.filter(project=self))
+        return access.can_read_live_file(user, self.enterprise_id, filing_file=False)
 
     def save(self, *args, **kwargs):
         self.keywords = "、".join(split_keywords(self.keywords))

@@ -36,5 +36,5 @@ def test_demo_is_idempotent_and_printable(client):
     applicant.save()
     client.force_login(applicant)
     response = client.get(f"/apply/applications/{application.pk}/print/")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
     assert client.get(programme.get_parent().url).status_code == 200

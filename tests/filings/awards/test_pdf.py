@@ -5,8 +5,9 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from filings.awards.factories import ApplicationFactory, ProjectFactory
-from filings.awards.pdf import application_pdf
+from filings.awards.factories import MINIMAL_PDF, ApplicationFactory, ProjectFactory
+from filings.awards.models import Application
+from filings.awards.pdf import application_pdf, stored_pdf
 from filings.awards.workflow import transition
 
 
@@ -58,16 +59,15 @@ def test_pdf_contains_the_whole_application_and_recommendation_form(qualified):
 
 
 @pytest.mark.django_db
-def test_pdf_is_cached_until_the_application_changes(qualified, monkeypatch):
-    first = application_pdf(qualified)
+def test_stored_pdf_is_served_until_the_application_changes_state(qualified, hebei_admin, monkeypatch):
+    first = stored_pdf(qualified)
     calls = []
-    monkeypatch.setattr("filings.awards.pdf.render_pdf", lambda html: calls.append(html) or b"%PDF-new")
-    assert application_pdf(qualified) == first
+    monkeypatch.setattr("filings.awards.pdf.render_pdf", lambda html: calls.append(html) or MINIMAL_PDF)
+    assert stored_pdf(Application.unscoped.get(pk=qualified.pk)).name == first.name
     assert calls == []
-    qualified.contact_person = "赵新联系人"
-    qualified.save()
-    assert application_pdf(qualified) == b"%PDF-new"
-    assert "赵新联系人" in calls[0]
+    transition(qualified, "recommend", hebei_admin, "同意推荐")
+    stored_pdf(Application.unscoped.get(pk=qualified.pk))
+    assert "同意推荐" in calls[0]
 
 
 @pytest.mark.django_db
@@ -78,7 +78,7 @@ def test_print_view_serves_pdf_to_applicant_and_organiser(client, qualified, ass
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment")
-    assert "推荐表" in pdf_text(response.content)[1]
+    assert "推荐表" in pdf_text(b"".join(response.streaming_content))[1]
     client.force_login(association_admin)
     assert client.get(url).status_code == 200
     client.force_login(beijing_admin)

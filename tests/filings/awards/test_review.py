@@ -145,8 +145,22 @@ def test_expert_sees_only_assigned_applications(client, in_expert_review, progra
     assert client.get(reverse("awards:review_sheet", args=[mine.pk])).status_code == 200
     assert client.get(reverse("awards:review_sheet", args=[someone_else.pk])).status_code == 404
     assert client.get(reverse("awards:application_print", args=[other.pk])).status_code == 404
-    assert client.get(other.summary_material.url).status_code == 404
-    assert client.get(in_expert_review.summary_material.url).status_code == 200
+    assert (
+        client.get(reverse("private_file", args=["awards.application", "summary_material", other.pk])).status_code
+        == 404
+    )
+    # The expert reads the submitted copy; the live upload is the applicant's own.
+    submitted_summary = in_expert_review.submission.files.get(key="summary")
+    assert (
+        client.get(reverse("private_file", args=["awards.submittedfile", "file", submitted_summary.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(
+            reverse("private_file", args=["awards.application", "summary_material", in_expert_review.pk])
+        ).status_code
+        == 404
+    )
     # An expert is no administrator: the admin review area gives them nothing.
     assert client.get(detail_url(in_expert_review)).status_code in (302, 403, 404)
 

@@ -1,0 +1,194 @@
+"""Submission freezes what it submits: later edits of the filing and project never change a submitted or decided
+application; a returned one picks them up on resubmission, with the changes in the review log."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from filings.awards.factories import ApplicationFactory, pdf_file
+from filings.awards.models import Application, Project, ReviewerAssignment
+from filings.awards.pdf import render_html
+from filings.awards.workflow import transition
+from registry.factories import AdministratorFactory
+
+State = Application.State
+
+
+@pytest.fixture
+def awarded(application, applicant, association_admin, hebei_admin, expert):
+    transition(application, "submit", applicant)
+    transition(application, "qualify", association_admin)
+    transition(application, "recommend", hebei_admin)
+    assignment = ReviewerAssignment.objects.create(application=application, reviewer=expert, conflict="none")
+    for criterion in application.programme.criteria.all():
+        assignment.scores.create(criterion=criterion, score=criterion.max_score - 2)
+    assignment.submitted_at = assignment.assigned_at
+    assignment.save()
+    transition(application, "conclude_review", association_admin)
+    transition(application, "award", association_admin)
+    application.programme.results_published = True
+    application.programme.save_revision().publish()
+    return Application.unscoped.get(pk=application.pk)
+
+
+def edit_after_award(application):
+    filing, project = application.filing, application.project
+    filing.name = "石家庄测试标杆有限公司(改名)"
+    filing.save()
+    year = filing.economic_years.first()
+    year.revenue = 999999
+    year.save()
+    project.name = "（已获奖后修改的项目名）"
+    project.other_attachment = ContentFile(b"%PDF-1.4 replaced later", name="later.pdf")
+    project.save()
+    item = project.intellectual_property.first()
+    item.patent_number = "ZL999999999"
+    item.save()
+
+
+@pytest.mark.django_db
+def test_edits_after_the_award_change_neither_results_nor_review_nor_pdf(client, awarded, association_admin):
+    original_organisation, original_project = awarded.filing.name, awarded.project.name
+    submitted_attachment = awarded.submission.files.filter(key="attachment").first()
+    edit_after_award(awarded)
+    awarded.refresh_from_db()
+
+    results = client.get(awarded.programme.url).content.decode()
+    assert original_organisation in results and original_project in results
+    assert "改名" not in results and "已获奖后修改" not in results
+
+    html = render_html(awarded)
+    assert original_organisation in html and original_project in html
+    assert "999999" not in html and "ZL999999999" not in html and "改名" not in html
+
+    client.force_login(association_admin)
+    detail = client.get(reverse("award_applications:detail", args=[awarded.pk])).content.decode()
+    assert original_project in detail and "已获奖后修改" not in detail and "999999" not in detail
+    assert submitted_attachment is None and awarded.dossier.project["attachment"] == ""
+    assert awarded.state == State.AWARDED and awarded.submission.number == 1
+
+
+@pytest.mark.django_db
+def test_replacing_a_live_file_leaves_the_submitted_copy(client, application, applicant, association_admin):
+    transition(application, "submit", applicant)
+    application.refresh_from_db()
+    submitted = application.submission.files.get(key="licence")
+    before = submitted.file.read()
+    filing = application.filing
+    filing.licence_copy = ContentFile(b"%PDF-1.4 another licence", name="new.pdf")
+    filing.save()
+    submitted.refresh_from_db()
+    assert submitted.file.name != filing.licence_copy.name
+    client.force_login(association_admin)
+    response = client.get(reverse("private_file", args=["awards.submittedfile", "file", submitted.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == before
+
+
+@pytest.mark.django_db
+def test_resubmission_picks_up_edits_and_logs_the_changes(client, application, applicant, association_admin):
+    transition(application, "submit", applicant)
+    transition(application, "return", association_admin, "请补充近三年营业收入证明")
+    first = Application.unscoped.get(pk=application.pk).submission
+    project = application.project
+    project.name = "补充后的项目名称"
+    project.save()
+    year = application.filing.economic_years.order_by("year").first()
+    year.revenue = 61234
+    year.save()
+    transition(application, "resubmit", applicant)
+    application.refresh_from_db()
+
+    assert application.submission.number == 2 and application.submitted_project == "补充后的项目名称"
+    first.refresh_from_db()
+    assert first.data["project"]["name"] != "补充后的项目名称"  # the first version is unchanged
+    entry = application.log.get(action="resubmit")
+    changed = {label: (before, after) for label, before, after in entry.changes}
+    assert changed[str(Project._meta.get_field("name").verbose_name)][1] == "补充后的项目名称"
+    assert any(label.startswith(str(year.year)) and after == "61234.00" for label, (_b, after) in changed.items())
+    # Files that did not change are not copied again, nor reported.
+    assert not any("licence" in label for label in changed)
+    assert application.submission.files.get(key="licence").file.name == first.files.get(key="licence").file.name
+
+    client.force_login(applicant)
+    page = client.get(reverse("awards:application_detail", args=[application.pk])).content.decode()
+    assert "补充后的项目名称" in page and "61234.00" in page
+
+
+@pytest.mark.django_db
+def test_unassigned_expert_gets_404_on_every_file_of_an_application(client, application, applicant, expert, orgs):
+    project = application.project
+    project.other_attachment = pdf_file("attachment.pdf")
+    project.save()
+    for item in [*project.intellectual_property.all(), *project.honours.all()]:
+        item.proof = pdf_file("proof.pdf")
+        item.save()
+    transition(application, "submit", applicant)
+    application.refresh_from_db()
+    submitted = [
+        reverse("private_file", args=["awards.submittedfile", "file", pk])
+        for pk in application.submission.files.values_list("pk", flat=True)
+    ]
+    filing, project = application.filing, application.project
+    live = [
+        reverse("private_file", args=["awards.organisationfiling", "licence_copy", filing.pk]),
+        *[
+            reverse("private_file", args=["awards.economicyear", "proof", pk])
+            for pk in filing.economic_years.values_list("pk", flat=True)
+        ],
+        reverse("private_file", args=["awards.project", "other_attachment", project.pk]),
+        *[
+            reverse("private_file", args=["awards.intellectualproperty", "proof", pk])
+            for pk in project.intellectual_property.values_list("pk", flat=True)
+        ],
+        *[
+            reverse("private_file", args=["awards.honour", "proof", pk])
+            for pk in project.honours.values_list("pk", flat=True)
+        ],
+        reverse("private_file", args=["awards.application", "summary_material", application.pk]),
+        reverse("awards:application_print", args=[application.pk]),
+    ]
+    assert len(submitted) == 1 + 3 + 1 + 2 + 1  # licence, three years, attachment, patent, honour, summary
+    # Another application of the same enterprise is assigned to the expert: still nothing of this one.
+    other = ApplicationFactory(
+        programme=application.programme, filing=application.filing, enterprise=application.enterprise
+    )
+    transition(other, "submit", applicant)
+    ReviewerAssignment.objects.create(application=other, reviewer=expert)
+    client.force_login(expert)
+    for url in submitted + live:
+        assert client.get(url).status_code == 404, url
+
+    ReviewerAssignment.objects.create(application=application, reviewer=expert)
+    for url in submitted:
+        assert client.get(url).status_code == 200, url
+    outsider = AdministratorFactory(organisation=orgs.beijing, role="")
+    client.force_login(outsider)
+    assert all(client.get(url).status_code == 404 for url in submitted)
+
+
+@pytest.mark.django_db
+def test_summary_may_be_a_word_document_checked_by_content(client, programme, applicant, application):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    docx = buffer.getvalue()
+    fake = io.BytesIO()
+    with zipfile.ZipFile(fake, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    field = Application._meta.get_field("summary_material")
+    field.run_validators(ContentFile(docx, name="summary.docx"))
+    with pytest.raises(Exception, match="PDF/Word"):
+        field.run_validators(ContentFile(fake.getvalue(), name="summary.docx"))
+    application.summary_material = ContentFile(docx, name="总结.docx")
+    application.save()
+    transition(application, "submit", applicant)
+    application.refresh_from_db()
+    assert application.dossier.application["summary_kind"] == "docx"
+    client.force_login(applicant)
+    summary = application.submission.files.get(key="summary")
+    response = client.get(reverse("private_file", args=["awards.submittedfile", "file", summary.pk]))
+    assert response["Content-Disposition"].endswith('.docx"')
