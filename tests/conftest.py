@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
 
-from home.site import build_site
+from home.site import build_site, root_page
 from registry.factories import AdministratorFactory
 from registry.models import Organisation, Role
 
@@ -97,6 +97,7 @@ def page(browser, live_server_with_reference_data):
 def live_server_with_reference_data(live_server, transactional_db):
     """Transactional tests start from an emptied database: load the reference data back first."""
     call_command("load_reference_data", verbosity=0)
+    root_page()  # Wagtail's locale and root page, which an earlier transactional test's flush removed
     for module in DATA_MIGRATIONS_TO_REPLAY:
         importlib.import_module(module).load(django_apps, None)
     return live_server
