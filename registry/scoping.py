@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
+from wagtail.admin.forms import WagtailAdminModelForm
 
 #: Organisation path prefix of the current admin user, ``None`` for "no restriction".
 _current_scope: ContextVar[str | None] = ContextVar("registry_scope", default=None)
@@ -101,11 +102,43 @@ class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):
         return super().get_queryset().within(_current_scope.get())
 
 
+class ScopedAdminForm(WagtailAdminModelForm):
+    """The admin form of every scoped record: each record or unit it can point at is limited to the user's subtree.
+
+    A form field's choices are a queryset made when the form class is built, outside any request, so without this
+    a county's officer form would accept any enterprise in the country by its id (and its error would tell which
+    ids exist).
+    """
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None:
+            limit_choices_to_scope(self, scope_for_user(for_user))
+
+
+def limit_choices_to_scope(form, prefix):
+    """Confine every record and unit ``form`` offers to the subtree at ``prefix`` (``None``: everything)."""
+    from .models import Organisation
+
+    if prefix is None:
+        return
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        if issubclass(queryset.model, ScopedModelMixin):
+            field.queryset = queryset.filter(pk__in=queryset.model.unscoped.within(prefix).values("pk"))
+        elif issubclass(queryset.model, Organisation):
+            field.queryset = queryset.filter(path__startswith=prefix)
+
+
 class ScopedModelMixin(models.Model):
     """Base for registry models confined to an organisation subtree during admin requests."""
 
     #: Lookup path from the model to its Organisation ("organisation", "enterprise__organisation").
     scope_lookup = "organisation"
+    #: Wagtail builds the model's admin form on this base (registry.scoping.ScopedAdminForm).
+    base_form_class = ScopedAdminForm
 
     objects = ScopedManager()
     unscoped = ScopedQuerySet.as_manager()
