@@ -111,7 +111,7 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     shot(approver, "review_bulk_confirm")
     approver.check("input[name=decision][value=reject]")
     approver.locator("form[action*='/review/'] button[type=submit]").click()
-    approver.wait_for_selector(".error-message, .w-field__errors")  # a rejection needs its reason
+    approver.wait_for_selector(".error-message")  # a rejection needs its reason
     approver.check("input[name=decision][value=approve]")
     approver.locator("form[action*='/review/'] button[type=submit]").click(timeout=120_000)
     approver.wait_for_selector("#review-outcome", timeout=120_000)
