@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from filings.awards.access import association
 from filings.awards.factories import ApplicationFactory, make_programme
 from filings.awards.models import Application
+from filings.awards.snapshot import freeze
 from filings.qcgroups.factories import MINIMAL_PDF, FilingUnitFactory
 from filings.qcgroups.models import secretariat
 from filings.standards.factories import DisclosedStandardFactory, IndicatorFactory
@@ -68,6 +70,13 @@ def world(orgs, make_admin):
     project.intellectual_property.first().proof.save("专利.pdf", ContentFile(PDF))
     project.honours.first().proof.save("荣誉.pdf", ContentFile(PDF))
 
+    application.summary_material.save("总结材料.pdf", ContentFile(PDF))
+    freeze(application, owner)  # what a submission keeps: its own copies, read by the application's reviewers
+    application.save()
+    submission = application.submission
+    submission.pdf.save("v1.pdf", ContentFile(PDF))
+    application.printed_pdf.save("application.pdf", ContentFile(PDF))
+
     draft_standard = DisclosedStandardFactory(
         enterprise=changan_enterprise, content="full_text", status="draft", published_at=None
     )
@@ -87,10 +96,21 @@ def world(orgs, make_admin):
         project.honours.first(),
         draft_standard,
         indicator,
+        submission,
+        *submission.files.all(),
     ]
     secretariat_admin = make_admin(secretariat(), Role.INSTITUTION)
-    award_readers = [owner, hebei_admin]  # hebei: the recommending unit, once the application is submitted
+    # The submitted copies: the enterprise, and once submitted the recommending unit (hebei) and the organiser.
+    award_readers = [owner, hebei_admin]
+    filing_reviewer = make_admin(association(), Role.INSTITUTION)
     readers = {
+        # The live records' files are the enterprise's own; the organisation filing's also its reviewers'.
+        "awards.organisationfiling": [owner, filing_reviewer],
+        "awards.economicyear": [owner, filing_reviewer],
+        "awards.project": [owner],
+        "awards.intellectualproperty": [owner],
+        "awards.honour": [owner],
+        "awards.application.summary_material": [owner],
         "registry.chiefqualityofficer": [owner, changan_admin],
         "registry.importjob": [changan_admin],
         "qcgroups.filingunit": [unit.account, secretariat_admin],
@@ -106,7 +126,7 @@ def world(orgs, make_admin):
     }
     return {
         "records": records,
-        "readers": lambda label: readers.get(label.rsplit(".", 1)[0], award_readers),
+        "readers": lambda label: readers.get(label, readers.get(label.rsplit(".", 1)[0], award_readers)),
         "owner": owner,
         "changan_admin": changan_admin,
         "outsiders": outsiders,
@@ -167,16 +187,17 @@ def test_owners_and_reviewers_read_the_files_as_attachments(client, world):
 def test_a_recommending_unit_cannot_read_a_draft_applications_evidence(client, world):
     """Hole 11: choosing a recommending unit in a draft gave that unit the enterprise's evidence."""
     application = world["application"]
-    urls = [
-        application.summary_material.url,
-        application.filing.licence_copy.url,
-        application.project.honours.first().proof.url,
-    ]
+    urls = [copy.file.url for copy in application.submission.files.all()]
+    assert len(urls) >= 3
+    # The live uploads are the enterprise's alone, whatever the state; reviewers read the submitted copies.
+    live = [application.summary_material.url, application.filing.licence_copy.url]
     for url in urls:
         assert read(client, world["hebei_admin"], url).status_code == 404
     Application.unscoped.filter(pk=application.pk).update(state=Application.State.QUALIFICATION)
     for url in urls:
         assert read(client, world["hebei_admin"], url).status_code == 200
+    for url in live:
+        assert read(client, world["hebei_admin"], url).status_code == 404
 
 
 def test_a_published_standards_full_text_is_public(client, world):

@@ -28,6 +28,9 @@ WRITTEN_BY_THE_SYSTEM = {
     "registry.importjob.marked_workbook": "the import task's copy of the checked workbook, errors marked",
     "wagtailimages.rendition.file": "Wagtail's resized copies of images checked at upload",
     "wagtailcore.uploadedfile.file": "kept by Wagtail's multiple uploader once the upload form accepted the file",
+    "awards.application.printed_pdf": "the application PDF the project renders",
+    "awards.submission.pdf": "the submitted version's PDF the project renders",
+    "awards.submittedfile.file": "the submission's copy of an upload checked when it was uploaded",
 }
 HTML = b"<html><body><script>fetch('/admin/snippets/registry/chiefqualityofficer/?export=csv')</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.domain)"/>'

@@ -54,9 +54,8 @@ def sync_all():
     index = AwardIndexPage.objects.first()
     if index is not None:
         grant(index)
-    try:
-        organiser = access.association()
-    except Organisation.DoesNotExist:
+    organiser = Organisation.objects.holding(access.ORGANISER)
+    if organiser is None:  # no organisation has the function yet: nobody to add
         return
     User = get_user_model()
     ancestors = [organiser.pk, *organiser.get_ancestors().values_list("pk", flat=True)]

@@ -204,7 +204,9 @@ class CatalogueImportForm(forms.Form):
         help_text=gettext_lazy(
             "Columns: 类型 (国家标准/行业标准/地方标准), 标准编号, 标准名称; first row is the heading."
         ),
-        validators=[UploadValidator(["xlsx", "csv"], 10 * MB, label=gettext_lazy("Catalogue file (.xlsx or .csv)"))],
+        validators=[
+            UploadValidator(["xlsx", "xls", "csv"], 10 * MB, label=gettext_lazy("Catalogue file (.xlsx, .xls or .csv)"))
+        ],
         widget=forms.FileInput(attrs={"accept": f"{WORKBOOK_ACCEPT},.csv"}),
     )
 

@@ -124,7 +124,7 @@ def test_import_page_reports_skips_and_errors(client, unit):
     renamed = client.post(
         reverse("qcgroups_import"), {"file": SimpleUploadedFile("x.xlsx", b"MZ\x90\x00"), "year": "2025"}
     )
-    assert "“导入文件（xlsx）”须为Excel (.xlsx)文件" in renamed.content.decode()
+    assert "须为Excel (.xlsx)/Excel (.xls)文件" in renamed.content.decode()
 
 
 @pytest.mark.django_db
