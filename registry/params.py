@@ -43,7 +43,8 @@ def check_query(source):
             digits = value.strip().lstrip("+-")
             if digits.isascii() and digits.isdigit() and int(digits) > MAX_ID:
                 query_int(source, name)  # raises with the range
-            if name in ("id", "pk") or name.endswith("_id"):
+            # Wagtail's bulk actions send ``id=all`` for "every record matching the listing's filters".
+            if (name in ("id", "pk") or name.endswith("_id")) and not (name == "id" and value == "all"):
                 query_int(source, name)
 
 
@@ -56,6 +57,12 @@ def raw(source, name, default=""):
     """The parameter as sent (the last one when repeated), stripped of surrounding spaces."""
     value = _params(source).get(name)
     return default if value is None else value.strip()
+
+
+def query_ids(source, name, words=()):
+    """Every value of a repeated parameter (``?id=1&id=2``) that is a whole number, or one of ``words``."""
+    values = [value.strip() for value in _params(source).getlist(name)]
+    return [value for value in values if value in words or (_INTEGER.fullmatch(value) and int(value) <= MAX_ID)]
 
 
 def query_text(source, name, default="", max_length=MAX_TEXT):

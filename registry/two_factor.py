@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.log_actions import log
 
 from .models import Administrator, Role, User
+from .params import raw
 
 #: Roles that may not use the admin without a second factor.
 REQUIRED_ROLES = {Role.PLATFORM, Role.NATIONAL, Role.PROVINCIAL}
@@ -91,7 +92,7 @@ class CodeForm(forms.Form):
 
 
 def next_url(request):
-    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    wanted = raw(request.POST, "next") or raw(request, "next")
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return wanted
     return reverse("wagtailadmin_home")

@@ -41,6 +41,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
+from ..params import query_ids
 from ..workflows import OrganisationApprovalTask, approving
 from .submission import officer_task
 
@@ -406,14 +407,14 @@ class ReviewBulkAction(BulkAction):
 
     def selected(self):
         """The chosen records as a queryset (scoped to the user's subtree by the default manager)."""
-        ids = self.request.GET.getlist("id")
+        ids = query_ids(self.request, "id", words=("all",))
         officers = ChiefQualityOfficer.objects.all()
         if "all" in ids:
             from .filters import OfficerFilterSet
 
             query = QueryDict(urlsplit(self.next_url).query)
             return OfficerFilterSet(query, queryset=officers, request=self.request).qs
-        return officers.filter(pk__in=[int(pk) for pk in ids if pk.isdigit()][: MAX_RECORDS + 1])
+        return officers.filter(pk__in=[int(pk) for pk in ids if pk != "all"][: MAX_RECORDS + 1])
 
     def get_actionable_objects(self):
         selected = self.selected()

@@ -12,6 +12,7 @@ from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSe
 from .. import contributions
 from ..models import ChiefQualityOfficer
 from ..pagination import KeysetPaginationMixin
+from ..params import raw
 from ..reports import AuditedExportMixin
 from ..roles import mask_mobile, sees_contact_details
 from . import admin_views
@@ -58,7 +59,7 @@ class ContactColumn(Column):
 class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
-        if self.request.GET.get("awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
+        if raw(self.request, "awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
             queryset = queryset.filter(pk__in=reviewable_ids(self.request.user, ChiefQualityOfficer.objects.all()))
         if self.is_export:
             return queryset.select_related("enterprise__region", "enterprise__industry", "education")
@@ -95,7 +96,7 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
             HeaderButton(_("Awaiting my review"), url=f"{admin_views.url('list')}?awaiting=me", icon_name="tasks")
         )
         if self.request.user.has_perm("registry.change_chiefqualityofficer"):
-            listing = f"{self.request.path}?{self.request.GET.urlencode()}"
+            listing = self.request.get_full_path()
             review_all = reverse("wagtail_bulk_action", args=["registry", "chiefqualityofficer", "review"])
             buttons.append(
                 HeaderButton(
