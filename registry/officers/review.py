@@ -241,7 +241,7 @@ def run_review_job(job):
     )
     from ..statistics import caching
 
-    caching.invalidate()
+    caching.GENERATION.bump()
     return job
 
 

@@ -20,6 +20,7 @@ from wagtail.users.models import UserProfile
 
 from ..models import ImportJob
 from ..reports import IMPORT_ACTION
+from ..statistics import caching
 from .importing import OfficerImporter
 from .workbooks import marked_workbook
 
@@ -56,6 +57,9 @@ def run_import_job(job):
 
     with translation.override(language_of(job.user)):
         report = OfficerImporter(job.user, on_progress=progress).run(data)
+    if report.written:  # written by COPY, which sends no save signal: the dashboard's figures are told here
+        caching.GENERATION.bump()
+    with translation.override(language_of(job.user)):
         job.errors = [error.as_dict() for error in report.errors]
         if report.errors and any(error["row"] for error in job.errors):
             marked = ContentFile(marked_workbook(data, job.errors))
