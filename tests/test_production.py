@@ -182,7 +182,8 @@ def test_production_stack_serves_pages_admin_login_and_stops_cleanly(stack, post
     cookies = {}
 
     def get(path, **kwargs):
-        response = requests.get(base_url + path, headers=proxy, cookies=cookies, timeout=30, **kwargs)
+        headers = {**proxy, "Accept": "text/html"}  # as a browser asks for a page
+        response = requests.get(base_url + path, headers=headers, cookies=cookies, timeout=30, **kwargs)
         cookies.update(response.cookies.get_dict())
         return response
 
@@ -231,9 +232,11 @@ def test_production_stack_serves_pages_admin_login_and_stops_cleanly(stack, post
     assert login.headers["Location"] == "/admin/"
     cookies.update(login.cookies.get_dict())
     assert "sessionid" in cookies
-    dashboard = get("/admin/")
-    assert dashboard.status_code == 200
-    assert "冒烟测试" in dashboard.text or ADMIN_MOBILE in dashboard.text
+    # The platform administrator must set up two-factor sign-in before any admin page (registry.two_factor).
+    dashboard = get("/admin/", allow_redirects=False)
+    assert dashboard.status_code == 302 and dashboard.headers["Location"].startswith("/admin/two-factor/setup/")
+    setup = get(dashboard.headers["Location"])
+    assert setup.status_code == 200 and "<svg" in setup.text and "data-secret" in setup.text
 
     session_key = f"*django.contrib.sessions.cache{cookies['sessionid']}"
     assert redis.Redis.from_url(env["REDIS_URL"]).keys(session_key), "the session is not stored in Redis"

@@ -66,47 +66,4 @@
         });
     });
   }
-
-  // The standard editor (#standard-form): pledge preview, submit only once pledged, formset rows, catalogue search.
-  var editor = document.getElementById("standard-form");
-  if (editor) {
-    var pledgeBox = document.getElementById("id_pledge_accepted"), submit = document.getElementById("submit-button");
-    var sync = function () { submit.disabled = !pledgeBox.checked; };
-    pledgeBox.addEventListener("change", sync);
-    sync();
-    var number = document.getElementById("id_number"), name = document.getElementById("id_name");
-    var pledge = document.getElementById("pledge");
-    var renderPledge = function () {
-      pledge.textContent = pledge.dataset.template.replace(/\{number\}/g, number.value).replace(/\{name\}/g, name.value);
-    };
-    [number, name].forEach(function (input) { input.addEventListener("input", renderPledge); });
-    document.querySelectorAll("[data-add-row]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        var prefix = button.dataset.addRow, total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
-        var html = document.getElementById(prefix + "-template").innerHTML.replace(/__prefix__/g, total.value);
-        document.querySelector("#" + prefix + " tbody").insertAdjacentHTML("beforeend", html);
-        total.value = +total.value + 1;
-      });
-    });
-    document.querySelectorAll("[name$=category_name]").forEach(function (i) { i.setAttribute("list", "indicator-categories"); });
-    var q = document.getElementById("catalogue-q");
-    if (q) q.addEventListener("input", function () {
-      fetch(q.dataset.url + "?kind=" + q.dataset.kind + "&q=" + encodeURIComponent(q.value))
-        .then(function (r) { return r.json(); })
-        .then(function (data) {
-          var list = document.getElementById("catalogue-results");
-          list.innerHTML = "";
-          data.results.forEach(function (e) {
-            var item = document.createElement("li"), choose = document.createElement("button");
-            choose.type = "button";
-            choose.textContent = e.number + " " + e.name;
-            choose.addEventListener("click", function () {
-              number.value = e.number; name.value = e.name; renderPledge(); list.innerHTML = "";
-            });
-            item.appendChild(choose);
-            list.appendChild(item);
-          });
-        });
-    });
-  }
 })();

@@ -155,11 +155,11 @@ def test_award_survives_edits_and_organiser_runs_programme(page, browser):
 
     # An expert not assigned to the application gets 404 on every file of it, and on its PDF.
     application.refresh_from_db()
-    urls = [f"/apply/files/submitted/{pk}/" for pk in application.submission.files.values_list("pk", flat=True)]
+    urls = [copy.file.url for copy in application.submission.files.all()]
     urls += [
-        f"/apply/files/summary/{application.pk}/",
-        f"/apply/files/licence/{application.filing.pk}/",
-        f"/apply/files/project-attachment/{project.pk}/",
+        application.summary_material.url,
+        application.filing.licence_copy.url,
+        project.other_attachment.url,
         f"/apply/applications/{application.pk}/print/",
     ]
     outsider_context, outsider_page = portal_login(browser, base, outsider.mobile)
