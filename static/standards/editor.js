@@ -31,6 +31,8 @@
       });
     });
   });
+  // Typed before this script ran (a slow connection): search for it now.
+  if (q && q.value) q.dispatchEvent(new Event("input"));
 
   // Indicators: numeric or text inputs as the type says, and the preview as the public page will show it.
   function value(card, field) { var input = card.querySelector("[name$='-" + field + "']"); return input ? input.value.trim() : ""; }
