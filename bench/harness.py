@@ -155,6 +155,8 @@ def error_row(scenario, error):
 def prepare_database():
     """PostgreSQL only (the figures mean nothing on SQLite): create the database if missing, then set Django up."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqosite.settings.dev")
+    # Administrators measured in-process sign in without an authenticator app (registry.two_factor).
+    os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     url = os.environ["DATABASE_URL"]
     if not url.startswith(("postgres://", "postgresql://")):
