@@ -10,6 +10,7 @@
   var number = document.getElementById("id_number"), name = document.getElementById("id_name"), pledge = document.getElementById("pledge");
   function renderPledge() { pledge.textContent = pledge.dataset.template.replace(/\{number\}/g, number.value).replace(/\{name\}/g, name.value); }
   [number, name].forEach(function (input) { input.addEventListener("input", renderPledge); });
+  renderPledge();  // what was typed before the script loaded
   // A standard picked from the catalogue discloses no content; typing a number of one's own brings the inputs back.
   var content = document.getElementById("content");
   function showContent(shown) { if (content) content.hidden = !shown; }
