@@ -1,7 +1,8 @@
 """Security headers for every response, and a clear refusal of query strings and parameters a view cannot use."""
 
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.paginator import InvalidPage
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
@@ -89,6 +90,8 @@ class QueryParameterMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, InvalidPage):  # Wagtail's workflow editor pages its list without bounds
+            raise Http404(_("There is no such page of this list.")) from exception
         if isinstance(exception, IncorrectLookupParameters):  # a listing given a filter it does not have
             exception = BadQueryParameter("", _("This list cannot be filtered by these parameters."))
         if not isinstance(exception, BadQueryParameter):

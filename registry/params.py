@@ -8,6 +8,7 @@ language: no ``int("abc")`` or ``int("1e309")`` reaches the database as a server
 
 import re
 
+from django.apps import apps
 from django.utils.translation import gettext as _
 
 from .pagination import public_page_number
@@ -20,6 +21,8 @@ MAX_TEXT = 200
 MAX_VALUE = 2_000
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")
 _FALSE = ("", "0", "false", "no", "off")
+#: Parameters Wagtail's own admin views pass to ``int()`` unchecked: a page number and the pages a chooser targets.
+WAGTAIL_NUMBERS = ("p", "target_pages[]")
 
 
 class BadQueryParameter(Exception):
@@ -45,7 +48,11 @@ def check_query(source):
                 query_int(source, name)  # raises with the range
             # Wagtail's bulk actions send ``id=all`` for "every record matching the listing's filters".
             if (name in ("id", "pk") or name.endswith("_id")) and not (name == "id" and value == "all"):
-                query_int(source, name)
+                query_id(source, name)
+            elif name in WAGTAIL_NUMBERS:
+                query_numbers(source, name)
+            elif name == "create_model":
+                query_model(source, name)
 
 
 def _params(source):
@@ -65,6 +72,22 @@ def query_ids(source, name, words=()):
     return [value for value in values if value in words or (_INTEGER.fullmatch(value) and int(value) <= MAX_ID)]
 
 
+def query_numbers(source, name):
+    """Every value of a (possibly repeated) parameter: positive whole numbers, empty values left out."""
+    return [_whole_number(name, value.strip(), 1, MAX_ID) for value in _params(source).getlist(name) if value.strip()]
+
+
+def query_model(source, name):
+    """A model named ``app_label.ModelName`` that is installed, or ``None`` when empty or absent."""
+    value = raw(source, name)
+    if value == "":
+        return None
+    try:
+        return apps.get_model(value)
+    except (LookupError, ValueError):
+        raise BadQueryParameter(name, _("There is no record type “%(value)s”.") % {"value": value[:40]}) from None
+
+
 def query_text(source, name, default="", max_length=MAX_TEXT):
     """Free text (a search, a name): at most ``max_length`` characters."""
     value = raw(source, name, default)
@@ -80,8 +103,10 @@ def query_int(source, name, default=None, minimum=None, maximum=None):
     value = raw(source, name)
     if value == "":
         return default
-    lowest = -MAX_ID if minimum is None else minimum
-    highest = MAX_ID if maximum is None else maximum
+    return _whole_number(name, value, -MAX_ID if minimum is None else minimum, MAX_ID if maximum is None else maximum)
+
+
+def _whole_number(name, value, lowest, highest):
     number = int(value) if _INTEGER.fullmatch(value) else None
     if number is None or not lowest <= number <= highest:
         raise BadQueryParameter(
@@ -124,3 +149,14 @@ def query_flag(source, name):
 def query_page(source, max_pages, name="page"):
     """A visitor's page number: lenient on purpose (1 unless a positive whole number, at most ``max_pages``)."""
     return public_page_number(raw(source, name), max_pages)
+
+
+def query_string(source, **changes):
+    """The query as sent, with ``changes`` applied (``None`` drops a name), encoded for a link or the audit log.
+    Copies values without reading them: nothing here reaches a query."""
+    query = _params(source).copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value
+    return query.urlencode()

@@ -20,6 +20,7 @@ from wagtail.models import ModelLogEntry
 
 from .exports import ExportMixin
 from .models import Administrator, Organisation, User
+from .params import query_string
 from .scoping import ScopedModelMixin, scope_for_user
 
 EXPORT_ACTION = "registry.export"
@@ -34,9 +35,7 @@ def log_export(request, what, export_format):
     Logged against the exporter's organisation, so the scoped site-history report shows it to that
     organisation's administrators and those above it, and to nobody else.
     """
-    query = request.GET.copy()
-    query.pop("export", None)
-    data = {"what": str(what), "format": export_format, "filters": query.urlencode()}
+    data = {"what": str(what), "format": export_format, "filters": query_string(request, export=None)}
     log(request.user.organisation or request.user, EXPORT_ACTION, user=request.user, data=data)
 
 

@@ -46,6 +46,7 @@ from .models import (
     IndustryCategory,
     Organisation,
 )
+from .params import query_id
 from .reports import PASSWORD_RESET_ACTION
 from .scoping import scope_for_user
 
@@ -89,7 +90,7 @@ class OrganisationIndexView(generic.IndexView):
     @property
     def parent(self):
         user = self.request.user
-        parent_id = self.request.GET.get("parent")
+        parent_id = query_id(self.request, "parent")
         if parent_id:
             parent = get_object_or_404(Organisation, pk=parent_id)
             if not in_subtree(user, parent):
@@ -136,7 +137,8 @@ class OrganisationIndexView(generic.IndexView):
 
 class OrganisationCreateView(generic.CreateView):
     def get_parent(self):
-        parent = get_object_or_404(Organisation, pk=self.request.GET.get("parent") or self.request.user.organisation_id)
+        parent_id = query_id(self.request, "parent") or self.request.user.organisation_id
+        parent = get_object_or_404(Organisation, pk=parent_id)
         if not in_subtree(self.request.user, parent):
             raise Http404
         return parent

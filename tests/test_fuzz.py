@@ -245,13 +245,6 @@ def test_no_malformed_query_parameter_causes_a_server_error(client, world, index
 DIRECT_READS = {
     "filings/awards/viewsets.py",
     "filings/qcgroups/admin_views.py",
-    "filings/qcgroups/views.py",
-    "filings/standards/api.py",
-    "filings/standards/views.py",
-    "registry/officers/admin_views.py",
-    "registry/reports.py",  # copies the query into the audit entry of an export, reads no value
-    "registry/statistics/views.py",
-    "registry/viewsets.py",
 }
 ROOT = Path(__file__).resolve().parent.parent
 

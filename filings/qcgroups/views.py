@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from registry.imports import WorkbookError
+from registry.params import query_choice, query_text, query_year, raw
 from registry.reports import IMPORT_ACTION
 
 from . import statistics
@@ -58,10 +59,7 @@ def approved_unit_required(view):
 
 
 def selected_year(request):
-    try:
-        return int(request.GET.get("year") or current_year())
-    except ValueError:
-        return current_year()
+    return query_year(request, "year") or current_year()
 
 
 def home(request):
@@ -149,15 +147,15 @@ def yearly_setting(request):
 def filing_list(request):
     year = selected_year(request)
     filings = Filing.unscoped.filter(unit=request.qc_unit, year=year)
-    kind = request.GET.get("kind")
-    if kind in Filing.Kind.values:
+    kind = query_choice(request, "kind", Filing.Kind.values)
+    if kind:
         filings = filings.filter(kind=kind)
-    query = request.GET.get("q", "").strip()
+    query = query_text(request, "q")
     if query:
         filings = filings.filter(
             Q(topic__icontains=query) | Q(group_name__icontains=query) | Q(enterprise_name__icontains=query)
         )
-    page = Paginator(filings, 50).get_page(request.GET.get("page"))
+    page = Paginator(filings, 50).get_page(raw(request, "page"))
     return TemplateResponse(
         request,
         "qcgroups/filing_list.html",

@@ -18,6 +18,8 @@ from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from registry.params import query_string
+
 from .models import StandardKind
 from .search import filter_public, narrowed
 from .views import public_queryset
@@ -240,12 +242,11 @@ def decode(cursor):
 
 def link(request, row, backwards):
     """This request's URL with the cursor after (or, backwards, before) ``row``; without a cursor for ``None``."""
-    query = request.GET.copy()
-    query.pop("cursor", None)
+    cursor = None
     if row is not None:
         text = f"{'p' if backwards else 'n'}|{row.published_at.isoformat()}|{row.pk}"
-        query["cursor"] = base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii")
-    encoded = query.urlencode()
+        cursor = base64.urlsafe_b64encode(text.encode("ascii")).decode("ascii")
+    encoded = query_string(request, cursor=cursor)
     return request.build_absolute_uri(request.path + (f"?{encoded}" if encoded else ""))
 
 

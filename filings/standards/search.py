@@ -14,9 +14,10 @@ from django.db.models import Q
 
 from registry.lookups import SHORT_FRAGMENT, AnyFragment
 from registry.pagination import few_matches_page
+from registry.params import query_choice, query_text
 from registry.validators import normalise
 
-from .models import DisclosedStandard, Product, alnum_of, digits_of
+from .models import DisclosedStandard, Product, StandardKind, alnum_of, digits_of
 
 #: The parameters that filter by text (trigram and short-gram indexes) rather than by kind, region or status.
 TEXT_FILTERS = ("q", "enterprise", "name", "product", "number")
@@ -29,6 +30,15 @@ FEW_MATCHES = 2_000
 #: found by walking the publication-date index: a page of twenty within about 10,000 rows (12 ms at worst).
 RECENT = 10_000
 COMMON = 20
+
+
+def search_filters(request):
+    """The search parameters of a request as ``filter_public`` reads them; a kind or status that does not exist
+    answers 400 (``registry.params``)."""
+    filters = {name: query_text(request, name) for name in (*TEXT_FILTERS, "barcode", "region")}
+    filters["kind"] = query_choice(request, "kind", StandardKind.values, default="")
+    filters["status"] = query_choice(request, "status", ("abolished", "current"), default="")
+    return filters
 
 
 def filter_public(records, params):

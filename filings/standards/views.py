@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.log_actions import log
 
 from registry.files import file_response
-from registry.pagination import PUBLIC_MAX_PAGES, public_page_number
+from registry.pagination import PUBLIC_MAX_PAGES
+from registry.params import query_choice, query_page, query_text
 from registry.portal import enterprise_required
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
@@ -38,7 +39,7 @@ from .models import (
     StandardKind,
 )
 from .models.disclosures import pledge_text
-from .search import filter_own, filter_public, newest_page
+from .search import filter_own, filter_public, newest_page, search_filters
 
 # --- enterprise side -------------------------------------------------------------------------------
 
@@ -50,11 +51,10 @@ def own_standard(request, pk):
 @enterprise_required
 def own_list(request):
     """Published and unpublished standards of one kind, with search and reset (seed 002 §5.7)."""
-    kind = request.GET.get("kind") or StandardKind.ENTERPRISE
-    if kind not in StandardKind.values:
-        raise Http404
+    filters = search_filters(request)
+    kind = filters["kind"] or StandardKind.ENTERPRISE
     records = filter_own(
-        DisclosedStandard.unscoped.filter(enterprise_id=request.user.enterprise_id, kind=kind), request.GET
+        DisclosedStandard.unscoped.filter(enterprise_id=request.user.enterprise_id, kind=kind), filters
     ).prefetch_related("products")
     now = timezone.now()
     context = {
@@ -63,7 +63,7 @@ def own_list(request):
         "kinds": StandardKind.choices,
         "published": [s for s in records if s.is_published],
         "drafts": [s for s in records if not s.is_published],
-        "filters": request.GET,  # not "query": base.html fills the site search box with that
+        "filters": filters,  # not "query": base.html fills the site search box with that
         "now": now,
     }
     return TemplateResponse(request, "standards/own_list.html", context)
@@ -338,9 +338,10 @@ def own_view(request, pk):
 def catalogue_search(request):
     """Catalogue entries of ``kind`` whose number digits contain ``q`` (seed 002 FAQ 18)."""
     entries = CatalogueStandard.objects.all()
-    if request.GET.get("kind"):
-        entries = entries.filter(kind=request.GET["kind"])
-    q = request.GET.get("q", "").strip()
+    kind = query_choice(request, "kind", StandardKind.values)
+    if kind:
+        entries = entries.filter(kind=kind)
+    q = query_text(request, "q")
     digits = "".join(c for c in q if c.isdigit())
     if digits:
         entries = entries.filter(number_digits__contains=digits)
@@ -364,16 +365,17 @@ def public_queryset():
 
 def public_search(request):
     """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind."""
-    records = filter_public(DisclosedStandard.unscoped.published(), request.GET)
+    filters = search_filters(request)
+    records = filter_public(DisclosedStandard.unscoped.published(), filters)
     # Numbered pages stop at PUBLIC_MAX_PAGES (a deeper number answers the last one): no OFFSET of a million rows.
-    page_number = public_page_number(request.GET.get("page"), PUBLIC_MAX_PAGES)
+    page_number = query_page(request, PUBLIC_MAX_PAGES)
     offset = (page_number - 1) * PAGE_SIZE
-    page = newest_page(records, request.GET, offset, PAGE_SIZE + 1, LISTED_FIELDS)
+    page = newest_page(records, filters, offset, PAGE_SIZE + 1, LISTED_FIELDS)
     if page is None:  # no text filter, or a broad one: the publication-date index
         page = list(records.values(*LISTED_FIELDS).order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
     results = page[:PAGE_SIZE]
     more = len(page) > PAGE_SIZE
-    kind = request.GET.get("kind", "")
+    kind = filters["kind"]
     context = {
         "results": results,
         "result_rows": result_rows(results),
@@ -382,9 +384,9 @@ def public_search(request):
         "max_pages": PUBLIC_MAX_PAGES,
         "page_number": page_number,
         # Plain strings: a missing key looked up on the QueryDict in the template raises and catches three times.
-        "q": request.GET.get("q", ""),
-        "province_options": province_options(request.GET.get("region", "")),
-        "kind_options": kind_options(get_language(), kind if kind in StandardKind.values else ""),
+        "q": filters["q"],
+        "province_options": province_options(filters["region"]),
+        "kind_options": kind_options(get_language(), kind),
     }
     return TemplateResponse(request, "standards/public_search.html", context)
 

@@ -18,6 +18,7 @@ from wagtail.log_actions import log
 
 from ..imports import MAX_FILE_BYTES, WORKBOOK_ACCEPT, check_workbook_upload
 from ..models import ChiefQualityOfficer, ImportJob, ReviewJob, User
+from ..params import raw
 from ..reports import PASSWORD_RESET_ACTION, log_export
 from ..uploads import UploadValidator
 from .importing import MAX_ROWS
@@ -86,7 +87,7 @@ def import_job_view(request, pk):
         if retry(job):
             messages.success(request, _("The import was queued again."))
         return redirect(url("import_job", job.pk))
-    if request.GET.get("format") == "json":
+    if raw(request, "format") == "json":
         return JsonResponse(
             {
                 "status": job.status,
@@ -106,7 +107,7 @@ def import_job_view(request, pk):
 def review_job_view(request, pk):
     """A bulk review's progress (JSON for the progress bar when ``?format=json``) and, when done, its outcome."""
     job = get_object_or_404(ReviewJob, pk=pk, user=request.user)
-    if request.GET.get("format") == "json":
+    if raw(request, "format") == "json":
         return JsonResponse(
             {
                 "status": job.status,

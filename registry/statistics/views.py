@@ -8,6 +8,7 @@ from wagtail.admin.ui.components import Component
 
 from registry.exports import dated_filename
 from registry.models import Organisation
+from registry.params import query_id
 from registry.reports import log_export
 from registry.scoping import NOTHING, scope_for_user
 
@@ -28,11 +29,9 @@ def selected_unit(request):
     scope = scope_for_user(request.user)
     if scope == NOTHING:
         raise Http404
-    unit_id = request.GET.get("unit")
+    unit_id = query_id(request, "unit")
     if unit_id:
         units = Organisation.objects.all() if scope is None else Organisation.objects.filter(path__startswith=scope)
-        if not unit_id.isdigit():
-            raise Http404
         unit = get_object_or_404(units, pk=unit_id)
         return unit, unit.path
     if scope is None:
@@ -43,7 +42,7 @@ def selected_unit(request):
 def dashboard_context(request):
     unit, prefix = selected_unit(request)
     data = caching.dashboard(prefix)
-    unit_query = f"?unit={unit.pk}" if unit is not None and request.GET.get("unit") else ""
+    unit_query = f"?unit={unit.pk}" if unit is not None and query_id(request, "unit") else ""
     return {
         "unit": unit,
         "unit_name": unit.name if unit else _("Whole registry"),

@@ -3,7 +3,6 @@ all in one bulk review, the talent pool lists them; then a county with a single 
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -69,15 +68,8 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     import_file(page, path, 5000)
     shot(page, "review_import_5000_done")
 
-    def opening(url):
-        started = time.perf_counter()
-        assert page.goto(f"{page.base_url}{url}").status == 200
-        return time.perf_counter() - started
-
-    # Quick: within 3× a one-record admin page in the same browser (the machine's load varies; bench/ measures it).
-    one_record = opening(f"{LISTING}inspect/{ChiefQualityOfficer.unscoped.values_list('pk', flat=True).first()}/")
-    home = opening("/admin/")
-    assert home < max(2, 3 * one_record), (home, one_record)
+    # Its speed with 5,000 in review is measured by bench/ (ratios), its query count at two sizes by test_query_counts.
+    assert page.goto(f"{page.base_url}/admin/").status == 200
     assert page.locator("[data-in-review-total]").get_attribute("data-in-review-total") == "5000"
     assert page.locator("[data-awaiting-review-total]").count() == 0  # nobody reviews their own
     shot(page, "review_dashboard_importer")
