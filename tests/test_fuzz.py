@@ -212,10 +212,6 @@ def fuzz(client, url):
     return failures, len(names)
 
 
-@pytest.mark.skipif(
-    not os.environ.get("CQO_FUZZ"),
-    reason="not yet run to completion (the machine it was written on was overloaded): set CQO_FUZZ=1",
-)
 @pytest.mark.parametrize("index", range(CHUNKS))
 def test_no_malformed_query_parameter_causes_a_server_error(client, world, index):
     urls = []

@@ -100,6 +100,9 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     )
     review_comment = models.TextField(_("review comment"), blank=True, editable=False)
     self_filed = models.BooleanField(_("filed by the enterprise"), default=False, editable=False)
+    erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False, help_text=_("Kept for the statistics only.")
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -61,6 +61,7 @@ class OfficerPermissionPolicy(ModelPermissionPolicy):
 
     Wagtail's "Publish" (edit view), unpublish and any code path that checks the policy are refused to every
     user, superusers included; the approval task and bulk review publish inside ``registry.workflows.approval``.
+    An erased record can no longer be changed.
     """
 
     def user_has_permission(self, user, action):
@@ -70,6 +71,12 @@ class OfficerPermissionPolicy(ModelPermissionPolicy):
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        """An erased record (registry.officers.personal_data) is kept for the statistics only: nobody edits it."""
+        if action in ("change", "publish", "unpublish", "lock", "unlock") and instance.erased_at is not None:
+            return False
+        return super().user_has_permission_for_instance(user, action, instance)
 
 
 # The review queue as queries.

@@ -25,7 +25,7 @@ TALENT_POOL_ORDER = ("-appointment_date", "-id")
 
 def talent_pool(request):
     """Approved officers only, and only the three fields the seed allows to publish."""
-    queryset = ChiefQualityOfficer.unscoped.filter(live=True).order_by(*TALENT_POOL_ORDER)
+    queryset = ChiefQualityOfficer.unscoped.filter(live=True, erased_at=None).order_by(*TALENT_POOL_ORDER)
     enterprise = query_text(request, "enterprise", max_length=100)
     region = query_text(request, "region", max_length=12)
     if enterprise:

@@ -2,12 +2,14 @@
 
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import HeaderButton, ListingButton
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from .. import contributions
 from ..models import ChiefQualityOfficer
@@ -15,8 +17,9 @@ from ..pagination import KeysetPaginationMixin
 from ..params import raw
 from ..reports import AuditedExportMixin
 from ..roles import mask_mobile, sees_contact_details
-from . import admin_views
+from . import admin_views, personal_data
 from .filters import OfficerFilterSet, search_officers
+from .personal_data import may_erase
 from .review import reviewable_ids
 from .submission import can_revoke
 
@@ -37,6 +40,7 @@ LISTED_FIELDS = (
     "enterprise__name",
     "enterprise__region__name",
     "organisation__path",
+    "erased_at",
 )
 
 
@@ -85,6 +89,24 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
                 priority=50,
             )
         )
+        if instance.erased_at is None:
+            buttons.append(
+                ListingButton(
+                    _("Copy of personal data (xlsx)"),
+                    url=admin_views.url("subject_export", instance.pk),
+                    icon_name="download",
+                    priority=60,
+                )
+            )
+            if may_erase(user, instance):
+                buttons.append(
+                    ListingButton(
+                        _("Erase personal data"),
+                        url=admin_views.url("erase", instance.pk),
+                        icon_name="bin",
+                        priority=70,
+                    )
+                )
         return buttons
 
     @cached_property
@@ -119,6 +141,16 @@ class OfficerCreateView(CreateView):
         return self.model(organisation=self.request.user.organisation, live=False)
 
 
+class OfficerEditView(EditView):
+    """Wagtail checks only the model permission here; the policy also refuses records kept for statistics only."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.user_has_permission_for_instance("change", self.object):
+            messages.info(request, _("This record is kept for the statistics only and can no longer be edited."))
+            return redirect(admin_views.url("inspect", self.object.pk))
+        return super().dispatch(request, *args, **kwargs)
+
+
 class OfficerViewSet(SnippetViewSet):
     model = ChiefQualityOfficer
     icon = "user"
@@ -127,6 +159,7 @@ class OfficerViewSet(SnippetViewSet):
     menu_hook = contributions.menu_hook("registry")
     index_view_class = OfficerIndexView
     add_view_class = OfficerCreateView
+    edit_view_class = OfficerEditView
     filterset_class = OfficerFilterSet
     # Wagtail's default: each row renders its action menu (≈ 1.5 ms), and 20 rows keep a page near a record's cost.
     list_per_page = 20
@@ -174,4 +207,6 @@ class OfficerViewSet(SnippetViewSet):
             path("review/<int:pk>/", admin_views.review_job_view, name="review_job"),
             path("password/<int:pk>/", admin_views.reset_password_view, name="reset_password"),
             path("registration-form/<int:pk>.pdf", admin_views.registration_form_view, name="registration_form"),
+            path("personal-data/<int:pk>.xlsx", personal_data.subject_export_view, name="subject_export"),
+            path("erase/<int:pk>/", personal_data.erase_view, name="erase"),
         ]

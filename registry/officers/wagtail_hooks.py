@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from ..models import ChiefQualityOfficer
+from .personal_data import ERASE_ACTION, SUBJECT_EXPORT_ACTION, EraseForm
 from .review import BULK_REVIEW_ACTION, OfficerPermissionPolicy, ReviewBulkAction, replace_homepage_panels
 from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
 from .viewsets import OfficerViewSet
@@ -37,6 +38,20 @@ def register_officer_log_actions(actions):
         message = _("Rejected (驳回)")
 
     actions.register_action(IMPORT_ACTION, _("Imported"), _("Imported from a workbook"))
+    actions.register_action(
+        SUBJECT_EXPORT_ACTION, _("Personal data copied"), _("A copy of the personal data was handed out")
+    )
+
+    @actions.register_action(ERASE_ACTION)
+    class EraseFormatter(LogFormatter):
+        label = _("Personal data erased")
+
+        def format_message(self, log_entry):
+            reasons = dict(EraseForm.REASONS)
+            return _("Personal data erased: %(reason)s") % {"reason": reasons.get(log_entry.data.get("reason"), "")}
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("comment", "")
 
     @actions.register_action(BULK_REVIEW_ACTION)
     class BulkReviewFormatter(CommentedFormatter):
