@@ -155,7 +155,7 @@ def bulk_submit(officers, user, enterprises=None):
                 "uuid": uuid.uuid4(),
                 "user_id": user.pk,
                 "revision_id": revision_id,
-                "content_changed": True,
+                "content_changed": False,
                 "deleted": False,
             }
             for officer, revision_id, task_state_id in zip(officers, revision_ids, task_state_ids, strict=True)
