@@ -2,16 +2,16 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, TaskState, WorkflowMixin
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 from wagtail.signals import workflow_rejected, workflow_submitted
 
 from ..files import PrivateFileField, administers
 from ..scoping import ScopedModelMixin
 from ..uploads import MB, SCANS, UploadValidator
 from ..validators import validate_mobile, validate_resident_id
-from ..workflows import OrganisationApprovalTask, approval
+from ..workflows import OrganisationApprovalTask
 from .users import User
 
 Gender = User.Gender
@@ -198,18 +198,6 @@ class OfficerApprovalTask(OrganisationApprovalTask):
         return ChiefQualityOfficer.unscoped.filter(
             models.Q(live=False) | models.Q(has_unpublished_changes=True), organisation__in=units
         )
-
-    @transaction.atomic
-    def on_action(self, task_state, user, action_name, **kwargs):
-        """Lock the task state first: of two administrators acting at once, the second finds it decided.
-
-        Wagtail checks the status of the task state it read before the request's action, so two simultaneous
-        approvals would both pass, log twice and publish twice. Re-reading the status under a row lock makes
-        the second one raise ``PermissionDenied`` (Wagtail's own answer to acting on a finished task).
-        """
-        task_state.status = TaskState.objects.select_for_update().values_list("status", flat=True).get(pk=task_state.pk)
-        with approval():
-            return super().on_action(task_state, user, action_name, **kwargs)
 
     class Meta:
         verbose_name = _("officer approval task")

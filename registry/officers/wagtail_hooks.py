@@ -7,11 +7,12 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from ..models import ChiefQualityOfficer
-from .review import BULK_REVIEW_ACTION, OfficerPermissionPolicy, ReviewBulkAction, replace_homepage_panels
+from ..workflows import ApprovalPublishingPolicy
+from .review import BULK_REVIEW_ACTION, ReviewBulkAction, replace_homepage_panels
 from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
 from .viewsets import OfficerViewSet
 
-register_permission_policy(ChiefQualityOfficer, OfficerPermissionPolicy(ChiefQualityOfficer))
+register_permission_policy(ChiefQualityOfficer, ApprovalPublishingPolicy(ChiefQualityOfficer))
 register_snippet(OfficerViewSet)
 hooks.register("register_bulk_action", ReviewBulkAction)
 hooks.register("construct_homepage_panels", replace_homepage_panels)
