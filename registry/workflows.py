@@ -32,6 +32,8 @@ from wagtail.admin.mail import (
 from wagtail.models import AbstractPage, Task, TaskState, Workflow, WorkflowContentType, WorkflowState, WorkflowTask
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from .scoping import unscoped
+
 #: Set while an approval publishes its object: the only time a moderated record may be published.
 _approving: ContextVar[bool] = ContextVar("registry_approving", default=False)
 
@@ -69,15 +71,16 @@ class ApprovalPublishingPolicy(ModelPermissionPolicy):
 # A reviewed record's life: submitted (a workflow), then approved (published: ``live``) or sent back.
 
 #: The review status a record shows, derived from ``live`` and its newest workflow state (never stored).
-PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+DRAFT, PENDING, APPROVED, REJECTED = "draft", "pending", "approved", "rejected"
+STATUS_OF_STATE = {WorkflowState.STATUS_IN_PROGRESS: PENDING, WorkflowState.STATUS_NEEDS_CHANGES: REJECTED}
 
 
 def review_status(obj):
-    """Approved once published; rejected while its workflow asks for changes; otherwise awaiting review."""
+    """Approved while published; awaiting review or rejected as its workflow says; otherwise a draft."""
     if obj.live:
         return APPROVED
     state = obj.__dict__["review_state"] if "review_state" in obj.__dict__ else newest_state_status(obj)
-    return REJECTED if state == WorkflowState.STATUS_NEEDS_CHANGES else PENDING
+    return STATUS_OF_STATE.get(state, DRAFT)
 
 
 def newest_state_status(obj):
@@ -97,8 +100,8 @@ def with_review_status(queryset):
     return queryset.annotate(review_state=Subquery(newest.values("status")[:1])).annotate(
         review_status=Case(
             When(live=True, then=Value(APPROVED)),
-            When(review_state=WorkflowState.STATUS_NEEDS_CHANGES, then=Value(REJECTED)),
-            default=Value(PENDING),
+            *[When(review_state=state, then=Value(status)) for state, status in STATUS_OF_STATE.items()],
+            default=Value(DRAFT),
         )
     )
 
@@ -221,9 +224,12 @@ class ComputedApprovalTask(Task):
         Wagtail checks the status of the task state it read before the request's action, so two simultaneous
         approvals would both pass, log twice and publish twice. Re-reading the status under a row lock makes
         the second one raise ``PermissionDenied`` (Wagtail's own answer to acting on a finished task).
+        Approval publishes the record as submitted, unscoped: an approver by function (the award organiser)
+        may sit outside the subtree of records it points at (the applicant's enterprise), which a scoped
+        rebuild from the revision would silently drop.
         """
         task_state.status = TaskState.objects.select_for_update().values_list("status", flat=True).get(pk=task_state.pk)
-        with approval():
+        with approval(), unscoped():
             return super().on_action(task_state, user, action_name, **kwargs)
 
     def moderator_actions(self):
