@@ -15,6 +15,7 @@ a model naming ``review_email_templates`` (a template path prefix) words its own
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -22,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.mail import (
     EmailNotificationMixin,
@@ -116,6 +118,22 @@ def last_decision(obj):
         .order_by("-finished_at", "-pk")
         .first()
     )
+
+
+class ReviewedRecordMixin:
+    """``status`` (one of the model's ``Status`` choices, derived: see review_status) and the last decision."""
+
+    @property
+    def status(self):
+        return review_status(self)
+
+    def get_status_display(self):
+        return self.Status(self.status).label
+
+    @cached_property
+    def last_decision(self):
+        """The newest decision of the record's review (who, when, the comment), or None."""
+        return last_decision(self)
 
 
 def workflow_for(model, task_model, task_name, workflow_name):
@@ -315,17 +333,27 @@ class OrganisationApprovalTask(ComputedApprovalTask):
 
 
 class FunctionApprovalTask(ComputedApprovalTask):
-    """Approved by the enabled administrators of the organisation holding ``function`` (never found by name)."""
+    """Approved by the enabled administrators of the organisation holding ``function`` (never found by name):
+    every record of ``reviewed_model`` until it is approved (live)."""
 
     #: An organisation function (registry.contributions.add_function), e.g. the QC secretariat's.
     function = ""
+    #: The reviewed model, "app_label.ModelName".
+    reviewed_model = ""
+    #: The task's and its workflow's names, as the app's data migration creates them.
+    default_names = ("", "")
 
     class Meta:
         abstract = True
 
+    @classmethod
+    def workflow(cls):
+        """The reviewed model's workflow (recreated when a flushed test database lost the migration's)."""
+        task_name, workflow_name = cls.default_names
+        return workflow_for(apps.get_model(cls.reviewed_model), cls, task_name, workflow_name)
+
     def objects_in_review(self):
-        """A queryset of every object this task reviews (the function's holder approves them all)."""
-        raise NotImplementedError
+        return apps.get_model(self.reviewed_model)._base_manager.filter(live=False)
 
     def approver_units(self, obj):
         from .models import Organisation

@@ -23,9 +23,9 @@ from .models import (
     Honour,
     IntellectualProperty,
     OrganisationFiling,
+    OrganisationFilingApprovalTask,
     Project,
     ScoringCriterion,
-    filing_workflow,
 )
 
 
@@ -118,7 +118,7 @@ class FilingFactory(DjangoModelFactory):
         obj.save(update_fields=["live"])
         if extracted == OrganisationFiling.Status.DRAFT:
             return
-        workflows.submit(obj, obj.enterprise.accounts.first(), filing_workflow())
+        workflows.submit(obj, obj.enterprise.accounts.first(), OrganisationFilingApprovalTask.workflow())
         if extracted == OrganisationFiling.Status.REJECTED:
             obj.current_workflow_state.current_task_state.specific.reject(comment=kwargs.get("reason", "材料不全"))
 

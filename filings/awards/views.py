@@ -29,10 +29,10 @@ from .models import (
     Application,
     AwardProgrammePage,
     OrganisationFiling,
+    OrganisationFilingApprovalTask,
     Project,
     ReviewerAssignment,
     Score,
-    filing_workflow,
 )
 from .pdf import stored_pdf
 from .workflow import TransitionError, transition
@@ -83,7 +83,7 @@ def filing_edit(request, pk=None):
                 years.instance = filing
                 years.save()
                 if filing_now:
-                    workflows.submit(filing, request.user, filing_workflow())
+                    workflows.submit(filing, request.user, OrganisationFilingApprovalTask.workflow())
             if filing_now:
                 messages.success(
                     request, _("Filed; awaiting the review of %(organiser)s.") % {"organiser": access.organiser_name()}

@@ -23,7 +23,7 @@ from registry.exports import ExportWorkbook, dated_filename
 from registry.reports import log_export
 
 from . import access
-from .forms import AssignReviewerForm, ReviewActionForm
+from .forms import AssignReviewerForm, FilingForm, ReviewActionForm
 from .models import Application, AwardProgrammePage, OrganisationFiling, ReviewerAssignment
 from .workflow import ORGANISER, TransitionError, available_actions, may_act, transition
 
@@ -48,17 +48,7 @@ class FilingRecordViewSet(SnippetViewSet):
     icon = "clipboard-list"
     copy_view_enabled = False
     list_display = ["name", "enterprise", "submitted_at"]
-    panels = [
-        "name",
-        "economic_type",
-        "region",
-        "address",
-        "industry",
-        "quality_head",
-        "quality_phone",
-        "size",
-        "licence_copy",
-    ]
+    panels = FilingForm.Meta.fields  # what the enterprise files, without the economic years
 
 
 class FilingReviewMenuItem(MenuItem):

@@ -9,7 +9,7 @@ from registry.factories import make_mobile, make_uscc
 from registry.models import Division, Role, User
 
 from .factories import MINIMAL_PDF
-from .models import Filing, FilingUnit, YearlySetting, current_year, secretariat, unit_workflow
+from .models import Filing, FilingUnit, FilingUnitApprovalTask, YearlySetting, current_year, secretariat
 
 UNITS = [
     # (login, name, category, uscc serial, province, city, contact, status)
@@ -49,7 +49,7 @@ def unit_for(demo, login, name, category, serial, province, city, contact, statu
     unit.live = approved
     unit.save()
     if submitting:
-        workflows.submit(unit, account, unit_workflow())
+        workflows.submit(unit, account, FilingUnitApprovalTask.workflow())
     if approved:
         password = account.issue_one_time_password()
         account.save()

@@ -10,7 +10,7 @@ from registry import workflows
 from registry.factories import UserFactory, make_mobile, make_uscc
 from registry.models import Division, User
 
-from .models import Filing, FilingUnit, YearlySetting, unit_workflow
+from .models import Filing, FilingUnit, FilingUnitApprovalTask, YearlySetting
 
 #: The smallest file that passes the licence check: a PDF header and trailer.
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -44,7 +44,7 @@ class FilingUnitFactory(DjangoModelFactory):
             return
         unit.live = False
         unit.save(update_fields=["live"])
-        workflows.submit(unit, unit.account, unit_workflow())
+        workflows.submit(unit, unit.account, FilingUnitApprovalTask.workflow())
         if extracted == FilingUnit.Status.REJECTED:
             unit.current_workflow_state.current_task_state.specific.reject(comment=kwargs.get("reason", "材料不全"))
 

@@ -18,7 +18,7 @@ from registry.uploads import MB, UploadValidator
 from registry.validators import validate_mobile, validate_uscc
 
 from .importing import EARLIEST_FOUNDING, MAX_ROWS
-from .models import Filing, FilingUnit, YearlySetting, current_year, normalise_text, unit_workflow
+from .models import Filing, FilingUnit, FilingUnitApprovalTask, YearlySetting, current_year, normalise_text
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
 
@@ -151,7 +151,7 @@ class RegistrationForm(UnitDetailsForm):
         unit.account = account
         unit.live = False  # until the secretariat approves it
         unit.save()
-        workflows.submit(unit, account, unit_workflow())
+        workflows.submit(unit, account, FilingUnitApprovalTask.workflow())
         return unit
 
 
@@ -161,7 +161,7 @@ class ResubmissionForm(UnitDetailsForm):
     @transaction.atomic
     def save(self, commit=True):
         unit = super().save()
-        workflows.submit(unit, unit.account, unit_workflow())
+        workflows.submit(unit, unit.account, FilingUnitApprovalTask.workflow())
         return unit
 
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
@@ -50,7 +49,9 @@ def licence_path(instance, filename):
     return f"qcgroups/licences/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class FilingUnit(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin):
+class FilingUnit(
+    workflows.ReviewedRecordMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin
+):
     """An enterprise, group company, association or recommending body that files for its members.
 
     Registration submits it for review (``live`` False until the secretariat approves it).
@@ -124,20 +125,8 @@ class FilingUnit(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, S
         super().save(*args, **kwargs)
 
     @property
-    def status(self):
-        return workflows.review_status(self)
-
-    def get_status_display(self):
-        return self.Status(self.status).label
-
-    @property
     def is_approved(self):
         return self.live
-
-    @cached_property
-    def last_decision(self):
-        """The secretariat's newest decision (who, when, its remarks or reason), or None."""
-        return workflows.last_decision(self)
 
     @property
     def review_reason(self):
@@ -157,22 +146,12 @@ class FilingUnitApprovalTask(workflows.FunctionApprovalTask):
     """Registration review: approved by the administrators of the QC secretariat (whichever unit holds it)."""
 
     function = SECRETARIAT
+    reviewed_model = "qcgroups.FilingUnit"
+    default_names = ("申报单位注册审核", "申报单位注册审核流程")  # migration 0004's
 
     class Meta:
         verbose_name = _("QC filing unit approval task")
         verbose_name_plural = _("QC filing unit approval tasks")
-
-    def objects_in_review(self):
-        return FilingUnit.unscoped.filter(live=False)
-
-
-TASK_NAME = "申报单位注册审核"
-WORKFLOW_NAME = "申报单位注册审核流程"
-
-
-def unit_workflow():
-    """The workflow assigned to filing units (migration 0003 creates it)."""
-    return workflows.workflow_for(FilingUnit, FilingUnitApprovalTask, TASK_NAME, WORKFLOW_NAME)
 
 
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "协会", "联合会")

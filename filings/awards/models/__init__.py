@@ -1,5 +1,5 @@
 from .applications import Application, ReviewerAssignment, ReviewLogEntry, Score
-from .filings import ORGANISER, EconomicYear, OrganisationFiling, OrganisationFilingApprovalTask, filing_workflow
+from .filings import ORGANISER, EconomicYear, OrganisationFiling, OrganisationFilingApprovalTask
 from .pages import AwardIndexPage, AwardProgrammePage, MaterialTemplate, ScoringCriterion
 from .projects import Honour, IntellectualProperty, Project
 from .submissions import Submission, SubmittedFile
@@ -22,5 +22,4 @@ __all__ = [
     "ScoringCriterion",
     "Submission",
     "SubmittedFile",
-    "filing_workflow",
 ]

@@ -5,7 +5,6 @@ administrators of whichever organisation holds the award-organiser function); an
 """
 
 from django.db import models
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
@@ -19,7 +18,9 @@ from ..uploads import upload_to, validate_evidence
 ORGANISER = "award_organiser"
 
 
-class OrganisationFiling(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+class OrganisationFiling(
+    workflows.ReviewedRecordMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
+):
     """The applicant organisation's record as filed with the association (seed 001 §3).
 
     Not live until the organiser approves it; editing an approved filing takes it out of use until it is filed
@@ -74,18 +75,6 @@ class OrganisationFiling(WorkflowMixin, DraftStateMixin, LockableMixin, Revision
         return self.name
 
     @property
-    def status(self):
-        return workflows.review_status(self)
-
-    def get_status_display(self):
-        return self.Status(self.status).label
-
-    @cached_property
-    def last_decision(self):
-        """The organiser's newest decision (who, when, its comment), or None."""
-        return workflows.last_decision(self)
-
-    @property
     def reject_reason(self):
         """Why the organiser sent the filing back (while it is rejected)."""
         decision = self.last_decision
@@ -116,22 +105,12 @@ class OrganisationFilingApprovalTask(workflows.FunctionApprovalTask):
     """Filing review: approved by the administrators of the award organiser (whichever unit holds the function)."""
 
     function = ORGANISER
+    reviewed_model = "awards.OrganisationFiling"
+    default_names = ("质量标杆组织备案审核", "质量标杆组织备案审核流程")  # migration 0007's
 
     class Meta:
         verbose_name = _("award filing approval task")
         verbose_name_plural = _("award filing approval tasks")
-
-    def objects_in_review(self):
-        return OrganisationFiling.objects.filter(live=False)
-
-
-TASK_NAME = "质量标杆组织备案审核"
-WORKFLOW_NAME = "质量标杆组织备案审核流程"
-
-
-def filing_workflow():
-    """The workflow assigned to organisation filings (migration 0004 creates it)."""
-    return workflows.workflow_for(OrganisationFiling, OrganisationFilingApprovalTask, TASK_NAME, WORKFLOW_NAME)
 
 
 class EconomicYear(models.Model):
