@@ -10,15 +10,7 @@ class NewsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_save
-        from wagtail.models import TaskState
-        from wagtail.signals import task_submitted
 
         from . import signals
 
         post_save.connect(signals.user_saved, sender=get_user_model(), dispatch_uid="news.sync_membership")
-        task_submitted.connect(
-            signals.OrganisationTaskSubmissionEmailNotifier(),
-            sender=TaskState,
-            dispatch_uid="news.organisation_task_submitted_email",
-            weak=False,
-        )

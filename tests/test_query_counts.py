@@ -213,7 +213,7 @@ def qc_filings_listing(orgs):
 
 def qc_units_listing(orgs):
     return Scenario(
-        reverse("qc_units:index"),
+        reverse("qc_units:list"),
         AdministratorFactory(organisation=secretariat()),
         lambda: FilingUnitFactory(name=f"石化备案单位{marker()}"),
     )

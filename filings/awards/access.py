@@ -5,10 +5,7 @@ from django.utils.translation import gettext as _
 
 from registry.models import Organisation
 
-from .models import Application, OrganisationFiling, ReviewerAssignment
-
-#: The organisation function of the award organiser (registered in AwardsConfig.ready).
-ORGANISER = "award_organiser"
+from .models import ORGANISER, Application, OrganisationFiling, ReviewerAssignment
 
 
 def association():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import Page, Site
 
+from registry import workflows
 from registry.factories import EnterpriseAccountFactory
 from registry.models import Division, EconomicType, EnterpriseSize, IndustryCategory, Organisation
 
@@ -22,6 +23,7 @@ from .models import (
     Honour,
     IntellectualProperty,
     OrganisationFiling,
+    OrganisationFilingApprovalTask,
     Project,
     ScoringCriterion,
 )
@@ -105,7 +107,20 @@ class FilingFactory(DjangoModelFactory):
     quality_phone = "0311-86001234"
     size = EnterpriseSize.LARGE
     licence_copy = factory.LazyFunction(lambda: pdf_file("licence.pdf"))
-    status = OrganisationFiling.Status.APPROVED
+
+    @factory.post_generation
+    def status(obj, create, extracted, **kwargs):
+        """Approved (live) unless ``status`` says otherwise: a pending or rejected filing is in its workflow,
+        filed by one of its enterprise's accounts (``status__reason``: the rejection's)."""
+        if not create or extracted in (None, OrganisationFiling.Status.APPROVED):
+            return
+        obj.live = False
+        obj.save(update_fields=["live"])
+        if extracted == OrganisationFiling.Status.DRAFT:
+            return
+        workflows.submit(obj, obj.enterprise.accounts.first(), OrganisationFilingApprovalTask.workflow())
+        if extracted == OrganisationFiling.Status.REJECTED:
+            obj.current_workflow_state.current_task_state.specific.reject(comment=kwargs.get("reason", "材料不全"))
 
     @factory.post_generation
     def years(obj, create, extracted, **kwargs):

@@ -139,9 +139,7 @@ class ApplicationForm(forms.ModelForm):
     def __init__(self, *args, programme, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["filing"].queryset = OrganisationFiling.objects.filter(
-            enterprise=enterprise, status=OrganisationFiling.Status.APPROVED
-        )
+        self.fields["filing"].queryset = OrganisationFiling.objects.filter(enterprise=enterprise, live=True)
         self.fields["filing"].help_text = _("Only approved filings can be used.")
         self.fields["project"].queryset = Project.objects.filter(enterprise=enterprise)
         if programme.uses_recommendation:

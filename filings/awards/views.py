@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry import workflows
 from registry.portal import enterprise_required
 
 from . import access
@@ -28,6 +29,7 @@ from .models import (
     Application,
     AwardProgrammePage,
     OrganisationFiling,
+    OrganisationFilingApprovalTask,
     Project,
     ReviewerAssignment,
     Score,
@@ -74,11 +76,14 @@ def filing_edit(request, pk=None):
         else:
             with transaction.atomic():
                 filing = form.save(commit=False)
-                filing.status = OrganisationFiling.Status.PENDING if filing_now else OrganisationFiling.Status.DRAFT
+                filing.live = False  # a changed filing is out of use until the organiser approves it again
+                filing.has_unpublished_changes = True
                 filing.submitted_at = timezone.now() if filing_now else filing.submitted_at
                 filing.save()
                 years.instance = filing
                 years.save()
+                if filing_now:
+                    workflows.submit(filing, request.user, OrganisationFilingApprovalTask.workflow())
             if filing_now:
                 messages.success(
                     request, _("Filed; awaiting the review of %(organiser)s.") % {"organiser": access.organiser_name()}

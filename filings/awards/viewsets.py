@@ -12,20 +12,43 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from registry import contributions
+from registry import contributions, workflows
 from registry.exports import ExportWorkbook, dated_filename
 from registry.reports import log_export
 
 from . import access
-from .forms import AssignReviewerForm, ReviewActionForm
+from .forms import AssignReviewerForm, FilingForm, ReviewActionForm
 from .models import Application, AwardProgrammePage, OrganisationFiling, ReviewerAssignment
 from .workflow import ORGANISER, TransitionError, available_actions, may_act, transition
+
+
+class FilingPermissionPolicy(workflows.ApprovalPublishingPolicy):
+    """Filings are the organiser's to read and decide (its administrators, those above, superusers); enterprises
+    create and change them on the portal, and publishing one is its approval."""
+
+    def user_has_permission(self, user, action):
+        if action in ("publish", "unpublish"):
+            return super().user_has_permission(user, action)
+        return action in ("view", "change") and access.can_review_filings(user)
+
+
+class FilingRecordViewSet(SnippetViewSet):
+    """Each filing as a moderated record: Wagtail's review queue, workflow actions and history link here; the
+    review screen (FilingReviewViewSet) stays the organiser's way in."""
+
+    model = OrganisationFiling
+    admin_url_namespace = "award_filing_records"
+    base_url_path = "award-filing-records"
+    icon = "clipboard-list"
+    copy_view_enabled = False
+    list_display = ["name", "enterprise", "submitted_at"]
+    panels = FilingForm.Meta.fields  # what the enterprise files, without the economic years
 
 
 class FilingReviewMenuItem(MenuItem):
@@ -34,7 +57,7 @@ class FilingReviewMenuItem(MenuItem):
 
 
 class FilingReviewViewSet(ViewSet):
-    """The association approves or rejects organisation filings (with a reason)."""
+    """The organiser approves or rejects organisation filings (with a reason) through each filing's workflow."""
 
     menu_item_class = FilingReviewMenuItem
     name = "award_filings"
@@ -45,10 +68,12 @@ class FilingReviewViewSet(ViewSet):
 
     def index(self, request):
         # region__parent__parent: the city column prints the full province-first name (Division.full_name).
-        filings = access.reviewable_filings(request.user).select_related("enterprise", "region__parent__parent")
+        filings = workflows.with_review_status(
+            access.reviewable_filings(request.user).select_related("enterprise", "region__parent__parent")
+        )
         status = request.GET.get("status", OrganisationFiling.Status.PENDING)
         if status in OrganisationFiling.Status.values:
-            filings = filings.filter(status=status)
+            filings = filings.filter(review_status=status)
         return TemplateResponse(
             request,
             "awards/admin/filing_index.html",
@@ -62,24 +87,24 @@ class FilingReviewViewSet(ViewSet):
 
     def detail(self, request, pk):
         filing = get_object_or_404(access.reviewable_filings(request.user), pk=pk)
+        state = filing.current_workflow_state
+        task_state = state.current_task_state if state and state.status == state.STATUS_IN_PROGRESS else None
+        can_decide = task_state is not None and task_state.task.specific.user_can_approve(filing, request.user)
         if request.method == "POST":
             decision = request.POST.get("decision")
             reason = request.POST.get("reason", "").strip()
-            if filing.status != OrganisationFiling.Status.PENDING:
+            if not can_decide:
                 messages.error(request, "该备案不在待审状态 / This filing is not awaiting review.")
             elif decision == "reject" and not reason:
                 messages.error(request, "驳回须填写原因 / A reason is required to reject.")
             elif decision in ("approve", "reject"):
-                filing.status = (
-                    OrganisationFiling.Status.APPROVED if decision == "approve" else OrganisationFiling.Status.REJECTED
-                )
-                filing.reject_reason = reason if decision == "reject" else ""
-                filing.reviewed_by, filing.reviewed_at = request.user, timezone.now()
-                filing.save()
+                workflows.decide(filing, request.user, decision, reason)
                 messages.success(request, "已审核 / Reviewed.")
                 return redirect(self.get_url_name("index"))
         return TemplateResponse(
-            request, "awards/admin/filing_detail.html", {"page_title": filing.name, "filing": filing}
+            request,
+            "awards/admin/filing_detail.html",
+            {"page_title": filing.name, "filing": filing, "can_decide": can_decide},
         )
 
     def get_urlpatterns(self):

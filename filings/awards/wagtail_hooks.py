@@ -2,12 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from registry import contributions
 
-from .viewsets import application_review_viewset, filing_review_viewset
+from .models import OrganisationFiling
+from .viewsets import FilingPermissionPolicy, FilingRecordViewSet, application_review_viewset, filing_review_viewset
 
 contributions.add_menu_group("awards", _("Quality awards"), "pick", 220)
+register_permission_policy(OrganisationFiling, FilingPermissionPolicy(OrganisationFiling))
+register_snippet(FilingRecordViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from registry import workflows
 from registry.models import Division, Organisation
 from registry.reports import log_export
 
@@ -39,15 +40,13 @@ def require_permission(user, codename):
 
 
 class ReviewView(View):
-    """Approve or reject a unit; either way the unit is e-mailed (a rejection with its reason)."""
+    """Approve or reject a unit through its workflow; either way the unit is e-mailed (registry.workflows notifiers)."""
 
     model = FilingUnit  # lets the project's scoping sweep find and probe this URL
 
     def dispatch(self, request, pk):
         require_permission(request.user, "view_filingunit")
-        self.unit = get_object_or_404(
-            FilingUnit.objects.select_related("account", "province", "city", "reviewed_by"), pk=pk
-        )
+        self.unit = get_object_or_404(FilingUnit.objects.select_related("account", "province", "city"), pk=pk)
         return super().dispatch(request, pk)
 
     def get(self, request, pk, approve_form=None, reject_form=None):
@@ -61,25 +60,38 @@ class ReviewView(View):
                 "unit": self.unit,
                 "approve_form": approve_form or ApproveForm(prefix="approve"),
                 "reject_form": reject_form or RejectForm(prefix="reject"),
-                "can_review": request.user.has_perm("qcgroups.change_filingunit"),
+                "can_review": self.can_review(request.user),
+                "decision": self.unit.last_decision,
                 "by_year": statistics.by_year(filings),
                 "settings": YearlySetting.objects.filter(unit=self.unit),
             },
         )
 
+    def can_review(self, user):
+        """The unit awaits review and ``user`` is one of its approvers (the secretariat's administrators)."""
+        state = self.unit.current_workflow_state
+        return (
+            user.has_perm("qcgroups.change_filingunit")
+            and state is not None
+            and state.status == state.STATUS_IN_PROGRESS
+            and state.current_task_state.task.specific.user_can_approve(self.unit, user)
+        )
+
     def post(self, request, pk):
         require_permission(request.user, "change_filingunit")
-        if "reject" in request.POST:
+        if not self.can_review(request.user):
+            messages.error(request, _("This unit is not awaiting your review."))
+        elif "reject" in request.POST:
             form = RejectForm(request.POST, prefix="reject")
             if not form.is_valid():
                 return self.get(request, pk, reject_form=form)
-            self.unit.reject(request.user, form.cleaned_data["reason"])
+            workflows.decide(self.unit, request.user, "reject", form.cleaned_data["reason"])
             messages.success(request, _("已驳回并已发邮件告知原因 / Rejected; the reason has been e-mailed."))
         elif "approve" in request.POST:
             form = ApproveForm(request.POST, prefix="approve")
             if not form.is_valid():
                 return self.get(request, pk, approve_form=form)
-            self.unit.approve(request.user, form.cleaned_data["remarks"])
+            workflows.decide(self.unit, request.user, "approve", form.cleaned_data["remarks"])
             messages.success(request, _("已通过审核并已发邮件通知 / Approved; the unit has been e-mailed."))
         return redirect("qc_units:review", pk=self.unit.pk)
 
@@ -128,7 +140,7 @@ def summary(request):
             "by_unit": statistics.by_unit(filings)[:50],
             "by_enterprise": statistics.by_enterprise(filings)[:50],
             "years": Filing.objects.order_by("-year").values_list("year", flat=True).distinct(),
-            "units": FilingUnit.objects.filter(status=FilingUnit.Status.APPROVED).order_by("name"),
+            "units": FilingUnit.objects.filter(live=True).order_by("name"),
             "kinds": Filing.Kind.choices,
             "provinces": Division.objects.filter(level=Division.Level.PROVINCE),
         },

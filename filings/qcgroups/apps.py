@@ -18,11 +18,14 @@ class QCGroupsConfig(AppConfig):
         contributions.add_statistic("qcgroups", qc_filings_by_year, counts=["qcgroups.Filing"])
 
         # Reach is the organisation subtree: only the secretariat's administrators (and those above) find records.
+        # Publishing a unit is the secretariat's edit of an approved unit's identity (registration review is the
+        # unit's workflow, registry.workflows.FunctionApprovalTask).
         roles.grant(
             roles.ALL_ROLES,
             {
                 "qcgroups.view_filingunit",
                 "qcgroups.change_filingunit",
+                "qcgroups.publish_filingunit",
                 "qcgroups.view_filing",
                 "qcgroups.view_yearlysetting",
             },

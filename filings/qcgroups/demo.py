@@ -4,11 +4,12 @@ import datetime
 
 from django.core.files.base import ContentFile
 
+from registry import workflows
 from registry.factories import make_mobile, make_uscc
 from registry.models import Division, Role, User
 
 from .factories import MINIMAL_PDF
-from .models import Filing, FilingUnit, YearlySetting, current_year, secretariat
+from .models import Filing, FilingUnit, FilingUnitApprovalTask, YearlySetting, current_year, secretariat
 
 UNITS = [
     # (login, name, category, uscc serial, province, city, contact, status)
@@ -43,9 +44,13 @@ def unit_for(demo, login, name, category, serial, province, city, contact, statu
     unit.name, unit.category, unit.uscc = name, category, make_uscc(serial, city)
     unit.province, unit.city = Division.objects.get(code=province), Division.objects.get(code=city)
     unit.contact_name, unit.contact_mobile, unit.email = contact, make_mobile(serial), account.email
-    unit.status = status
+    approved = status == FilingUnit.Status.APPROVED
+    submitting = not approved and unit.live  # a new unit (live by default) or one approved before
+    unit.live = approved
     unit.save()
-    if status == FilingUnit.Status.APPROVED:
+    if submitting:
+        workflows.submit(unit, account, FilingUnitApprovalTask.workflow())
+    if approved:
         password = account.issue_one_time_password()
         account.save()
         demo.announce(f"QC/班组成果备案单位（{name}）", login, password, url="/qc/")

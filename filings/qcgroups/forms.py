@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry import workflows
 from registry.forms import LabelledCaptchaInput
 from registry.imports import WORKBOOK_ACCEPT, check_workbook_upload
 from registry.models import Division
@@ -17,7 +18,7 @@ from registry.uploads import MB, UploadValidator
 from registry.validators import validate_mobile, validate_uscc
 
 from .importing import EARLIEST_FOUNDING, MAX_ROWS
-from .models import Filing, FilingUnit, YearlySetting, current_year, normalise_text
+from .models import Filing, FilingUnit, FilingUnitApprovalTask, YearlySetting, current_year, normalise_text
 
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
 
@@ -148,17 +149,19 @@ class RegistrationForm(UnitDetailsForm):
         account.save()
         unit = super().save(commit=False)
         unit.account = account
+        unit.live = False  # until the secretariat approves it
         unit.save()
+        workflows.submit(unit, account, FilingUnitApprovalTask.workflow())
         return unit
 
 
 class ResubmissionForm(UnitDetailsForm):
     """A rejected unit corrects its identity and sends it back for review."""
 
+    @transaction.atomic
     def save(self, commit=True):
-        unit = super().save(commit=False)
-        unit.status = FilingUnit.Status.PENDING
-        unit.save()
+        unit = super().save()
+        workflows.submit(unit, unit.account, FilingUnitApprovalTask.workflow())
         return unit
 
 
@@ -174,8 +177,10 @@ class ProfileForm(forms.ModelForm):
     def clean_contact_mobile(self):
         return validate_mobile(self.cleaned_data["contact_mobile"])
 
+    @transaction.atomic
     def save(self, commit=True):
         unit = super().save(commit)
+        workflows.keep_revision(unit, unit.account)
         unit.account.email = unit.email
         unit.account.real_name = unit.contact_name
         unit.account.save(update_fields=["email", "real_name"])

@@ -2,8 +2,9 @@
 
 Filing units register themselves on the portal and are reviewed by the secretariat: the organisation whose
 function is ``qc_secretariat`` (the quality committee of the petroleum and chemical industry federation in the
-shipped tree). Every record is placed under that organisation, so the registry's scoping gives its
-administrators (and those above it) every unit and filing, and answers 404 to everyone else.
+shipped tree), through the unit's Wagtail workflow (:class:`FilingUnitApprovalTask`); an approved unit is a live
+one. Every record is placed under that organisation, so the registry's scoping gives its administrators (and
+those above it) every unit and filing, and answers 404 to everyone else.
 """
 
 import re
@@ -11,12 +12,13 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
+from registry import workflows
 from registry.files import PrivateFileField, administers
 from registry.models import Organisation
 from registry.scoping import ScopedModelMixin
@@ -47,8 +49,13 @@ def licence_path(instance, filename):
     return f"qcgroups/licences/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
-class FilingUnit(ScopedModelMixin):
-    """An enterprise, group company, association or recommending body that files for its members."""
+class FilingUnit(
+    workflows.ReviewedRecordMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin
+):
+    """An enterprise, group company, association or recommending body that files for its members.
+
+    Registration submits it for review (``live`` False until the secretariat approves it).
+    """
 
     class Category(models.TextChoices):
         ENTERPRISE = "enterprise", _("Enterprise (企业)")
@@ -99,19 +106,10 @@ class FilingUnit(ScopedModelMixin):
     contact_name = models.CharField(_("contact person"), max_length=64)
     contact_mobile = models.CharField(_("contact's mobile"), max_length=11, validators=[validate_mobile])
     email = models.EmailField(_("e-mail"))
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
-    review_reason = models.TextField(_("review remarks"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    #: E-mails of the review (registry.workflows notifiers): qcgroups/notifications/filing_unit_<event>*.
+    review_email_templates = "qcgroups/notifications/filing_unit"
 
     class Meta:
         ordering = ["-created_at"]
@@ -128,76 +126,32 @@ class FilingUnit(ScopedModelMixin):
 
     @property
     def is_approved(self):
-        return self.status == self.Status.APPROVED
+        return self.live
+
+    @property
+    def review_reason(self):
+        """The secretariat's remarks or reason for rejection, as its decision in the workflow recorded them."""
+        return self.last_decision.comment if self.last_decision else ""
 
     def may_read_file(self, user, field_name):
         """The licence: the unit's own account and the administrators whose subtree holds the secretariat."""
         return user.is_authenticated and (user.pk == self.account_id or administers(user, self))
 
-    def notify_secretariat(self):
-        """Tell the secretariat's administrators that a unit awaits review."""
-        from registry.models import User
-
-        recipients = list(
-            User.objects.filter(organisation=self.organisation, kind=User.Kind.ADMINISTRATOR, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if recipients:
-            send_mail(
-                f"【石化行业成果备案】新单位待审核：{self.name} / A filing unit awaits review",
-                (
-                    f"申报单位“{self.name}”（{self.uscc}）已提交注册资料，请在管理后台审核。\n"
-                    f"The filing unit “{self.name}” has registered and awaits review in the admin:\n"
-                    f"{settings.WAGTAILADMIN_BASE_URL}/admin/qc-units/review/{self.pk}/"
-                ),
-                None,
-                recipients,
-            )
-
-    def approve(self, reviewer, remarks=""):
-        self._review(self.Status.APPROVED, reviewer, remarks)
-        send_mail(
-            "【石化行业成果备案】注册审核通过 / Registration approved",
-            (
-                f"{self.name}：\n\n"
-                f"贵单位的申报账号注册已审核通过。登录账号：{self.account.username}\n"
-                "请使用注册时设置的密码登录（/accounts/login/），进入“成果备案”(/qc/)。\n\n"
-                f"Your unit's registration has been approved. Login: {self.account.username}\n"
-                "Log in with the password you chose at /accounts/login/ and open /qc/ to file.\n"
-                + (f"\n备注 / Remarks: {remarks}\n" if remarks else "")
-                + f"\n{self.organisation.name}秘书处"
-            ),
-            None,
-            [self.email],
-        )
-
-    def reject(self, reviewer, reason):
-        self._review(self.Status.REJECTED, reviewer, reason)
-        send_mail(
-            "【石化行业成果备案】注册审核未通过 / Registration rejected",
-            (
-                f"{self.name}：\n\n"
-                f"贵单位的申报账号注册未通过审核。原因：{reason}\n"
-                "请登录后按原因修改注册资料并重新提交。\n\n"
-                f"Your unit's registration was not approved. Reason: {reason}\n"
-                "Log in, correct your registration details and submit them again.\n\n"
-                f"{self.organisation.name}秘书处"
-            ),
-            None,
-            [self.email],
-        )
-
-    def _review(self, status, reviewer, reason):
-        self.status = status
-        self.review_reason = reason
-        self.reviewed_by = reviewer
-        self.reviewed_at = timezone.now()
-        self.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
-
     def name_prefixes(self):
         """Names a group name must not start with: the unit's full name and its name without legal suffix."""
         return [name for name in {self.name, short_name(self.name)} if name]
+
+
+class FilingUnitApprovalTask(workflows.FunctionApprovalTask):
+    """Registration review: approved by the administrators of the QC secretariat (whichever unit holds it)."""
+
+    function = SECRETARIAT
+    reviewed_model = "qcgroups.FilingUnit"
+    default_names = ("申报单位注册审核", "申报单位注册审核流程")  # migration 0004's
+
+    class Meta:
+        verbose_name = _("QC filing unit approval task")
+        verbose_name_plural = _("QC filing unit approval tasks")
 
 
 LEGAL_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "协会", "联合会")

@@ -83,7 +83,6 @@ def register(request):
     form = RegistrationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         unit = form.save()
-        unit.notify_secretariat()
         return TemplateResponse(request, "qcgroups/registration_done.html", {"unit": unit})
     return TemplateResponse(request, "qcgroups/registration.html", {"form": form})
 
@@ -95,7 +94,7 @@ def resubmit(request):
         return redirect("qcgroups_home")
     form = ResubmissionForm(request.POST or None, request.FILES or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        form.save().notify_secretariat()
+        form.save()
         messages.success(request, _("注册资料已重新提交，请等待审核 / Submitted again for the secretariat's review."))
         return redirect("qcgroups_home")
     return TemplateResponse(request, "qcgroups/resubmission.html", {"form": form, "unit": unit})

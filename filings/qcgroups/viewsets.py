@@ -1,13 +1,17 @@
-"""Wagtail admin viewsets of the secretariat: filing units (with review) and filings (read-only)."""
+"""Wagtail admin viewsets of the secretariat: filing units (a moderated snippet, with review) and filings."""
 
+import django_filters
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from registry import contributions
+from registry import contributions, workflows
 
 from . import admin_views
 from .models import Filing, FilingUnit
@@ -39,16 +43,39 @@ def joined_index_view(*related):
     return JoinedIndexView
 
 
-class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
+class FilingUnitFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=FilingUnit.Status.choices, method="filter_status", empty_label=_("All")
+    )
+
+    class Meta:
+        model = FilingUnit
+        fields = ["category", "province"]
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(review_status=value)
+
+
+class FilingUnitIndexView(SnippetIndexView):
+    def get_base_queryset(self):
+        """The province each row prints and its review status, in the listing's one query."""
+        return workflows.with_review_status(super().get_base_queryset().select_related("province"))
+
+
+class FilingUnitViewSet(SecretariatViewSetMixin, SnippetViewSet):
+    """Registration review is the unit's workflow (registry.workflows.FunctionApprovalTask); the review screen
+    decides it, and Wagtail's dashboard, history and workflow reports list it like every reviewed record."""
+
     model = FilingUnit
-    name = "qc_units"
-    url_prefix = "qc-units"
+    admin_url_namespace = "qc_units"
+    base_url_path = "qc-units"
     icon = "group"
     menu_label = _("QC filing units")
     menu_order = 1
     menu_hook = contributions.menu_hook("qcgroups")
     view_permission = "qcgroups.view_filingunit"
-    index_view_class = joined_index_view("province")
+    index_view_class = FilingUnitIndexView
+    filterset_class = FilingUnitFilterSet
     copy_view_enabled = False
     inspect_view_enabled = True
     list_display = [
@@ -59,9 +86,8 @@ class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
         Column("status", label=_("Status"), accessor="get_status_display"),
         DateColumn("created_at", label=_("Registered at")),
     ]
-    list_filter = ["status", "category", "province"]
     search_fields = ["name", "uscc", "contact_name"]
-    form_fields = ["name", "uscc", "category", "licence", "province", "city", "contact_name", "contact_mobile", "email"]
+    panels = ["name", "uscc", "category", "licence", "province", "city", "contact_name", "contact_mobile", "email"]
     inspect_view_fields = [
         "name",
         "uscc",
@@ -71,9 +97,6 @@ class FilingUnitViewSet(SecretariatViewSetMixin, ModelViewSet):
         "contact_name",
         "contact_mobile",
         "email",
-        "status",
-        "review_reason",
-        "reviewed_at",
         "created_at",
     ]
 

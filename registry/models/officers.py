@@ -2,16 +2,15 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, TaskState, WorkflowMixin
-from wagtail.signals import workflow_rejected, workflow_submitted
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 from ..files import PrivateFileField, administers
 from ..scoping import ScopedModelMixin
 from ..uploads import MB, SCANS, UploadValidator
 from ..validators import validate_mobile, validate_resident_id
-from ..workflows import OrganisationApprovalTask, approval
+from ..workflows import OrganisationApprovalTask
 from .users import User
 
 Gender = User.Gender
@@ -95,6 +94,9 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
         related_name="officer_record",
         editable=False,
     )
+    #: Stored, though mostly what ``live`` and the workflow say (registry.workflows.review_status): the listing
+    #: filters and the statistics count it through an index over hundreds of thousands of records, and
+    #: "approval revoked" (撤销审核) is a state Wagtail's workflows cannot express.
     review_status = models.CharField(
         _("review status"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.PENDING, editable=False
     )
@@ -155,6 +157,7 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             self.birth_date = birth_date_from_id(self.id_number)
 
     def save(self, *args, **kwargs):
+        # Publishing (an approval, now or scheduled) is what makes a record approved.
         if self.live and self.review_status != ReviewStatus.APPROVED:
             self.review_status = ReviewStatus.APPROVED
             kwargs.pop("update_fields", None)
@@ -202,17 +205,23 @@ class OfficerApprovalTask(OrganisationApprovalTask):
             models.Q(live=False) | models.Q(has_unpublished_changes=True), organisation__in=units
         )
 
-    @transaction.atomic
-    def on_action(self, task_state, user, action_name, **kwargs):
-        """Lock the task state first: of two administrators acting at once, the second finds it decided.
+    # review_status follows the workflow here (and in bulk review, which writes what these do set-based).
 
-        Wagtail checks the status of the task state it read before the request's action, so two simultaneous
-        approvals would both pass, log twice and publish twice. Re-reading the status under a row lock makes
-        the second one raise ``PermissionDenied`` (Wagtail's own answer to acting on a finished task).
-        """
-        task_state.status = TaskState.objects.select_for_update().values_list("status", flat=True).get(pk=task_state.pk)
-        with approval():
-            return super().on_action(task_state, user, action_name, **kwargs)
+    def start(self, workflow_state, user=None):
+        """A record sent into review awaits it (待审核); one whose approval was revoked says so until decided."""
+        ChiefQualityOfficer.unscoped.filter(pk=workflow_state.object_id, live=False).exclude(
+            review_status=ReviewStatus.REVOKED
+        ).update(review_status=ReviewStatus.PENDING)
+        return super().start(workflow_state, user)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        """ "Request changes" marks the record rejected (已驳回) with the approver's comment."""
+        result = super().on_action(task_state, user, action_name, **kwargs)
+        if action_name == "reject":
+            ChiefQualityOfficer.unscoped.filter(pk=task_state.workflow_state.object_id).update(
+                review_status=ReviewStatus.REJECTED, review_comment=kwargs.get("comment") or ""
+            )
+        return result
 
     class Meta:
         verbose_name = _("officer approval task")
@@ -311,25 +320,3 @@ class ReviewJob(models.Model):
         if not self.total:
             return 100 if self.finished_at else 0
         return min(100, round(100 * self.processed / self.total))
-
-
-def on_workflow_rejected(sender, instance, user, **kwargs):
-    """ "Request changes" in the approval task marks the record rejected (已驳回)."""
-    obj = instance.content_object
-    if isinstance(obj, ChiefQualityOfficer):
-        comment = instance.current_task_state.comment if instance.current_task_state else ""
-        ChiefQualityOfficer.unscoped.filter(pk=obj.pk).update(
-            review_status=ReviewStatus.REJECTED, review_comment=comment or ""
-        )
-
-
-def on_workflow_submitted(sender, instance, user, **kwargs):
-    obj = instance.content_object
-    if isinstance(obj, ChiefQualityOfficer) and not obj.live:
-        ChiefQualityOfficer.unscoped.filter(pk=obj.pk).exclude(review_status=ReviewStatus.REVOKED).update(
-            review_status=ReviewStatus.PENDING
-        )
-
-
-workflow_rejected.connect(on_workflow_rejected, dispatch_uid="registry.officer_rejected")
-workflow_submitted.connect(on_workflow_submitted, dispatch_uid="registry.officer_submitted")

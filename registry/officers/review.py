@@ -37,12 +37,11 @@ from wagtail.models import (
     WorkflowState,
     get_default_page_content_type,
 )
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
 from ..params import query_ids
-from ..workflows import OrganisationApprovalTask, approving
+from ..workflows import ApprovalPublishingPolicy, ComputedApprovalTask
 from .submission import officer_task
 
 logger = logging.getLogger(__name__)
@@ -56,21 +55,8 @@ PANEL_ROWS = 10
 BULK_REVIEW_ACTION = "registry.officer.bulk_review"
 
 
-class OfficerPermissionPolicy(ModelPermissionPolicy):
-    """Publishing an officer record is approving it: allowed only while an approval publishes it.
-
-    Wagtail's "Publish" (edit view), unpublish and any code path that checks the policy are refused to every
-    user, superusers included; the approval task and bulk review publish inside ``registry.workflows.approval``.
-    An erased record can no longer be changed.
-    """
-
-    def user_has_permission(self, user, action):
-        if action in ("publish", "unpublish"):
-            return approving()
-        return super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
+class OfficerPermissionPolicy(ApprovalPublishingPolicy):
+    """Approval publishes (``registry.workflows``); an erased record can no longer be changed."""
 
     def user_has_permission_for_instance(self, user, action, instance):
         """An erased record (registry.officers.personal_data) is kept for the statistics only: nobody edits it."""
@@ -139,7 +125,7 @@ class AwaitingReviewPanel(Component):
                 task_ = tasks[state.task_id]
                 workflow_state = state.workflow_state
                 content_type_id = workflow_state.content_type_id
-                if isinstance(task_, OrganisationApprovalTask):
+                if isinstance(task_, ComputedApprovalTask):
                     actions = task_.moderator_actions()
                 else:
                     actions = task_.get_actions(workflow_state.content_object, request.user)

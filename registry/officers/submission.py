@@ -11,18 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import (
-    ModelLogEntry,
-    Revision,
-    TaskState,
-    Workflow,
-    WorkflowContentType,
-    WorkflowState,
-    WorkflowTask,
-)
+from wagtail.models import ModelLogEntry, Revision, TaskState, WorkflowState
 
+from .. import workflows
 from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, OfficerApprovalTask, ReviewStatus
+from ..workflows import workflow_for
 
 REVOKE_ACTION = "registry.officer.revoke"
 REJECT_ACTION = "registry.officer.reject"
@@ -34,17 +28,8 @@ ANALYZE_AFTER = 1000
 
 
 def officer_workflow():
-    """The active workflow assigned to officers; created here too when a flushed test database lost it."""
-    content_type = ContentType.objects.get_for_model(ChiefQualityOfficer)
-    workflow = Workflow.objects.filter(workflow_content_types__content_type=content_type, active=True).first()
-    if workflow is None:
-        task = OfficerApprovalTask.objects.filter(name=TASK_NAME).first() or OfficerApprovalTask.objects.create(
-            name=TASK_NAME
-        )
-        workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
-        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-        WorkflowContentType.objects.update_or_create(content_type=content_type, defaults={"workflow": workflow})
-    return workflow
+    """The active workflow assigned to officers."""
+    return workflow_for(ChiefQualityOfficer, OfficerApprovalTask, TASK_NAME, WORKFLOW_NAME)
 
 
 def officer_task():
@@ -54,9 +39,7 @@ def officer_task():
 
 def submit(officer, user):
     """Save a revision and start the review workflow with ``user`` as the submitter."""
-    workflow = officer_workflow()
-    officer.save_revision(user=user, log_action=True)
-    workflow.start(officer, user)
+    workflows.submit(officer, user, officer_workflow())
 
 
 def bulk_submit(officers, user, enterprises=None):
@@ -155,7 +138,7 @@ def bulk_submit(officers, user, enterprises=None):
                 "uuid": uuid.uuid4(),
                 "user_id": user.pk,
                 "revision_id": revision_id,
-                "content_changed": True,
+                "content_changed": False,
                 "deleted": False,
             }
             for officer, revision_id, task_state_id in zip(officers, revision_ids, task_state_ids, strict=True)

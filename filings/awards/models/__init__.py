@@ -1,10 +1,11 @@
 from .applications import Application, ReviewerAssignment, ReviewLogEntry, Score
-from .filings import EconomicYear, OrganisationFiling
+from .filings import ORGANISER, EconomicYear, OrganisationFiling, OrganisationFilingApprovalTask
 from .pages import AwardIndexPage, AwardProgrammePage, MaterialTemplate, ScoringCriterion
 from .projects import Honour, IntellectualProperty, Project
 from .submissions import Submission, SubmittedFile
 
 __all__ = [
+    "ORGANISER",
     "Application",
     "AwardIndexPage",
     "AwardProgrammePage",
@@ -13,6 +14,7 @@ __all__ = [
     "IntellectualProperty",
     "MaterialTemplate",
     "OrganisationFiling",
+    "OrganisationFilingApprovalTask",
     "Project",
     "ReviewLogEntry",
     "ReviewerAssignment",

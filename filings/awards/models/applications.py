@@ -170,7 +170,7 @@ class Application(ScopedModelMixin):
         programme = self.programme
         if not resubmission and not programme.is_open():
             problems.append("申报不在开放时间内 / The programme is not open for applications.")
-        if self.filing.status != self.filing.Status.APPROVED:
+        if not self.filing.live:
             problems.append("组织备案尚未审核通过 / The organisation filing has not been approved.")
         missing = self.filing.missing_years(programme.data_years)
         if missing:

@@ -1,16 +1,31 @@
-"""Organisation filing (组织备案): reviewed once by the association, reused by later applications."""
+"""Organisation filing (组织备案): reviewed once by the award organiser, reused by later applications.
+
+Filing is submitting the record to its Wagtail workflow (:class:`OrganisationFilingApprovalTask`, approved by the
+administrators of whichever organisation holds the award-organiser function); an approved filing is a live one.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
+from registry import workflows
 from registry.files import PrivateFileField
 from registry.models import EnterpriseSize
 
 from ..uploads import upload_to, validate_evidence
 
+#: The organisation function of the award organiser (registered in AwardsConfig.ready).
+ORGANISER = "award_organiser"
 
-class OrganisationFiling(models.Model):
-    """The applicant organisation's record as filed with the association (seed 001 §3)."""
+
+class OrganisationFiling(
+    workflows.ReviewedRecordMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model
+):
+    """The applicant organisation's record as filed with the association (seed 001 §3).
+
+    Not live until the organiser approves it; editing an approved filing takes it out of use until it is filed
+    and approved again.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -44,18 +59,7 @@ class OrganisationFiling(models.Model):
         validators=[validate_evidence],
         help_text=_("Add a watermark yourself; used only for the filing review."),
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    reject_reason = models.TextField(_("reason for rejection"), blank=True)
     submitted_at = models.DateTimeField(_("filed"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        "registry.User",
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -64,8 +68,17 @@ class OrganisationFiling(models.Model):
         verbose_name = _("organisation filing")
         verbose_name_plural = _("organisation filings")
 
+    #: E-mails of the review (registry.workflows notifiers): awards/notifications/organisation_filing_<event>*.
+    review_email_templates = "awards/notifications/organisation_filing"
+
     def __str__(self):
         return self.name
+
+    @property
+    def reject_reason(self):
+        """Why the organiser sent the filing back (while it is rejected)."""
+        decision = self.last_decision
+        return decision.comment if self.status == self.Status.REJECTED and decision else ""
 
     @property
     def province(self):
@@ -86,6 +99,18 @@ class OrganisationFiling(models.Model):
     def missing_years(self, years):
         have = set(self.economic_years.values_list("year", flat=True))
         return [year for year in years if year not in have]
+
+
+class OrganisationFilingApprovalTask(workflows.FunctionApprovalTask):
+    """Filing review: approved by the administrators of the award organiser (whichever unit holds the function)."""
+
+    function = ORGANISER
+    reviewed_model = "awards.OrganisationFiling"
+    default_names = ("质量标杆组织备案审核", "质量标杆组织备案审核流程")  # migration 0007's
+
+    class Meta:
+        verbose_name = _("award filing approval task")
+        verbose_name_plural = _("award filing approval tasks")
 
 
 class EconomicYear(models.Model):

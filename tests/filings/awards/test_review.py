@@ -41,7 +41,9 @@ def test_association_approves_and_rejects_filings(client, association_admin, heb
     assert pending.name in client.get(reverse("award_filings:index")).content.decode()
     client.post(url, {"decision": "approve"})
     pending.refresh_from_db()
-    assert pending.status == OrganisationFiling.Status.APPROVED and pending.reviewed_by == association_admin
+    assert (
+        pending.status == OrganisationFiling.Status.APPROVED and pending.last_decision.finished_by == association_admin
+    )
     other_url = reverse("award_filings:detail", args=[other.pk])
     client.post(other_url, {"decision": "reject"})
     assert OrganisationFiling.objects.get(pk=other.pk).status == OrganisationFiling.Status.PENDING
@@ -52,7 +54,7 @@ def test_association_approves_and_rejects_filings(client, association_admin, heb
 
 @pytest.mark.django_db
 def test_applicant_sees_rejection_reason_and_may_refile(client):
-    filing = FilingFactory(status=OrganisationFiling.Status.REJECTED, reject_reason="营业执照未加水印")
+    filing = FilingFactory(status=OrganisationFiling.Status.REJECTED, status__reason="营业执照未加水印")
     client.force_login(filing.enterprise.accounts.get())
     assert "营业执照未加水印" in client.get("/apply/").content.decode()
     assert client.get(reverse("awards:filing_edit", args=[filing.pk])).status_code == 200

@@ -151,7 +151,7 @@ def test_submission_blocked_outside_dates_and_when_incomplete(application, appli
 
 @pytest.mark.django_db
 def test_submission_needs_approved_filing_with_programme_years(application, applicant):
-    application.filing.status = application.filing.Status.PENDING
+    application.filing.live = False  # changed since its approval
     application.filing.save()
     application.filing.economic_years.order_by("year").first().delete()
     with pytest.raises(TransitionError) as error:

@@ -130,7 +130,9 @@ def test_secretariat_approves_and_the_unit_is_emailed(client, secretariat_admin)
     response = client.post(url, {"approve": "1", "approve-remarks": ""})
     assert response.status_code == 302
     unit.refresh_from_db()
-    assert unit.status == FilingUnit.Status.APPROVED and unit.reviewed_by == secretariat_admin
+    assert (
+        unit.status == FilingUnit.Status.APPROVED and unit.live and unit.last_decision.finished_by == secretariat_admin
+    )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["qc@unit.example.cn"] and "审核通过" in message.subject
@@ -187,7 +189,7 @@ def test_other_organisations_admins_get_404_for_units(client, orgs, make_admin):
             assert client.get(reverse(name, args=[unit.pk])).status_code == 404, (admin, name)
         assert client.get(unit.licence.url).status_code == 404
         assert client.post(reverse("qc_units:review", args=[unit.pk]), {"approve": "1"}).status_code == 404
-        assert unit.name not in client.get(reverse("qc_units:index")).content.decode()
+        assert unit.name not in client.get(reverse("qc_units:list")).content.decode()
     unit.refresh_from_db()
     assert unit.status == FilingUnit.Status.PENDING and not mail.outbox
 
@@ -231,9 +233,9 @@ def test_secretariat_lists_filters_and_edits_units(client, secretariat_admin):
     pending = FilingUnitFactory(status=FilingUnit.Status.PENDING, name="待审石化有限公司")
     FilingUnitFactory(name="已审化工有限公司")
     client.force_login(secretariat_admin)
-    listing = client.get(reverse("qc_units:index"), {"status": "pending"}).content.decode()
+    listing = client.get(reverse("qc_units:list"), {"status": "pending"}).content.decode()
     assert "待审石化有限公司" in listing and "已审化工有限公司" not in listing
-    assert "待审石化有限公司" in client.get(reverse("qc_units:index"), {"q": "待审"}).content.decode()
+    assert "待审石化有限公司" in client.get(reverse("qc_units:list"), {"q": "待审"}).content.decode()
     assert client.get(reverse("qc_units:inspect", args=[pending.pk])).status_code == 200
     assert client.get(reverse("qc_units:edit", args=[pending.pk])).status_code == 200
     assert client.get(reverse("qc_units:add")).status_code in (302, 403)
@@ -260,6 +262,7 @@ def test_secretariat_changes_a_units_identity(client, secretariat_admin):
         "contact_name": unit.contact_name,
         "contact_mobile": unit.contact_mobile,
         "email": unit.email,
+        "action-publish": "action-publish",
     }
     response = client.post(reverse("qc_units:edit", args=[unit.pk]), data)
     assert response.status_code == 302, response.context["form"].errors
@@ -270,7 +273,7 @@ def test_secretariat_changes_a_units_identity(client, secretariat_admin):
 @pytest.mark.django_db
 def test_dashboard_lists_pending_units_for_the_secretariat_only(client, secretariat_admin, orgs, make_admin):
     pending = FilingUnitFactory(status=FilingUnit.Status.PENDING)
-    review_url = reverse("qc_units:review", args=[pending.pk])
+    review_url = reverse("qc_units:edit", args=[pending.pk])  # Wagtail's "awaiting your review" queue
     client.force_login(secretariat_admin)
     assert review_url in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(make_admin(orgs.hebei, Role.PROVINCIAL))
