@@ -215,6 +215,8 @@ class EnterpriseForm(WagtailAdminModelForm):
             "uscc",
             "name",
             "legal_representative",
+            "legal_representative_document_type",
+            "legal_representative_id_number",
             "registered_address",
             "region",
             "industry",

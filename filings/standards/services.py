@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from registry import identity
 from registry.models import Enterprise
 from registry.security import take
 from registry.sms import send_sms
@@ -40,16 +41,6 @@ def fold_address(value):
     return _PROVINCE_PREFIX.sub("", fold(value), count=1)
 
 
-def fold_document_number(value):
-    """A legal representative's document number as compared: a resident ID in its 15-digit form, so the old
-    15-digit card matches the 18-digit number (FAQ 4: drop the century's two digits and the check character);
-    passports and Hong Kong/Macau/Taiwan permits as folded."""
-    folded = fold(value)
-    if re.fullmatch(r"\d{17}[\dX]", folded) and folded[6:8] == "19":
-        return folded[:6] + folded[8:17]
-    return folded
-
-
 def organisation_code(uscc):
     """The 9-character organisation code embedded in a USCC (characters 9-17)."""
     return uscc[8:17]
@@ -76,7 +67,7 @@ MATCHED_FIELDS = [
     (
         "legal_representative_id_number",
         "legal_representative_id_number",
-        fold_document_number,
+        identity.comparable,
         "法人证件号与系统不一致 / The legal representative's ID number differs from the registry",
     ),
     (
