@@ -28,6 +28,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from . import contributions
 from .admin_forms import (
     AdministratorForm,
+    EnterpriseAccountForm,
     EnterpriseForm,
     MoveOrganisationForm,
     OrganisationForm,
@@ -42,6 +43,7 @@ from .models import (
     EconomicType,
     EducationLevel,
     Enterprise,
+    EnterpriseAccount,
     EnterpriseSize,
     IndustryCategory,
     Organisation,
@@ -73,8 +75,8 @@ class DrillDownColumn(Column):
     cell_template_name = "registry/tables/drilldown_cell.html"
 
 
-def guarded(view_class):
-    return type(view_class.__name__, (SubtreeGuardMixin, view_class), {})
+def guarded(view_class, guard=SubtreeGuardMixin):
+    return type(view_class.__name__, (guard, view_class), {})
 
 
 # --- Organisation tree -------------------------------------------------------------------------
@@ -413,6 +415,63 @@ class EnterpriseViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Enterprise.objects.select_related("region", "industry")
+
+
+# --- Enterprise accounts: the bureau keeps their contact and mobile (seed 002 FAQ 10) ---------------------------
+
+
+def enterprise_accounts(user):
+    """The enterprise accounts of the enterprises in ``user``'s subtree."""
+    queryset = EnterpriseAccount.objects.select_related("enterprise")
+    prefix = scope_for_user(user)
+    return queryset if prefix is None else queryset.filter(enterprise__organisation__path__startswith=prefix)
+
+
+class EnterpriseAccountGuardMixin(SubtreeGuardMixin):
+    @staticmethod
+    def organisation_of(obj):
+        return obj.enterprise.organisation if obj.enterprise_id else None
+
+
+class EnterpriseAccountIndexView(generic.IndexView):
+    search_fields = ["username", "real_name", "mobile", "enterprise__name", "enterprise__uscc"]
+
+    def get_base_queryset(self):
+        return enterprise_accounts(self.request.user)
+
+    @property
+    def columns(self):
+        from .officers.viewsets import ContactColumn
+
+        return [
+            self._get_title_column("username"),
+            Column("enterprise", label=gettext_lazy("Enterprise")),
+            Column("real_name", label=gettext_lazy("Contact name")),
+            ContactColumn("mobile", label=gettext_lazy("Mobile")),
+            Column("is_active", label=gettext_lazy("Enabled")),
+        ]
+
+
+class EnterpriseAccountViewSet(ModelViewSet):
+    """Edits land in the record's history (the audit log) like every admin edit; no accounts are made here."""
+
+    model = EnterpriseAccount
+    icon = "user"
+    menu_label = gettext_lazy("Enterprise accounts")
+    menu_order = 5
+    menu_hook = contributions.menu_hook("registry")
+    url_prefix = "enterprise-accounts"
+    name = "enterprise_accounts"
+    index_view_class = EnterpriseAccountIndexView
+    edit_view_class = guarded(generic.EditView, EnterpriseAccountGuardMixin)
+    delete_view_class = guarded(generic.DeleteView, EnterpriseAccountGuardMixin)
+    history_view_class = guarded(generic.HistoryView, EnterpriseAccountGuardMixin)
+    usage_view_class = guarded(generic.UsageView, EnterpriseAccountGuardMixin)
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return EnterpriseAccountForm
 
 
 # --- Reference data (read-only, wagtail-modeladmin) --------------------------------------------

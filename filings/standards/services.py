@@ -79,8 +79,15 @@ MATCHED_FIELDS = [
 ]
 
 
+def unrecorded_fields(enterprise):
+    """The matched details the registry does not hold for ``enterprise`` (most records lack the legal
+    representative's document): they cannot be compared, so the applicant proves them by documents instead."""
+    return [field for field, attribute, _compare, _message in MATCHED_FIELDS if not getattr(enterprise, attribute)]
+
+
 def match_enterprise(data):
-    """Return (enterprise, errors) where errors maps form field → bilingual message naming the field."""
+    """Return (enterprise, errors) where errors maps form field → bilingual message naming the field; details the
+    registry lacks (``unrecorded_fields``) are not compared."""
     enterprise = find_enterprise(data.get("code", ""))
     if enterprise is None:
         return None, {
@@ -91,7 +98,8 @@ def match_enterprise(data):
         }
     errors = {}
     for field, attribute, compare, message in MATCHED_FIELDS:
-        if compare(data.get(field, "")) != compare(getattr(enterprise, attribute)):
+        recorded = getattr(enterprise, attribute)
+        if recorded and compare(data.get(field, "")) != compare(recorded):
             errors[field] = _(message)
     return enterprise, errors
 

@@ -3,7 +3,16 @@ from .limits import RateCounter
 from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
-from .users import LOWEST_ROLE, ROLE_GROUP, ROLE_RANK, Administrator, Role, User, fitting_roles
+from .users import (
+    LOWEST_ROLE,
+    ROLE_GROUP,
+    ROLE_RANK,
+    Administrator,
+    EnterpriseAccount,
+    Role,
+    User,
+    fitting_roles,
+)
 
 __all__ = [
     "LOWEST_ROLE",
@@ -15,6 +24,7 @@ __all__ = [
     "EconomicType",
     "EducationLevel",
     "Enterprise",
+    "EnterpriseAccount",
     "EnterpriseSize",
     "ImportJob",
     "IndustryCategory",

@@ -11,11 +11,13 @@ from .catalogue import (
     number_key,
 )
 from .disclosures import DisclosedStandard, Indicator, Product
+from .verifications import EnterpriseVerification
 
 __all__ = [
     "CatalogueStandard",
     "DisclosedStandard",
     "EnterpriseProfile",
+    "EnterpriseVerification",
     "Indicator",
     "IndicatorCategory",
     "Product",
