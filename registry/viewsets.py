@@ -458,7 +458,7 @@ class EnterpriseAccountViewSet(ModelViewSet):
     model = EnterpriseAccount
     icon = "user"
     menu_label = gettext_lazy("Enterprise accounts")
-    menu_order = 5
+    menu_order = 6
     menu_hook = contributions.menu_hook("registry")
     url_prefix = "enterprise-accounts"
     name = "enterprise_accounts"

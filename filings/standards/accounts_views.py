@@ -11,15 +11,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.models import Enterprise, Organisation, User
+from registry import sms_codes
+from registry.models import Enterprise, Organisation, SMSCode, User
 from registry.params import query_flag, query_id
 from registry.portal import enterprise_required
 from registry.roles import mask_mobile
 from registry.security import client_ip, take
 from registry.validators import validate_mobile
 
-from . import forms, kept_uploads, services
-from .models import EnterpriseProfile, EnterpriseVerification, SMSCode
+from . import forms, kept_uploads
+from .models import EnterpriseProfile, EnterpriseVerification
 
 SESSION_REGISTER = "standards_register_enterprise"
 #: The step-one details of an enterprise whose registry record lacks some: proved by documents in step two.
@@ -163,10 +164,10 @@ def send_code(request):
         if purpose == SMSCode.Purpose.RECOVER_USERNAME:
             # One answer, limits included, whether or not an account has the number; only an account's is texted.
             try:
-                services.issue_code(
+                sms_codes.issue_code(
                     mobile, purpose, client_ip(request), deliver=User.objects.filter(mobile=mobile).exists()
                 )
-            except services.SMSRateLimited as error:
+            except sms_codes.SMSRateLimited as error:
                 return JsonResponse({"ok": False, "error": str(error)}, status=429)
             return JsonResponse(
                 {"ok": True, "message": _("If an account has this number, a code has been sent to it.")}
@@ -179,8 +180,8 @@ def send_code(request):
     if not mobile:
         return JsonResponse({"ok": False, "error": _("无法发送验证码 / Cannot send a code")}, status=400)
     try:
-        services.issue_code(mobile, purpose, client_ip(request))
-    except services.SMSRateLimited as error:
+        sms_codes.issue_code(mobile, purpose, client_ip(request))
+    except sms_codes.SMSRateLimited as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=429)
     return JsonResponse({"ok": True, "masked": mask_mobile(mobile)})
 

@@ -9,7 +9,8 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from registry.identity import DocumentType, validate_document
-from registry.models import Organisation, User
+from registry.models import Organisation, SMSCode, User
+from registry.sms_codes import SMSCodeMixin
 from registry.uploads import MB, SCANS, UploadValidator
 from registry.validators import normalise, validate_mobile, validate_resident_id, validate_uscc
 
@@ -22,7 +23,6 @@ from .models import (
     IndicatorCategory,
     Product,
     ProductCategory,
-    SMSCode,
     StandardKind,
 )
 from .models.catalogue import tidy_number
@@ -89,22 +89,6 @@ def check_password_pair(form, password_field="password1", confirm_field="passwor
             password_validation.validate_password(password, user)
         except ValidationError as error:
             form.add_error(password_field, error)
-
-
-class SMSCodeMixin:
-    """Checks ``sms_code`` for ``self.code_mobile()`` last, so a typo elsewhere does not burn the code."""
-
-    sms_purpose = None
-
-    def code_mobile(self):
-        return self.cleaned_data.get("mobile")
-
-    def check_sms_code(self):
-        mobile = self.code_mobile()
-        if self.errors or not mobile:
-            return
-        if not services.check_code(mobile, self.sms_purpose, self.cleaned_data.get("sms_code")):
-            self.add_error("sms_code", _(services.CODE_ERROR))
 
 
 def bureau_queryset():

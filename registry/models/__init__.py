@@ -3,6 +3,7 @@ from .limits import RateCounter
 from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
+from .sms_codes import SMSCode
 from .users import (
     LOWEST_ROLE,
     ROLE_GROUP,
@@ -34,6 +35,7 @@ __all__ = [
     "ReviewJob",
     "ReviewStatus",
     "Role",
+    "SMSCode",
     "User",
     "fitting_roles",
     "regulator_for",

@@ -1,6 +1,6 @@
 """Models of product-standard self-declaration: accounts' helpers, the catalogue and disclosures."""
 
-from .accounts import EnterpriseProfile, SMSCode
+from .accounts import EnterpriseProfile
 from .catalogue import (
     CatalogueStandard,
     IndicatorCategory,
@@ -22,7 +22,6 @@ __all__ = [
     "IndicatorCategory",
     "Product",
     "ProductCategory",
-    "SMSCode",
     "StandardKind",
     "alnum_of",
     "digits_of",
