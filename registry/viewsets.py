@@ -6,7 +6,9 @@ user's subtree and :class:`SubtreeGuardMixin` turns any object outside it into a
 """
 
 import django_filters
+from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,11 +18,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, ListingButton
 from wagtail.log_actions import log
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
@@ -50,6 +54,7 @@ from .models import (
 )
 from .reports import PASSWORD_RESET_ACTION
 from .scoping import scope_for_user
+from .validators import normalise
 
 
 def in_subtree(user, organisation):
@@ -384,8 +389,35 @@ class EnterpriseFilterSet(WagtailFilterSet):
         fields = []
 
 
+class EnterpriseSearchForm(BaseFilterForm):
+    """The chooser's search (Wagtail's needs a search index the registry does not keep): part of the name, or the
+    start of the USCC as typed with spaces or full-width characters."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Enterprise name or unified social credit code")}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(name__icontains=query) | Q(uscc__startswith=normalise(query)))
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class EnterpriseChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("EnterpriseChooseView", (ChooseView,), {"filter_form_class": EnterpriseSearchForm})
+    choose_results_view_class = type(
+        "EnterpriseChooseResultsView", (ChooseResultsView,), {"filter_form_class": EnterpriseSearchForm}
+    )
+
+
 class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
+    chooser_viewset_class = EnterpriseChooserViewSet
     icon = "site"
     menu_label = gettext_lazy("Enterprises")
     menu_order = 3
