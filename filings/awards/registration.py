@@ -21,23 +21,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry import sms_codes
-from registry.models import Division, Enterprise, SMSCode, User, regulator_for
+from registry.models import Enterprise, SMSCode, User, region_from_uscc
 from registry.security import client_ip
 from registry.validators import normalise, validate_mobile, validate_uscc
 
 SESSION_ORGANISATION = "awards_register_organisation"
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{6,20}")
-
-
-def region_of(uscc):
-    """The division named by characters 3-8 of a USCC (the registering authority's GB/T 2260 code), or the city or
-    province above it when the county code is retired; ``None`` when no bureau covers it."""
-    code = uscc[2:8]
-    for candidate in (code, code[:4] + "00", code[:2] + "0000"):
-        division = Division.objects.filter(code=candidate).first()
-        if division is not None and regulator_for(division) is not None:
-            return division
-    return None
 
 
 class OrganisationForm(forms.Form):
@@ -56,7 +45,7 @@ class OrganisationForm(forms.Form):
             return cleaned
         self.enterprise = Enterprise.unscoped.filter(uscc=cleaned["uscc"]).first()
         if self.enterprise is None:
-            self.region = region_of(cleaned["uscc"])
+            self.region = region_from_uscc(cleaned["uscc"])
             if self.region is None:
                 self.add_error("uscc", _("No bureau covers the region this code was registered in: check the code."))
         elif normalise(self.enterprise.name) != normalise(cleaned["name"]):

@@ -1,4 +1,4 @@
-from .enterprises import Enterprise, EnterpriseSize, regulator_for
+from .enterprises import Enterprise, EnterpriseSize, region_from_uscc, regulator_for
 from .limits import RateCounter
 from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
@@ -38,5 +38,6 @@ __all__ = [
     "SMSCode",
     "User",
     "fitting_roles",
+    "region_from_uscc",
     "regulator_for",
 ]

@@ -29,6 +29,19 @@ def regulator_for(division):
     return None
 
 
+def region_from_uscc(uscc):
+    """The division named by characters 3-8 of a USCC (the registering authority's GB/T 2260 code), or the city or
+    province above it when the county code is retired; ``None`` when no bureau covers it."""
+    from .reference import Division
+
+    code = uscc[2:8]
+    for candidate in (code, code[:4] + "00", code[:2] + "0000"):
+        division = Division.objects.filter(code=candidate).first()
+        if division is not None and regulator_for(division) is not None:
+            return division
+    return None
+
+
 class Enterprise(ScopedModelMixin):
     """An enterprise, placed in the organisation tree by the region it operates in."""
 
