@@ -30,6 +30,8 @@ def county(client, orgs, make_admin):
 
 
 def test_a_new_company_is_created_from_the_company_fields(county, orgs):
+    page = county.get(reverse(ADD)).content.decode()
+    assert page.index('name="enterprise"') < page.index('name="company_uscc"') < page.index('name="real_name"')
     uscc = make_uscc(5101, "130102")
     nature = EconomicType.objects.first()
     data = officer_data(1, company_name="长安新建精密有限公司", company_uscc=uscc.lower(), company_size="small")
