@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
 
-from registry.factories import make_resident_id
+from registry.factories import EnterpriseFactory, make_resident_id
 from registry.identity import DocumentType, birth_date, comparable, upgrade_legacy_resident_id, validate_document
+from registry.models import Role
 from registry.officers.columns import COLUMNS
 from registry.officers.factories import OfficerFactory
 from registry.officers.importing import OfficerImporter
@@ -104,3 +107,30 @@ def test_the_workbook_takes_a_document_type_and_old_workbooks_still_import(hebei
     old_row = [value for i, value in enumerate(row(5)) if i != index]
     report = OfficerImporter(hebei_admin).run(workbook_bytes([old_row], headers=old_headers))
     assert report.errors == [] and report.created == 1
+
+
+@pytest.mark.django_db
+def test_a_bureau_keeps_the_legal_representatives_document_on_the_enterprise_form_audited(client, orgs, make_admin):
+    enterprise = EnterpriseFactory(region_id="130102", legal_representative="", legal_representative_id_number="")
+    client.force_login(make_admin(orgs.changan, role=Role.INSTITUTION))
+    url = reverse("wagtailsnippets_registry_enterprise:edit", args=[enterprise.pk])
+    data = {
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "legal_representative": "林台胞",
+        "legal_representative_document_type": T.TAIWAN_PERMIT,
+        "legal_representative_id_number": "H12345678",
+        "registered_address": "",
+        "region": "130102",
+        "size": "",
+    }
+    response = client.post(url, data)
+    assert "legal_representative_id_number" in response.context["form"].errors  # not a Taiwan permit number
+    response = client.post(url, {**data, "legal_representative_id_number": "1234 5678"})
+    assert response.status_code == 302
+    enterprise.refresh_from_db()
+    assert (enterprise.legal_representative_document_type, enterprise.legal_representative_id_number) == (
+        T.TAIWAN_PERMIT,
+        "12345678",
+    )
+    assert ModelLogEntry.objects.filter(action="wagtail.edit", object_id=str(enterprise.pk)).exists()
