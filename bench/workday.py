@@ -21,8 +21,8 @@ def writers():
     from django.contrib.auth.models import update_last_login
     from django.utils import timezone
 
-    from filings.standards.models import DisclosedStandard, SMSCode
-    from registry.models import ChiefQualityOfficer, Enterprise, ImportJob, User
+    from filings.standards.models import DisclosedStandard
+    from registry.models import ChiefQualityOfficer, Enterprise, ImportJob, SMSCode, User
     from registry.workflows import approval as approval_publishes
 
     administrators = list(User.objects.filter(kind=User.Kind.ADMINISTRATOR, is_active=True)[:50])

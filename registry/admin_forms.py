@@ -9,7 +9,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import LOWEST_ROLE, ROLE_RANK, Administrator, Division, Enterprise, Organisation, Role, fitting_roles
+from .models import (
+    LOWEST_ROLE,
+    ROLE_RANK,
+    Administrator,
+    Division,
+    Enterprise,
+    EnterpriseAccount,
+    Organisation,
+    Role,
+    fitting_roles,
+)
 from .scoping import scope_for_user, subtree_filter
 from .validators import validate_mobile
 
@@ -208,6 +218,24 @@ class AdministratorForm(WagtailAdminModelForm):
         return administrator
 
 
+class EnterpriseAccountForm(WagtailAdminModelForm):
+    """What a bureau maintains of an enterprise account: the contact and the mobile that receives its codes."""
+
+    # Longer than the stored 11 digits: people type spaces, dashes and +86, which clean_mobile removes.
+    mobile = forms.CharField(label=_("Mobile"), max_length=20)
+
+    class Meta:
+        model = EnterpriseAccount
+        fields = ["real_name", "mobile", "email", "is_active"]
+        labels = {"real_name": _("Contact name"), "is_active": _("Enabled")}
+
+    def clean_mobile(self):
+        mobile = validate_mobile(self.cleaned_data["mobile"])
+        if EnterpriseAccount._base_manager.filter(mobile=mobile).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This mobile number belongs to another account."))
+        return mobile
+
+
 class EnterpriseForm(WagtailAdminModelForm):
     class Meta:
         model = Enterprise
@@ -215,6 +243,8 @@ class EnterpriseForm(WagtailAdminModelForm):
             "uscc",
             "name",
             "legal_representative",
+            "legal_representative_document_type",
+            "legal_representative_id_number",
             "registered_address",
             "region",
             "industry",

@@ -28,6 +28,7 @@ class RegistryConfig(AppConfig):
             roles.model_permissions("registry", "enterprise")
             | roles.model_permissions("registry", "organisation")
             | roles.model_permissions("registry", "administrator")
+            | roles.model_permissions("registry", "enterpriseaccount", ("view", "change"))
             | {"registry.view_division", "registry.view_industrycategory"},
         )
         grant_officer_permissions()

@@ -5,7 +5,7 @@ import random
 import factory
 from factory.django import DjangoModelFactory
 
-from .models import Division, Enterprise, IndustryCategory, Role, User
+from .models import Division, Enterprise, EnterpriseAccount, IndustryCategory, Role, User
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -75,3 +75,10 @@ class EnterpriseAccountFactory(UserFactory):
     enterprise = factory.SubFactory(EnterpriseFactory)
     mobile = factory.Sequence(lambda n: make_mobile(50_000_000 + n))
     id_number = factory.Sequence(lambda n: make_resident_id(n))
+
+
+class ManagedEnterpriseAccountFactory(EnterpriseAccountFactory):
+    """An enterprise account as the bureaus' admin sees it (the proxy)."""
+
+    class Meta:
+        model = EnterpriseAccount

@@ -6,7 +6,9 @@ user's subtree and :class:`SubtreeGuardMixin` turns any object outside it into a
 """
 
 import django_filters
+from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,11 +18,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, ListingButton
 from wagtail.log_actions import log
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
@@ -28,6 +32,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from . import contributions
 from .admin_forms import (
     AdministratorForm,
+    EnterpriseAccountForm,
     EnterpriseForm,
     MoveOrganisationForm,
     OrganisationForm,
@@ -42,6 +47,7 @@ from .models import (
     EconomicType,
     EducationLevel,
     Enterprise,
+    EnterpriseAccount,
     EnterpriseSize,
     IndustryCategory,
     Organisation,
@@ -49,6 +55,7 @@ from .models import (
 from .params import query_id
 from .reports import PASSWORD_RESET_ACTION
 from .scoping import scope_for_user
+from .validators import normalise
 
 
 def in_subtree(user, organisation):
@@ -74,8 +81,8 @@ class DrillDownColumn(Column):
     cell_template_name = "registry/tables/drilldown_cell.html"
 
 
-def guarded(view_class):
-    return type(view_class.__name__, (SubtreeGuardMixin, view_class), {})
+def guarded(view_class, guard=SubtreeGuardMixin):
+    return type(view_class.__name__, (guard, view_class), {})
 
 
 # --- Organisation tree -------------------------------------------------------------------------
@@ -384,8 +391,35 @@ class EnterpriseFilterSet(WagtailFilterSet):
         fields = []
 
 
+class EnterpriseSearchForm(BaseFilterForm):
+    """The chooser's search (Wagtail's needs a search index the registry does not keep): part of the name, or the
+    start of the USCC as typed with spaces or full-width characters."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Enterprise name or unified social credit code")}),
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            objects = objects.filter(Q(name__icontains=query) | Q(uscc__startswith=normalise(query)))
+            self.is_searching, self.search_query = True, query
+        return objects
+
+
+class EnterpriseChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("EnterpriseChooseView", (ChooseView,), {"filter_form_class": EnterpriseSearchForm})
+    choose_results_view_class = type(
+        "EnterpriseChooseResultsView", (ChooseResultsView,), {"filter_form_class": EnterpriseSearchForm}
+    )
+
+
 class EnterpriseViewSet(SnippetViewSet):
     model = Enterprise
+    chooser_viewset_class = EnterpriseChooserViewSet
     icon = "site"
     menu_label = gettext_lazy("Enterprises")
     menu_order = 3
@@ -415,6 +449,63 @@ class EnterpriseViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Enterprise.objects.select_related("region", "industry")
+
+
+# --- Enterprise accounts: the bureau keeps their contact and mobile (seed 002 FAQ 10) ---------------------------
+
+
+def enterprise_accounts(user):
+    """The enterprise accounts of the enterprises in ``user``'s subtree."""
+    queryset = EnterpriseAccount.objects.select_related("enterprise")
+    prefix = scope_for_user(user)
+    return queryset if prefix is None else queryset.filter(enterprise__organisation__path__startswith=prefix)
+
+
+class EnterpriseAccountGuardMixin(SubtreeGuardMixin):
+    @staticmethod
+    def organisation_of(obj):
+        return obj.enterprise.organisation if obj.enterprise_id else None
+
+
+class EnterpriseAccountIndexView(generic.IndexView):
+    search_fields = ["username", "real_name", "mobile", "enterprise__name", "enterprise__uscc"]
+
+    def get_base_queryset(self):
+        return enterprise_accounts(self.request.user)
+
+    @property
+    def columns(self):
+        from .officers.viewsets import ContactColumn
+
+        return [
+            self._get_title_column("username"),
+            Column("enterprise", label=gettext_lazy("Enterprise")),
+            Column("real_name", label=gettext_lazy("Contact name")),
+            ContactColumn("mobile", label=gettext_lazy("Mobile")),
+            Column("is_active", label=gettext_lazy("Enabled")),
+        ]
+
+
+class EnterpriseAccountViewSet(ModelViewSet):
+    """Edits land in the record's history (the audit log) like every admin edit; no accounts are made here."""
+
+    model = EnterpriseAccount
+    icon = "user"
+    menu_label = gettext_lazy("Enterprise accounts")
+    menu_order = 6
+    menu_hook = contributions.menu_hook("registry")
+    url_prefix = "enterprise-accounts"
+    name = "enterprise_accounts"
+    index_view_class = EnterpriseAccountIndexView
+    edit_view_class = guarded(generic.EditView, EnterpriseAccountGuardMixin)
+    delete_view_class = guarded(generic.DeleteView, EnterpriseAccountGuardMixin)
+    history_view_class = guarded(generic.HistoryView, EnterpriseAccountGuardMixin)
+    usage_view_class = guarded(generic.UsageView, EnterpriseAccountGuardMixin)
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        return EnterpriseAccountForm
 
 
 # --- Reference data (read-only, wagtail-modeladmin) --------------------------------------------

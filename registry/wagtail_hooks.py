@@ -9,15 +9,22 @@ from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
 from . import contributions, two_factor
-from .models import Administrator
+from .models import Administrator, EnterpriseAccount
 from .officers import wagtail_hooks as officer_hooks  # noqa: F401 - registers the officer admin
 from .reports import ABOLISH_ACTION, EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
 from .statistics import wagtail_hooks as statistics_hooks  # noqa: F401 - registers dashboard and reports
-from .viewsets import AdministratorViewSet, EnterpriseViewSet, OrganisationViewSet, ReferenceDataGroup
+from .viewsets import (
+    AdministratorViewSet,
+    EnterpriseAccountViewSet,
+    EnterpriseViewSet,
+    OrganisationViewSet,
+    ReferenceDataGroup,
+)
 
 # Administrators carry their own permissions (registry.*_administrator); without this the proxy would
 # inherit the User policy of Wagtail's user admin, which stays superuser-only.
 register_permission_policy(Administrator, ModelPermissionPolicy(Administrator), exact_class=True)
+register_permission_policy(EnterpriseAccount, ModelPermissionPolicy(EnterpriseAccount), exact_class=True)
 
 contributions.add_menu_group("registry", _("Registry"), "group", 200)
 
@@ -30,6 +37,11 @@ def register_organisation_viewset():
 @hooks.register("register_admin_viewset")
 def register_administrator_viewset():
     return AdministratorViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_enterprise_account_viewset():
+    return EnterpriseAccountViewSet()
 
 
 register_snippet(EnterpriseViewSet)

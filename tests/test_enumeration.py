@@ -11,12 +11,10 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from filings.standards import services
 from filings.standards.accounts_views import DETAIL_CHECK_LIMITS, SESSION_REGISTER
-from filings.standards.models import SMSCode
-from registry import sms
+from registry import sms, sms_codes
 from registry.factories import EnterpriseAccountFactory, EnterpriseFactory, make_mobile, make_resident_id
-from registry.models import Division, RateCounter
+from registry.models import Division, RateCounter, SMSCode
 from registry.security import client_ip, take
 
 from .test_concurrency import in_parallel, postgresql_only
@@ -42,25 +40,25 @@ def wrong_codes(code, count):
 @pytest.mark.django_db
 def test_a_code_refuses_even_the_right_guess_after_five_wrong_ones():
     mobile = make_mobile(70_001)
-    code = services.issue_code(mobile, PURPOSE)
+    code = sms_codes.issue_code(mobile, PURPOSE)
     for guess in wrong_codes(code, 12):
-        assert not services.check_code(mobile, PURPOSE, guess)
-    assert SMSCode.objects.get(mobile=mobile).failed_attempts == services.MAX_FAILED_ATTEMPTS
-    assert not services.check_code(mobile, PURPOSE, code)
+        assert not sms_codes.check_code(mobile, PURPOSE, guess)
+    assert SMSCode.objects.get(mobile=mobile).failed_attempts == sms_codes.MAX_FAILED_ATTEMPTS
+    assert not sms_codes.check_code(mobile, PURPOSE, code)
 
 
 @pytest.mark.django_db
 def test_a_right_code_is_used_once():
     mobile = make_mobile(70_002)
-    code = services.issue_code(mobile, PURPOSE)
-    assert services.check_code(mobile, PURPOSE, code)
-    assert not services.check_code(mobile, PURPOSE, code)
+    code = sms_codes.issue_code(mobile, PURPOSE)
+    assert sms_codes.check_code(mobile, PURPOSE, code)
+    assert not sms_codes.check_code(mobile, PURPOSE, code)
 
 
 def guess_job(mobile, guess):
     def job(barrier):
         barrier.wait(timeout=30)
-        return services.check_code(mobile, PURPOSE, guess)
+        return sms_codes.check_code(mobile, PURPOSE, guess)
 
     return job
 
@@ -69,25 +67,25 @@ def guess_job(mobile, guess):
 @pytest.mark.django_db(transaction=True)
 def test_twelve_parallel_wrong_codes_lock_the_code():
     mobile = make_mobile(70_003)
-    code = services.issue_code(mobile, PURPOSE)
+    code = sms_codes.issue_code(mobile, PURPOSE)
     results = in_parallel(*(guess_job(mobile, guess) for guess in wrong_codes(code, 12)))
     assert results == [False] * 12
-    assert SMSCode.objects.get(mobile=mobile).failed_attempts == services.MAX_FAILED_ATTEMPTS
-    assert not services.check_code(mobile, PURPOSE, code)
+    assert SMSCode.objects.get(mobile=mobile).failed_attempts == sms_codes.MAX_FAILED_ATTEMPTS
+    assert not sms_codes.check_code(mobile, PURPOSE, code)
 
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_burst_of_thirty_guesses_gets_five_attempts_and_one_use_at_most():
     mobile = make_mobile(70_004)
-    code = services.issue_code(mobile, PURPOSE)
+    code = sms_codes.issue_code(mobile, PURPOSE)
     guesses = wrong_codes(code, 29)
     guesses.insert(24, code)  # the right code 25th, as in the probe
     guesses.insert(10, code)  # and once more, racing itself
     results = in_parallel(*(guess_job(mobile, guess) for guess in guesses))
     assert not any(isinstance(result, Exception) for result in results), results
     assert results.count(True) <= 1
-    assert SMSCode.objects.get(mobile=mobile).failed_attempts <= services.MAX_FAILED_ATTEMPTS
+    assert SMSCode.objects.get(mobile=mobile).failed_attempts <= sms_codes.MAX_FAILED_ATTEMPTS
 
 
 # --- rate counters: in the database, atomic, shared by every worker -------------------------------------------
@@ -145,7 +143,7 @@ def test_the_lockout_uses_the_same_client_address(settings):
 @pytest.mark.django_db
 def test_behind_the_proxy_each_visitor_has_their_own_sms_limit(client, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
-    allowed = next(limit for scope, _window, limit in services.RATE_LIMITS if scope == "ip")
+    allowed = next(limit for scope, _window, limit in sms_codes.RATE_LIMITS if scope == "ip")
     url = reverse("standards:send_code")
     proxied = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.1"}
     send = {"purpose": "recover_username"}

@@ -20,7 +20,7 @@ from filings.awards.models import Application
 from filings.awards.snapshot import freeze
 from filings.qcgroups.factories import MINIMAL_PDF, FilingUnitFactory
 from filings.qcgroups.models import secretariat
-from filings.standards.factories import DisclosedStandardFactory, IndicatorFactory
+from filings.standards.factories import DisclosedStandardFactory, EnterpriseVerificationFactory, IndicatorFactory
 from registry.factories import EnterpriseAccountFactory, EnterpriseFactory
 from registry.files import private_fields, private_storage
 from registry.models import ImportJob, Role
@@ -83,6 +83,7 @@ def world(orgs, make_admin):
     draft_standard.full_text.save("标准.pdf", ContentFile(PDF))
     indicator = IndicatorFactory(standard=DisclosedStandardFactory(enterprise=changan_enterprise))
     indicator.text_file.save("指标.pdf", ContentFile(PDF))
+    verification = EnterpriseVerificationFactory(enterprise=changan_enterprise)
 
     records = [
         officer,
@@ -96,6 +97,7 @@ def world(orgs, make_admin):
         project.honours.first(),
         draft_standard,
         indicator,
+        verification,
         submission,
         *submission.files.all(),
     ]
@@ -116,6 +118,8 @@ def world(orgs, make_admin):
         "qcgroups.filingunit": [unit.account, secretariat_admin],
         "standards.disclosedstandard": [owner, changan_admin],
         "standards.indicator": [owner, changan_admin],
+        # The licence and legal representative's document: only the bureaus that check them.
+        "standards.enterpriseverification": [changan_admin, hebei_admin],
     }
     qiaoxi_enterprise = EnterpriseFactory(region_id="130104")
     outsiders = {

@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from . import views
+from . import registration, views
 
 app_name = "awards"
 
 urlpatterns = [
     path("apply/", views.dashboard, name="dashboard"),
+    path("apply/register/", registration.register, name="register"),
+    path("apply/register/account/", registration.register_account, name="register_account"),
+    path("apply/register/sms/", registration.send_code, name="send_code"),
     path("apply/filings/new/", views.filing_edit, name="filing_new"),
     path("apply/filings/<int:pk>/", views.filing_edit, name="filing_edit"),
     path("apply/projects/new/", views.project_edit, name="project_new"),

@@ -11,17 +11,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from registry.models import Enterprise, Organisation, User
+from registry import sms_codes
+from registry.models import Enterprise, Organisation, SMSCode, User
 from registry.params import query_flag, query_id
 from registry.portal import enterprise_required
 from registry.roles import mask_mobile
 from registry.security import client_ip, take
 from registry.validators import validate_mobile
 
-from . import forms, services
-from .models import EnterpriseProfile, SMSCode
+from . import forms, kept_uploads
+from .models import EnterpriseProfile, EnterpriseVerification
 
 SESSION_REGISTER = "standards_register_enterprise"
+#: The step-one details of an enterprise whose registry record lacks some: proved by documents in step two.
+SESSION_CLAIM = "standards_register_claim"
 SESSION_RESET = "standards_reset_account"
 SESSION_MOBILE_OLD_OK = "standards_mobile_old_verified"
 
@@ -45,21 +48,30 @@ def details_form(request, form_class):
 
 
 def register(request):
-    """Step one: the enterprise details must match the registry record."""
+    """Step one: the enterprise details must match the registry record, in every detail the registry holds."""
     form = details_form(request, forms.EnterpriseDetailsForm)
     if form.is_bound and form.is_valid():
         request.session[SESSION_REGISTER] = form.enterprise.pk
+        if form.unrecorded:
+            request.session[SESSION_CLAIM] = form.claim()
+        else:
+            request.session.pop(SESSION_CLAIM, None)
         return redirect("standards:register_account")
     return TemplateResponse(request, "standards/register.html", {"form": form})
 
 
 def register_account(request):
-    """Step two: the account itself; the supervising bureau defaults to the enterprise's."""
+    """Step two: the account itself; the supervising bureau defaults to the enterprise's. Where the registry lacked
+    a detail of step one, the account also carries the documents and waits for the bureau's check."""
     enterprise = Enterprise.unscoped.filter(pk=request.session.get(SESSION_REGISTER)).first()
     if enterprise is None:
         return redirect("standards:register")
-    form = forms.RegistrationAccountForm(request.POST or None, initial={"bureau": enterprise.organisation_id})
-    if request.method == "POST" and form.is_valid():
+    claim = request.session.get(SESSION_CLAIM)
+    form_class = forms.DocumentedRegistrationForm if claim else forms.RegistrationAccountForm
+    posted = request.method == "POST"
+    files = kept_uploads.restore(request.POST, request.FILES, request.session.session_key) if posted else None
+    form = form_class(request.POST if posted else None, files, initial={"bureau": enterprise.organisation_id})
+    if posted and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
             user = User(
@@ -70,17 +82,42 @@ def register_account(request):
                 id_number=data["id_number"],
                 mobile=data["mobile"],
                 organisation=data["bureau"],
+                is_active=not claim,
             )
             user.set_password(data["password1"])
             user.save()
             EnterpriseProfile.for_user(user)
+            if claim:
+                verification = EnterpriseVerification(
+                    enterprise=enterprise,
+                    organisation=enterprise.organisation,
+                    account=user,
+                    username=user.username,
+                    mobile=user.mobile,
+                    business_licence=data["business_licence"],
+                    representative_document=data["representative_document"],
+                    **claim,
+                )
+                verification.save()
         del request.session[SESSION_REGISTER]
+        if claim:
+            kept_uploads.discard(files)
+            del request.session[SESSION_CLAIM]
+            verification.tell_bureau()
+            return TemplateResponse(request, "standards/register_pending.html", {"verification": verification})
         messages.success(request, _("注册成功，请登录 / Registered; please log in"))
         return redirect(f"{reverse('portal_login')}?next={reverse('standards:own_list')}")
+    if claim and posted:
+        kept_uploads.keep_uploads([form], request.session.session_key)
     return TemplateResponse(
         request,
         "standards/register_account.html",
-        {"form": form, "enterprise": enterprise, "bureau_chain": bureau_chain(form["bureau"].value())},
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "bureau_chain": bureau_chain(form["bureau"].value()),
+            "documents_needed": bool(claim),
+        },
     )
 
 
@@ -127,10 +164,10 @@ def send_code(request):
         if purpose == SMSCode.Purpose.RECOVER_USERNAME:
             # One answer, limits included, whether or not an account has the number; only an account's is texted.
             try:
-                services.issue_code(
+                sms_codes.issue_code(
                     mobile, purpose, client_ip(request), deliver=User.objects.filter(mobile=mobile).exists()
                 )
-            except services.SMSRateLimited as error:
+            except sms_codes.SMSRateLimited as error:
                 return JsonResponse({"ok": False, "error": str(error)}, status=429)
             return JsonResponse(
                 {"ok": True, "message": _("If an account has this number, a code has been sent to it.")}
@@ -143,8 +180,8 @@ def send_code(request):
     if not mobile:
         return JsonResponse({"ok": False, "error": _("无法发送验证码 / Cannot send a code")}, status=400)
     try:
-        services.issue_code(mobile, purpose, client_ip(request))
-    except services.SMSRateLimited as error:
+        sms_codes.issue_code(mobile, purpose, client_ip(request))
+    except sms_codes.SMSRateLimited as error:
         return JsonResponse({"ok": False, "error": str(error)}, status=429)
     return JsonResponse({"ok": True, "masked": mask_mobile(mobile)})
 

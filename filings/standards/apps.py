@@ -25,3 +25,5 @@ class StandardsConfig(AppConfig):
 
         roles.grant(roles.ALL_ROLES, {"standards.view_disclosedstandard", "standards.view_cataloguestandard"})
         roles.grant([Role.PLATFORM], roles.model_permissions("standards", "cataloguestandard"))
+        # Every bureau checks the registration documents of the enterprises it holds (scoped to its subtree).
+        roles.grant(roles.ALL_ROLES, roles.model_permissions("standards", "enterpriseverification", ("view", "change")))

@@ -1,4 +1,5 @@
-"""Demo data: an enterprise account, a small standards catalogue and ~15 disclosures of all four kinds."""
+"""Demo data: an enterprise account, a small standards catalogue, ~15 disclosures of all four kinds and a registration
+by documents waiting for its county."""
 
 import datetime
 from decimal import Decimal
@@ -9,11 +10,12 @@ from registry.factories import make_mobile, make_resident_id, make_uscc
 from registry.models import Enterprise, User
 
 from . import services
-from .factories import gtin13
+from .factories import EnterpriseVerificationFactory, gtin13
 from .models import (
     CatalogueStandard,
     DisclosedStandard,
     EnterpriseProfile,
+    EnterpriseVerification,
     Indicator,
     IndicatorCategory,
     ProductCategory,
@@ -99,6 +101,7 @@ def load(demo):
     account.save()
     EnterpriseProfile.for_user(account)
     demo.announce(f"企业标准公开账号（{main.name}）", account.username, password, "/accounts/login/")
+    waiting_for_documents(enterprises.get(2))
 
     now = timezone.now()
     category = IndicatorCategory.objects.filter(enterprise=None, name="理化").first()
@@ -170,3 +173,21 @@ def load(demo):
     if not draft.products.exists():
         draft.products.create(name="SFU2505滚珠丝杠副", category=ProductCategory.objects.get(code="600302"))
         draft.refresh_product_copies()
+
+
+def waiting_for_documents(enterprise):
+    """A registration by documents for the county to check (the registry lacks this enterprise's details)."""
+    if enterprise is None or EnterpriseVerification.unscoped.filter(enterprise=enterprise).exists():
+        return
+    account = User.objects.create(
+        username="dengdai_hezhun",
+        kind=User.Kind.ENTERPRISE,
+        enterprise=enterprise,
+        mobile=make_mobile(70_000_002),
+        real_name="王等待",
+        organisation=enterprise.organisation,
+        is_active=False,
+    )
+    EnterpriseVerificationFactory(
+        enterprise=enterprise, account=account, username=account.username, mobile=account.mobile
+    )

@@ -1,12 +1,22 @@
 """factory-boy factories for disclosures (tests, demo data and benchmarks)."""
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from registry.factories import EnterpriseFactory
+from registry.identity import DocumentType
 
-from .models import CatalogueStandard, DisclosedStandard, Indicator, Product, ProductCategory, StandardKind
+from .models import (
+    CatalogueStandard,
+    DisclosedStandard,
+    EnterpriseVerification,
+    Indicator,
+    Product,
+    ProductCategory,
+    StandardKind,
+)
 from .models.disclosures import pledge_text
 
 
@@ -79,3 +89,25 @@ class IndicatorFactory(DjangoModelFactory):
     upper_limit = "99"
     unit = "/L"
     test_method = "GB/T 601-2016"
+
+
+#: The smallest file the upload sniffing takes for a PDF (registry.uploads).
+SCAN = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+class EnterpriseVerificationFactory(DjangoModelFactory):
+    """A registration waiting for its bureau's check of the documents (no account: pass ``account=``)."""
+
+    class Meta:
+        model = EnterpriseVerification
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    organisation = factory.SelfAttribute("enterprise.organisation")
+    username = factory.Sequence(lambda n: f"applicant{n:04d}")
+    mobile = factory.Sequence(lambda n: f"1370000{n:04d}")
+    legal_representative = "张法人"
+    legal_representative_document_type = DocumentType.HK_MACAU_PERMIT
+    legal_representative_id_number = "H12345678"
+    registered_address = "河北省石家庄市长安区中山东路1号"
+    business_licence = factory.LazyFunction(lambda: ContentFile(SCAN, name="licence.pdf"))
+    representative_document = factory.LazyFunction(lambda: ContentFile(SCAN, name="permit.pdf"))

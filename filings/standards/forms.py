@@ -8,7 +8,10 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Organisation, User
+from registry.identity import DocumentType, validate_document
+from registry.models import Organisation, SMSCode, User
+from registry.sms_codes import SMSCodeMixin
+from registry.uploads import MB, SCANS, UploadValidator
 from registry.validators import normalise, validate_mobile, validate_resident_id, validate_uscc
 
 from . import services
@@ -20,7 +23,6 @@ from .models import (
     IndicatorCategory,
     Product,
     ProductCategory,
-    SMSCode,
     StandardKind,
 )
 from .models.catalogue import tidy_number
@@ -34,10 +36,19 @@ class EnterpriseDetailsForm(forms.Form):
     code = forms.CharField(label=_("Unified social credit code (organisation code)"), max_length=40)
     name = forms.CharField(label=_("Enterprise name"), max_length=200)
     legal_representative = forms.CharField(label=_("Legal representative"), max_length=64)
+    legal_representative_document_type = forms.ChoiceField(
+        label=_("Legal representative's ID document"), choices=DocumentType.choices, required=False
+    )
     legal_representative_id_number = forms.CharField(label=_("Legal representative's ID number"), max_length=40)
     registered_address = forms.CharField(label=_("Registered address"), max_length=255)
 
     enterprise = None
+    #: The details the registry lacks, which the bureau checks against uploaded documents instead.
+    unrecorded = ()
+
+    def clean_legal_representative_id_number(self):
+        kind = self.cleaned_data.get("legal_representative_document_type") or DocumentType.RESIDENT_ID
+        return validate_document(kind, self.cleaned_data["legal_representative_id_number"])
 
     def clean_code(self):
         """A mistyped code is told apart from one the registry lacks (issue 21): it is checked first."""
@@ -53,7 +64,20 @@ class EnterpriseDetailsForm(forms.Form):
         self.enterprise, errors = services.match_enterprise(cleaned)
         for field, message in errors.items():
             self.add_error(field, message)
+        if self.enterprise is not None:
+            self.unrecorded = services.unrecorded_fields(self.enterprise)
         return cleaned
+
+    def claim(self):
+        """The details as typed, which a bureau's check of the documents turns into the registry's."""
+        data = self.cleaned_data
+        return {
+            "legal_representative": data["legal_representative"].strip(),
+            "legal_representative_document_type": data["legal_representative_document_type"]
+            or DocumentType.RESIDENT_ID,
+            "legal_representative_id_number": data["legal_representative_id_number"],
+            "registered_address": data["registered_address"].strip(),
+        }
 
 
 def check_password_pair(form, password_field="password1", confirm_field="password2", user=None):
@@ -65,22 +89,6 @@ def check_password_pair(form, password_field="password1", confirm_field="passwor
             password_validation.validate_password(password, user)
         except ValidationError as error:
             form.add_error(password_field, error)
-
-
-class SMSCodeMixin:
-    """Checks ``sms_code`` for ``self.code_mobile()`` last, so a typo elsewhere does not burn the code."""
-
-    sms_purpose = None
-
-    def code_mobile(self):
-        return self.cleaned_data.get("mobile")
-
-    def check_sms_code(self):
-        mobile = self.code_mobile()
-        if self.errors or not mobile:
-            return
-        if not services.check_code(mobile, self.sms_purpose, self.cleaned_data.get("sms_code")):
-            self.add_error("sms_code", _(services.CODE_ERROR))
 
 
 def bureau_queryset():
@@ -142,6 +150,21 @@ class RegistrationAccountForm(SMSCodeMixin, forms.Form):
                 ),
             )
         return cleaned
+
+
+class DocumentedRegistrationForm(RegistrationAccountForm):
+    """Step two for an enterprise whose registry record lacks a detail: the documents the bureau checks."""
+
+    business_licence = forms.FileField(
+        label=_("Business licence (scan or photo)"),
+        validators=[UploadValidator(SCANS, 5 * MB)],
+        widget=KeptFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+    representative_document = forms.FileField(
+        label=_("Legal representative's ID document (scan or photo)"),
+        validators=[UploadValidator(SCANS, 5 * MB)],
+        widget=KeptFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
 
 
 class ForgotPasswordDetailsForm(EnterpriseDetailsForm):

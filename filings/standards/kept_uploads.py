@@ -8,11 +8,13 @@ an old one; the content was checked by
 the field's validators (``registry.uploads.sniff``) when it was first uploaded and is checked again on reuse.
 """
 
+import datetime
 import secrets
 
 from django.core import signing
 from django.core.files import File
 from django.forms import ClearableFileInput
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -98,3 +100,20 @@ def discard(files):
         if path:
             upload.close()
             storage().delete(path)
+
+
+def prune(now=None):
+    """Delete the pending uploads whose tokens have expired (never used: a used one was discarded); their count."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=MAX_AGE)
+    store = storage()
+    try:
+        _folders, names = store.listdir(PENDING_DIR)
+    except FileNotFoundError:
+        return 0
+    deleted = 0
+    for name in names:
+        path = PENDING_DIR + name
+        if store.get_modified_time(path) < cutoff:
+            store.delete(path)
+            deleted += 1
+    return deleted

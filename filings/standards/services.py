@@ -1,23 +1,18 @@
-"""Rules shared by the views: registry matching, SMS codes and their rate limits, publishing."""
+"""Rules shared by the views: registry matching and publishing (SMS codes: registry.sms_codes)."""
 
-import datetime
 import re
-import secrets
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from registry import identity
 from registry.models import Enterprise
-from registry.security import take
 from registry.sms import send_sms
 from registry.validators import _FULLWIDTH_TO_HALFWIDTH
 
-from .models import DisclosedStandard, EnterpriseProfile, SMSCode
-from .models.accounts import hash_code
+from .models import DisclosedStandard, EnterpriseProfile
 from .models.disclosures import pledge_text
 
 # --- matching against the enterprise registry (seed 002 §2.1 and FAQ 1-6) --------------------------
@@ -38,16 +33,6 @@ def fold(value):
 def fold_address(value):
     """Addresses also match without the province prefix people leave out (FAQ 1)."""
     return _PROVINCE_PREFIX.sub("", fold(value), count=1)
-
-
-def fold_document_number(value):
-    """A legal representative's document number as compared: a resident ID in its 15-digit form, so the old
-    15-digit card matches the 18-digit number (FAQ 4: drop the century's two digits and the check character);
-    passports and Hong Kong/Macau/Taiwan permits as folded."""
-    folded = fold(value)
-    if re.fullmatch(r"\d{17}[\dX]", folded) and folded[6:8] == "19":
-        return folded[:6] + folded[8:17]
-    return folded
 
 
 def organisation_code(uscc):
@@ -76,7 +61,7 @@ MATCHED_FIELDS = [
     (
         "legal_representative_id_number",
         "legal_representative_id_number",
-        fold_document_number,
+        identity.comparable,
         "法人证件号与系统不一致 / The legal representative's ID number differs from the registry",
     ),
     (
@@ -88,8 +73,15 @@ MATCHED_FIELDS = [
 ]
 
 
+def unrecorded_fields(enterprise):
+    """The matched details the registry does not hold for ``enterprise`` (most records lack the legal
+    representative's document): they cannot be compared, so the applicant proves them by documents instead."""
+    return [field for field, attribute, _compare, _message in MATCHED_FIELDS if not getattr(enterprise, attribute)]
+
+
 def match_enterprise(data):
-    """Return (enterprise, errors) where errors maps form field → bilingual message naming the field."""
+    """Return (enterprise, errors) where errors maps form field → bilingual message naming the field; details the
+    registry lacks (``unrecorded_fields``) are not compared."""
     enterprise = find_enterprise(data.get("code", ""))
     if enterprise is None:
         return None, {
@@ -100,85 +92,10 @@ def match_enterprise(data):
         }
     errors = {}
     for field, attribute, compare, message in MATCHED_FIELDS:
-        if compare(data.get(field, "")) != compare(getattr(enterprise, attribute)):
+        recorded = getattr(enterprise, attribute)
+        if recorded and compare(data.get(field, "")) != compare(recorded):
             errors[field] = _(message)
     return enterprise, errors
-
-
-# --- SMS codes ------------------------------------------------------------------------------------
-
-CODE_LIFETIME = datetime.timedelta(minutes=getattr(settings, "SMS_CODE_MINUTES", 10))
-MAX_FAILED_ATTEMPTS = 5
-#: (scope, window in seconds, allowed sends)
-RATE_LIMITS = [("mobile", 60, 1), ("mobile", 24 * 3600, 10), ("ip", 3600, 20)]
-
-
-class SMSRateLimited(Exception):
-    pass
-
-
-def reserve_send(mobile, ip):
-    """Count one code sent to ``mobile`` from ``ip``; raise SMSRateLimited past a limit (counters shared by all
-    workers, registry.security.take). The address's limit is taken first, so a blocked network cannot use up a
-    number's allowance."""
-    for scope, window, allowed in sorted(RATE_LIMITS, key=lambda limit: limit[0] != "ip"):
-        subject = mobile if scope == "mobile" else (ip or "unknown")
-        if not take(f"standards:sms:{scope}:{window}:{subject}", allowed, window):
-            if scope == "ip":
-                raise SMSRateLimited(
-                    _("此网络发送验证码过于频繁，请稍后再试 / Too many codes from this network, try later")
-                )
-            raise SMSRateLimited(
-                _("该手机号发送验证码过于频繁，请稍后再试 / Too many codes for this number, try later")
-            )
-
-
-def issue_code(mobile, purpose, ip=None, deliver=True):
-    """Send a fresh code to ``mobile``; raise SMSRateLimited when the number or the IP sent too many.
-
-    ``deliver=False`` counts against the same limits and sends nothing: the answer to a number no account has
-    must be the same as to a registered one, limits included.
-    """
-    reserve_send(mobile, ip)
-    if not deliver:
-        return None
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    now = timezone.now()
-    SMSCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True).update(used_at=now)
-    SMSCode.objects.create(
-        mobile=mobile,
-        purpose=purpose,
-        code_hash=hash_code(mobile, purpose, code),
-        expires_at=now + CODE_LIFETIME,
-        ip=ip,
-    )
-    minutes = int(CODE_LIFETIME.total_seconds() // 60)
-    send_sms(mobile, f"【首席质量官之家】您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。")
-    return code
-
-
-def check_code(mobile, purpose, code):
-    """Whether ``code`` is the pending code for ``mobile``/``purpose``; a good code is used up.
-
-    Each guess first takes one of the code's attempts in a single conditional UPDATE, so parallel guesses cannot
-    share an attempt and, past the limit, even the right code fails; a right code is then consumed by a second
-    conditional UPDATE, which only one of two parallel requests wins.
-    """
-    now = timezone.now()
-    pending = (
-        SMSCode.objects.filter(mobile=mobile, purpose=purpose, used_at__isnull=True, expires_at__gt=now)
-        .order_by("-created_at")
-        .first()
-    )
-    if pending is None:
-        return False
-    attempt = SMSCode.objects.filter(pk=pending.pk, failed_attempts__lt=MAX_FAILED_ATTEMPTS)
-    if not attempt.update(failed_attempts=F("failed_attempts") + 1) or not pending.matches((code or "").strip()):
-        return False
-    return bool(SMSCode.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now))
-
-
-CODE_ERROR = "短信验证码错误或已失效 / The SMS code is wrong or has expired"
 
 
 # --- publishing -----------------------------------------------------------------------------------

@@ -16,7 +16,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.admin.ui.tables import Column
+from django.views import View
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
@@ -26,7 +28,7 @@ from registry.models import Role
 from registry.reports import AuditedExportMixin
 from registry.uploads import MB, UploadValidator
 
-from .models import CatalogueStandard, DisclosedStandard, Indicator, Product, StandardKind
+from .models import CatalogueStandard, DisclosedStandard, EnterpriseVerification, Indicator, Product, StandardKind
 from .models.catalogue import tidy_number
 
 WRITE_ACTIONS = {"add", "change", "delete", "publish", "lock", "unlock"}
@@ -307,3 +309,104 @@ class CatalogueStandardViewSet(SnippetViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [path("import/", self.import_view, name="import")]
+
+
+# --- Registration by documents (issue 21): the bureau's check ------------------------------------------------
+
+
+class RejectVerificationForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (sent to the applicant by SMS)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=200,
+    )
+
+
+class VerificationReviewView(View):
+    """The documents beside the details they prove; confirm, or reject with a reason. Scoped: 404 outside."""
+
+    model = EnterpriseVerification  # the scoping sweep probes this URL
+
+    def dispatch(self, request, pk):
+        if not request.user.has_perm("standards.view_enterpriseverification"):
+            raise PermissionDenied
+        self.verification = get_object_or_404(
+            EnterpriseVerification.objects.select_related("enterprise", "organisation", "decided_by"), pk=pk
+        )
+        return super().dispatch(request, pk)
+
+    def get(self, request, pk, reject_form=None):
+        verification = self.verification
+        enterprise = verification.enterprise
+        rows = [
+            (_("Legal representative"), verification.legal_representative, enterprise.legal_representative),
+            (
+                _("Legal representative's ID document"),
+                f"{verification.get_legal_representative_document_type_display()} "
+                f"{verification.legal_representative_id_number}",
+                enterprise.legal_representative_id_number
+                and f"{enterprise.get_legal_representative_document_type_display()} "
+                f"{enterprise.legal_representative_id_number}",
+            ),
+            (_("Registered address"), verification.registered_address, enterprise.registered_address),
+        ]
+        return TemplateResponse(
+            request,
+            "standards/admin/verification_review.html",
+            {
+                "page_title": _("Registration by documents"),
+                "header_icon": "doc-full",
+                "verification": verification,
+                "rows": [(label, typed, recorded or "—") for label, typed, recorded in rows],
+                "can_decide": verification.status == EnterpriseVerification.Status.PENDING
+                and request.user.has_perm("standards.change_enterpriseverification"),
+                "reject_form": reject_form or RejectVerificationForm(),
+            },
+        )
+
+    def post(self, request, pk):
+        if not request.user.has_perm("standards.change_enterpriseverification"):
+            raise PermissionDenied
+        verification = self.verification
+        if verification.status != EnterpriseVerification.Status.PENDING:
+            messages.error(request, _("This registration has already been checked."))
+        elif "reject" in request.POST:
+            form = RejectVerificationForm(request.POST)
+            if not form.is_valid():
+                return self.get(request, pk, reject_form=form)
+            verification.reject(request.user, form.cleaned_data["reason"])
+            messages.success(request, _("Rejected; the applicant has been told the reason by SMS."))
+        elif "confirm" in request.POST:
+            verification.confirm(request.user)
+            messages.success(
+                request, _("Confirmed: the account can sign in and the registry record holds the checked details.")
+            )
+        return redirect("standards_verifications:review", pk=pk)
+
+
+class EnterpriseVerificationViewSet(ModelViewSet):
+    model = EnterpriseVerification
+    name = "standards_verifications"
+    url_prefix = "standards/verifications"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Registrations to check")
+    menu_order = 3
+    menu_hook = contributions.menu_hook("standards")
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    list_display = [
+        TitleColumn("enterprise", label=gettext_lazy("enterprise"), url_name="standards_verifications:review"),
+        "username",
+        "organisation",
+        Column("status", label=gettext_lazy("status"), accessor="get_status_display"),
+        DateColumn("created_at", label=gettext_lazy("submitted")),
+    ]
+    list_filter = ["status"]
+    search_fields = ["enterprise__name", "enterprise__uscc", "username"]
+    form_fields = ["status"]  # never edited here (ReadOnlyPolicy): decisions go through the review view
+
+    def get_queryset(self, request):
+        return EnterpriseVerification.objects.select_related("enterprise", "organisation")
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("review/<int:pk>/", VerificationReviewView.as_view(), name="review")]

@@ -1,9 +1,19 @@
-from .enterprises import Enterprise, EnterpriseSize, regulator_for
+from .enterprises import Enterprise, EnterpriseSize, region_from_uscc, regulator_for
 from .limits import RateCounter
 from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
-from .users import LOWEST_ROLE, ROLE_GROUP, ROLE_RANK, Administrator, Role, User, fitting_roles
+from .sms_codes import SMSCode
+from .users import (
+    LOWEST_ROLE,
+    ROLE_GROUP,
+    ROLE_RANK,
+    Administrator,
+    EnterpriseAccount,
+    Role,
+    User,
+    fitting_roles,
+)
 
 __all__ = [
     "LOWEST_ROLE",
@@ -15,6 +25,7 @@ __all__ = [
     "EconomicType",
     "EducationLevel",
     "Enterprise",
+    "EnterpriseAccount",
     "EnterpriseSize",
     "ImportJob",
     "IndustryCategory",
@@ -24,7 +35,9 @@ __all__ = [
     "ReviewJob",
     "ReviewStatus",
     "Role",
+    "SMSCode",
     "User",
     "fitting_roles",
+    "region_from_uscc",
     "regulator_for",
 ]

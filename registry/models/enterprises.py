@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..enterprise_size import classify
+from ..identity import DocumentType, validate_document
 from ..scoping import ScopedModelMixin
 from ..validators import validate_uscc
 
@@ -28,13 +29,34 @@ def regulator_for(division):
     return None
 
 
+def region_from_uscc(uscc):
+    """The division named by characters 3-8 of a USCC (the registering authority's GB/T 2260 code), or the city or
+    province above it when the county code is retired; ``None`` when no bureau covers it."""
+    from .reference import Division
+
+    code = uscc[2:8]
+    for candidate in (code, code[:4] + "00", code[:2] + "0000"):
+        division = Division.objects.filter(code=candidate).first()
+        if division is not None and regulator_for(division) is not None:
+            return division
+    return None
+
+
 class Enterprise(ScopedModelMixin):
     """An enterprise, placed in the organisation tree by the region it operates in."""
 
     uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc])
     name = models.CharField(_("enterprise name"), max_length=200, db_index=True)
     legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
-    legal_representative_id_number = models.CharField(_("legal representative's ID number"), max_length=18, blank=True)
+    legal_representative_document_type = models.CharField(
+        _("legal representative's ID document type"),
+        max_length=16,
+        choices=DocumentType.choices,
+        default=DocumentType.RESIDENT_ID,
+    )
+    legal_representative_id_number = models.CharField(
+        _("legal representative's ID document number"), max_length=18, blank=True
+    )
     registered_address = models.CharField(_("registered address"), max_length=255, blank=True)
     region = models.ForeignKey(
         "registry.Division", verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"
@@ -91,6 +113,13 @@ class Enterprise(ScopedModelMixin):
         super().clean()
         if self.uscc:
             self.uscc = validate_uscc(self.uscc)
+        if self.legal_representative_id_number:
+            try:
+                self.legal_representative_id_number = validate_document(
+                    self.legal_representative_document_type, self.legal_representative_id_number
+                )
+            except ValidationError as error:
+                raise ValidationError({"legal_representative_id_number": error.messages}) from None
         if self.region_id and regulator_for(self.region) is None:
             raise ValidationError({"region": _("No supervising bureau exists for this region.")})
 

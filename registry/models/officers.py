@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 from ..files import PrivateFileField, administers
+from ..identity import DocumentType, birth_date, validate_document
 from ..scoping import ScopedModelMixin
 from ..uploads import MB, SCANS, UploadValidator
-from ..validators import validate_mobile, validate_resident_id
+from ..validators import validate_mobile
 from ..workflows import OrganisationApprovalTask
 from .users import User
 
@@ -58,7 +59,10 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     )
     remarks = models.TextField(_("remarks"), blank=True)
 
-    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_resident_id])
+    id_document_type = models.CharField(
+        _("ID document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
+    )
+    id_number = models.CharField(_("ID document number"), max_length=18, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     graduate_school = models.CharField(_("graduate school"), max_length=128, blank=True)
     title = models.CharField(_("professional title"), max_length=64, blank=True)
@@ -144,7 +148,11 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     def clean(self):
         super().clean()
         errors = {}
-        for name, validator in (("mobile", validate_mobile), ("id_number", validate_resident_id)):
+        validators = (
+            ("mobile", validate_mobile),
+            ("id_number", lambda number: validate_document(self.id_document_type, number)),
+        )
+        for name, validator in validators:
             value = getattr(self, name)
             if value:
                 try:
@@ -154,7 +162,7 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
         if errors:
             raise ValidationError(errors)
         if self.id_number and not self.birth_date:
-            self.birth_date = birth_date_from_id(self.id_number)
+            self.birth_date = birth_date(self.id_document_type, self.id_number)
 
     def save(self, *args, **kwargs):
         # Publishing (an approval, now or scheduled) is what makes a record approved.
@@ -179,12 +187,6 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             or (self.account_id is not None and self.account_id == user.pk)
             or administers(user, self)
         )
-
-
-def birth_date_from_id(id_number):
-    import datetime
-
-    return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
 class OfficerApprovalTask(OrganisationApprovalTask):

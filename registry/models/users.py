@@ -187,3 +187,22 @@ class Administrator(User):
         proxy = True
         verbose_name = _("administrator")
         verbose_name_plural = _("administrators")
+
+
+class EnterpriseAccountManager(UserManager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=User.Kind.ENTERPRISE)
+
+
+class EnterpriseAccount(User):
+    """Enterprise accounts as bureaus maintain them (contact, mobile, enabled): a proxy with its own permissions,
+    reached through the enterprise's supervising bureau."""
+
+    scope_lookup = "enterprise__organisation"
+
+    objects = EnterpriseAccountManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("enterprise account")
+        verbose_name_plural = _("enterprise accounts")

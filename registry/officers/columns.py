@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from ..enterprise_size import BANDS, MICRO, OTHER, find_row
+from ..identity import DocumentType
 from ..imports import header_key
 from ..models import EnterpriseSize
 
@@ -18,6 +19,8 @@ class Column:
     #: Name of the list on the codes sheet offered as a drop-down (single-choice columns).
     choices: str = ""
     note: str = ""
+    #: Headers of earlier templates that still name this column.
+    aliases: tuple = ()
 
 
 class Columns(list):
@@ -50,7 +53,15 @@ COLUMNS = Columns(
         ),
         Column("natures", "企业性质*（多选，以逗号分隔）", True, 22, choices="natures", note="如 民营,上市公司"),
         Column("category", "类别", False, 10, 32),
-        Column("id_number", "身份证号*", True, 20),
+        Column(
+            "id_document_type",
+            "证件类型（单选）",
+            False,
+            18,
+            choices="id_document_type",
+            note="不填为居民身份证；港澳台居民可填居住证、通行证或护照",
+        ),
+        Column("id_number", "证件号码*", True, 20, aliases=("身份证号",)),
         Column("quality_years", "质量工作年限", False, 8),
         Column("concurrent_posts", "兼任职务", False, 16, 128),
         Column("address", "通讯地址", False, 28, 255),
@@ -72,6 +83,16 @@ SIZE_LABELS = {
     EnterpriseSize.MICRO: "微型",
 }
 SIZE_BY_LABEL = {label: value for value, label in SIZE_LABELS.items()}
+
+#: The workbook's names of the identity documents (the drop-down offers the first of each).
+DOCUMENT_TYPE_LABELS = {
+    DocumentType.RESIDENT_ID: ("居民身份证", "身份证"),
+    DocumentType.RESIDENCE_PERMIT: ("港澳台居民居住证", "居住证"),
+    DocumentType.HK_MACAU_PERMIT: ("港澳居民来往内地通行证", "港澳通行证", "回乡证"),
+    DocumentType.TAIWAN_PERMIT: ("台湾居民来往大陆通行证", "台胞证"),
+    DocumentType.PASSPORT: ("护照",),
+}
+DOCUMENT_TYPE_BY_LABEL = {label: kind for kind, labels in DOCUMENT_TYPE_LABELS.items() for label in labels}
 
 #: Short forms people write for the education levels of the reference list.
 EDUCATION_ALIASES = {

@@ -43,6 +43,7 @@ def import_row(serial, *, region="130102", number_base=70_000, **overrides):
         "industry": "3421",
         "natures": "PRIVATE",
         "category": "",
+        "id_document_type": "",
         "id_number": make_resident_id(serial, "130102", f"{1960 + serial // 1000}0101"),
         "quality_years": 8,
         "concurrent_posts": "",

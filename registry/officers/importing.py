@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ..bulk import bulk_insert, chunks
 from ..enterprise_size import SECTIONS
+from ..identity import DocumentType, birth_date, validate_document
 from ..imports import RowError, SheetImport, WorkbookError, cell_text, parse_date
 from ..models import (
     ChiefQualityOfficer,
@@ -29,10 +30,18 @@ from ..models import (
     IndustryCategory,
     Organisation,
 )
-from ..models.officers import Gender, birth_date_from_id
+from ..models.officers import Gender
 from ..scoping import scope_for_user
-from ..validators import validate_mobile, validate_resident_id, validate_uscc
-from .columns import COLUMNS, EXAMPLE_MARK, SIZE_BY_LABEL, band_employees, education_lookup, size_for_employees
+from ..validators import validate_mobile, validate_uscc
+from .columns import (
+    COLUMNS,
+    DOCUMENT_TYPE_BY_LABEL,
+    EXAMPLE_MARK,
+    SIZE_BY_LABEL,
+    band_employees,
+    education_lookup,
+    size_for_employees,
+)
 
 MAX_ROWS = 5000
 WRITE_ATTEMPTS = 3
@@ -97,7 +106,8 @@ class RowValidator:
         self.today = today
 
     def __call__(self, cells, fail):
-        values = {}
+        # The document type column comes before the number (a workbook without it holds resident IDs).
+        values = {"id_document_type": DocumentType.RESIDENT_ID}
         for spec in COLUMNS:
             raw = cells.get(spec.key)
             text = cell_text(raw)
@@ -106,7 +116,7 @@ class RowValidator:
                     fail(spec, text, _("This cell is required."))
                 continue
             try:
-                values[spec.key] = getattr(self, f"clean_{spec.key}", self.clean_text)(raw, text, spec)
+                values[spec.key] = getattr(self, f"clean_{spec.key}", self.clean_text)(raw, text, spec, values)
             except ValidationError as error:
                 fail(spec, text, " ".join(error.messages))
             except ValueError as error:
@@ -115,33 +125,38 @@ class RowValidator:
             values["size"] = size_for_employees(values["size"], values.get("industry"))
         return values
 
-    def clean_text(self, raw, text, spec):
+    def clean_text(self, raw, text, spec, values):
         if spec.max_length and len(text) > spec.max_length:
             raise ValueError(_("At most %(limit)d characters.") % {"limit": spec.max_length})
         return text
 
-    def clean_gender(self, raw, text, spec):
+    def clean_gender(self, raw, text, spec, values):
         genders = {"男": Gender.MALE, "女": Gender.FEMALE, "M": Gender.MALE, "F": Gender.FEMALE}
         if text not in genders:
             raise ValueError(_("Gender must be 男 or 女."))
         return genders[text]
 
-    def clean_education(self, raw, text, spec):
+    def clean_education(self, raw, text, spec, values):
         code = self.lookups.educations.get(text) or self.lookups.educations.get(leading_code(text))
         if code is None:
             raise ValueError(_("Choose the education from the drop-down list."))
         return code
 
-    def clean_mobile(self, raw, text, spec):
+    def clean_mobile(self, raw, text, spec, values):
         return validate_mobile(text)
 
-    def clean_uscc(self, raw, text, spec):
+    def clean_uscc(self, raw, text, spec, values):
         return validate_uscc(text)
 
-    def clean_id_number(self, raw, text, spec):
-        return validate_resident_id(text)
+    def clean_id_document_type(self, raw, text, spec, values):
+        if text not in DOCUMENT_TYPE_BY_LABEL:
+            raise ValueError(_("Choose the document type from the drop-down list."))
+        return DOCUMENT_TYPE_BY_LABEL[text]
 
-    def clean_region(self, raw, text, spec):
+    def clean_id_number(self, raw, text, spec, values):
+        return validate_document(values["id_document_type"], text)
+
+    def clean_region(self, raw, text, spec, values):
         code = leading_code(text)
         if code not in self.lookups.divisions:
             raise ValueError(_("Unknown region code (see the codes sheet)."))
@@ -150,7 +165,7 @@ class RowValidator:
             raise ValueError(_("The region is outside your organisation's area."))
         return code, organisation
 
-    def clean_industry(self, raw, text, spec):
+    def clean_industry(self, raw, text, spec, values):
         """A class code ("3421 …"), or the seed template's section ("B 采矿业"), kept until a class is chosen."""
         code = leading_code(text).upper()
         if code not in self.lookups.industries and code not in SECTIONS:
@@ -159,7 +174,7 @@ class RowValidator:
             )
         return code
 
-    def clean_size(self, raw, text, spec):
+    def clean_size(self, raw, text, spec, values):
         """大型/中型/小型/微型, or the seed template's band of employees ("<100", "100-300" …) as a head count."""
         if text in SIZE_BY_LABEL:
             return SIZE_BY_LABEL[text]
@@ -170,7 +185,7 @@ class RowValidator:
                 _("Size must be 大型, 中型, 小型 or 微型, or a band of employees such as 100-300.")
             ) from None
 
-    def clean_natures(self, raw, text, spec):
+    def clean_natures(self, raw, text, spec, values):
         codes = []
         for part in filter(None, (p.strip() for p in re.split(r"[,，、/;；]", text))):
             code = self.lookups.natures.get(part.upper()) or self.lookups.natures.get(part)
@@ -179,7 +194,7 @@ class RowValidator:
             codes.append(code)
         return sorted(set(codes))
 
-    def clean_quality_years(self, raw, text, spec):
+    def clean_quality_years(self, raw, text, spec, values):
         try:
             years = int(float(text))
         except ValueError:
@@ -188,19 +203,19 @@ class RowValidator:
             raise ValueError(_("Years in quality work must be between 0 and 70."))
         return years
 
-    def clean_postcode(self, raw, text, spec):
+    def clean_postcode(self, raw, text, spec, values):
         if not re.fullmatch(r"\d{6}", text):
             raise ValueError(_("The postcode must be 6 digits."))
         return text
 
-    def clean_email(self, raw, text, spec):
+    def clean_email(self, raw, text, spec, values):
         try:
             validate_email(text)
         except ValidationError:
             raise ValueError(_("The e-mail address is not valid.")) from None
         return text
 
-    def clean_appointment_date(self, raw, text, spec):
+    def clean_appointment_date(self, raw, text, spec, values):
         try:
             date = parse_date(raw)
         except ValueError:
@@ -358,8 +373,9 @@ class OfficerImporter(SheetImport):
                     position=values.get("position", ""),
                     category=values.get("category", ""),
                     remarks=values.get("remarks", ""),
+                    id_document_type=values["id_document_type"],
                     id_number=values.get("id_number", ""),
-                    birth_date=birth_date_from_id(values["id_number"]) if values.get("id_number") else None,
+                    birth_date=birth_date(values["id_document_type"], values.get("id_number", "")),
                     quality_years=values.get("quality_years"),
                     concurrent_posts=values.get("concurrent_posts", ""),
                     address=values.get("address", ""),

@@ -14,7 +14,7 @@ from ..models import ChiefQualityOfficer, User
 from ..pagination import PublicPaginator, few_matches_page, public_page_number
 from ..params import query_page, query_text, raw
 from ..provinces import province_options
-from ..validators import validate_mobile, validate_resident_id
+from ..validators import validate_mobile
 from .filters import division_prefix
 from .submission import submit
 
@@ -73,13 +73,14 @@ class FilingForm(forms.ModelForm):
 
     # Longer than the stored 11 digits: people type spaces, dashes and +86, which clean_mobile removes.
     mobile = forms.CharField(label=_("mobile"), max_length=20)
-    id_number = forms.CharField(label=_("resident ID number"), max_length=24)
+    id_number = forms.CharField(label=_("ID document number"), max_length=24)
 
     class Meta:
         model = ChiefQualityOfficer
         fields = [
             "real_name",
             "gender",
+            "id_document_type",
             "id_number",
             "education",
             "graduate_school",
@@ -107,9 +108,6 @@ class FilingForm(forms.ModelForm):
 
     def clean_mobile(self):
         return validate_mobile(self.cleaned_data["mobile"])
-
-    def clean_id_number(self):
-        return validate_resident_id(self.cleaned_data["id_number"])
 
 
 @login_required

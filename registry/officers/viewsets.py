@@ -18,6 +18,7 @@ from ..params import raw
 from ..reports import AuditedExportMixin
 from ..roles import mask_mobile, sees_contact_details
 from . import admin_views, personal_data
+from .admin_forms import officer_edit_handler
 from .filters import OfficerFilterSet, search_officers
 from .personal_data import may_erase
 from .review import reviewable_ids
@@ -197,6 +198,9 @@ class OfficerViewSet(SnippetViewSet):
     export_filename = "chief-quality-officers"
     search_fields = ["real_name", "mobile", "enterprise__name", "enterprise__uscc", "enterprise__region__name"]
     inspect_view_enabled = True
+
+    def get_edit_handler(self):
+        return officer_edit_handler(self.model)
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

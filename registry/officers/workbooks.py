@@ -13,7 +13,7 @@ from ..exports import ExportWorkbook
 from ..imports import read_sheet
 from ..models import Division, EconomicType, EducationLevel, IndustryCategory
 from ..validators import resident_id_check_char, uscc_check_char
-from .columns import COLUMNS, EXAMPLE_MARK, SIZE_LABELS
+from .columns import COLUMNS, DOCUMENT_TYPE_LABELS, EXAMPLE_MARK, SIZE_LABELS
 from .importing import MAX_ROWS
 
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -34,6 +34,7 @@ EXAMPLE = {
     "industry": "3421",
     "natures": "民营",
     "category": "",
+    "id_document_type": "居民身份证",
     "id_number": "13010219800101001" + resident_id_check_char("13010219800101001"),
     "quality_years": 12,
     "concurrent_posts": "副总经理",
@@ -68,7 +69,7 @@ def template_workbook():
             validation = DataValidation(type="list", formula1=lists[column.choices], allow_blank=True)
             validation.error = "请从下拉列表中选择"
             # Sizes may be bands of employees and natures several names: the lists there only offer.
-            validation.showErrorMessage = column.choices in ("gender", "education")
+            validation.showErrorMessage = column.choices in ("gender", "education", "id_document_type")
             sheet.add_data_validation(validation)
             validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}5001")
         if column.key in ("mobile", "uscc", "id_number", "region", "industry", "postcode"):
@@ -103,6 +104,7 @@ def write_codes(sheet):
                 .values_list("code", "name")
             ],
         ),
+        "id_document_type": ("证件类型", [(labels[0], "") for labels in DOCUMENT_TYPE_LABELS.values()]),
     }
     formulas = {}
     for offset, (key, (title, values)) in enumerate(columns.items()):

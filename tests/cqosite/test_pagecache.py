@@ -142,8 +142,7 @@ def test_private_writes_keep_the_cache(client, orgs, make_admin):
     from django.test import RequestFactory
     from wagtail.log_actions import log
 
-    from filings.standards.models import SMSCode
-    from registry.models import ImportJob
+    from registry.models import ImportJob, SMSCode
 
     admin = make_admin(orgs.changan)
     assert cached(client)

@@ -1,6 +1,6 @@
 """Models of product-standard self-declaration: accounts' helpers, the catalogue and disclosures."""
 
-from .accounts import EnterpriseProfile, SMSCode
+from .accounts import EnterpriseProfile
 from .catalogue import (
     CatalogueStandard,
     IndicatorCategory,
@@ -11,16 +11,17 @@ from .catalogue import (
     number_key,
 )
 from .disclosures import DisclosedStandard, Indicator, Product
+from .verifications import EnterpriseVerification
 
 __all__ = [
     "CatalogueStandard",
     "DisclosedStandard",
     "EnterpriseProfile",
+    "EnterpriseVerification",
     "Indicator",
     "IndicatorCategory",
     "Product",
     "ProductCategory",
-    "SMSCode",
     "StandardKind",
     "alnum_of",
     "digits_of",

@@ -1,7 +1,4 @@
-"""Enterprise-account helpers: the registry details an account last pulled, and SMS verification codes."""
-
-import hashlib
-import hmac
+"""Enterprise-account helpers: the registry details an account last pulled."""
 
 from django.conf import settings
 from django.db import models
@@ -47,40 +44,3 @@ class EnterpriseProfile(models.Model):
         self.registered_address = enterprise.registered_address
         self.updated_at = timezone.now()
         self.save()
-
-
-def hash_code(mobile, purpose, code):
-    """Codes are stored as keyed hashes: a database reader cannot use a pending code."""
-    message = f"{mobile}:{purpose}:{code}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-class SMSCode(models.Model):
-    """A six-digit code sent by SMS for one purpose; single use, short-lived, few attempts."""
-
-    class Purpose(models.TextChoices):
-        REGISTER = "register", _("Registration")
-        RESET_PASSWORD = "reset_password", _("Password reset")
-        RECOVER_USERNAME = "recover_username", _("User name recovery")
-        CHANGE_MOBILE_OLD = "change_mobile_old", _("Change of mobile (old number)")
-        CHANGE_MOBILE_NEW = "change_mobile_new", _("Change of mobile (new number)")
-
-    mobile = models.CharField(_("mobile"), max_length=11, db_index=True)
-    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
-    code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(_("sent"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"))
-    used_at = models.DateTimeField(_("used"), null=True, blank=True)
-    failed_attempts = models.PositiveSmallIntegerField(default=0)
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("SMS code")
-        verbose_name_plural = _("SMS codes")
-        indexes = [models.Index(fields=["mobile", "purpose", "-created_at"])]
-
-    def __str__(self):
-        return f"{self.mobile} {self.purpose}"
-
-    def matches(self, code):
-        return hmac.compare_digest(self.code_hash, hash_code(self.mobile, self.purpose, code))

@@ -7,10 +7,10 @@ import time_machine
 from django.urls import reverse
 
 from filings.standards import services
-from filings.standards.models import EnterpriseProfile, SMSCode
-from registry import sms
+from filings.standards.models import EnterpriseProfile
+from registry import sms, sms_codes
 from registry.factories import EnterpriseAccountFactory, make_mobile, make_resident_id
-from registry.models import User
+from registry.models import SMSCode, User
 
 from .conftest import last_code
 
@@ -163,23 +163,23 @@ def test_registration_step_two_requires_step_one(client):
 
 def test_codes_are_single_use_and_expire():
     mobile = make_mobile(800)
-    code = services.issue_code(mobile, SMSCode.Purpose.REGISTER)
-    assert services.check_code(mobile, SMSCode.Purpose.REGISTER, code)
-    assert not services.check_code(mobile, SMSCode.Purpose.REGISTER, code)
+    code = sms_codes.issue_code(mobile, SMSCode.Purpose.REGISTER)
+    assert sms_codes.check_code(mobile, SMSCode.Purpose.REGISTER, code)
+    assert not sms_codes.check_code(mobile, SMSCode.Purpose.REGISTER, code)
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=2)):
-        code = services.issue_code(mobile, SMSCode.Purpose.REGISTER)
+        code = sms_codes.issue_code(mobile, SMSCode.Purpose.REGISTER)
     with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=20)):
-        assert not services.check_code(mobile, SMSCode.Purpose.REGISTER, code)
+        assert not sms_codes.check_code(mobile, SMSCode.Purpose.REGISTER, code)
 
 
 def test_codes_are_stored_hashed_and_locked_after_repeated_failures():
     mobile = make_mobile(801)
-    code = services.issue_code(mobile, SMSCode.Purpose.REGISTER)
+    code = sms_codes.issue_code(mobile, SMSCode.Purpose.REGISTER)
     assert code not in SMSCode.objects.get(mobile=mobile).code_hash
     wrong = "000000" if code != "000000" else "111111"
-    for _attempt in range(services.MAX_FAILED_ATTEMPTS):
-        assert not services.check_code(mobile, SMSCode.Purpose.REGISTER, wrong)
-    assert not services.check_code(mobile, SMSCode.Purpose.REGISTER, code)
+    for _attempt in range(sms_codes.MAX_FAILED_ATTEMPTS):
+        assert not sms_codes.check_code(mobile, SMSCode.Purpose.REGISTER, wrong)
+    assert not sms_codes.check_code(mobile, SMSCode.Purpose.REGISTER, code)
 
 
 def test_sms_rate_limit_per_number(client, enterprise):
@@ -195,7 +195,7 @@ def test_sms_rate_limit_per_number(client, enterprise):
 def test_sms_rate_limit_per_ip(client, enterprise):
     register_step_one(client, enterprise)
     url = reverse("standards:send_code")
-    allowed = next(limit for scope, _window, limit in services.RATE_LIMITS if scope == "ip")
+    allowed = next(limit for scope, _window, limit in sms_codes.RATE_LIMITS if scope == "ip")
     for serial in range(allowed):
         assert client.post(url, {"purpose": "register", "mobile": make_mobile(1000 + serial)}).status_code == 200
     blocked = client.post(url, {"purpose": "register", "mobile": make_mobile(2000)})

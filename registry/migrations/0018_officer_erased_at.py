@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0014_merge_organisation_function'),
+        ('registry', '0017_sms_codes_in_the_core'),
     ]
 
     operations = [
