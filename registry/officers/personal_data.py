@@ -45,6 +45,7 @@ PERSONAL_FIELDS = (
 )
 #: What the data subject receives besides the personal fields: the record as the registry uses it.
 RECORD_FIELDS = (
+    "id_document_type",
     "gender",
     "education",
     "enterprise",
