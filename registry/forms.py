@@ -42,17 +42,13 @@ class RequiredPasswordChangeForm(SetPasswordForm):
     def clean_old_password(self):
         old_password = self.cleaned_data["old_password"]
         if not self.user.check_password(old_password):
-            raise forms.ValidationError(
-                _("当前密码不正确 / The current password is incorrect."), code="password_incorrect"
-            )
+            raise forms.ValidationError(_("The current password is incorrect."), code="password_incorrect")
         return old_password
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_password1") and cleaned.get("new_password1") == cleaned.get("old_password"):
-            self.add_error(
-                "new_password1", _("新密码不能与原密码相同 / The new password must differ from the old one.")
-            )
+            self.add_error("new_password1", _("The new password must differ from the old one."))
         return cleaned
 
     def save(self, commit=True):

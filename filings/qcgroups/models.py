@@ -11,13 +11,14 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.files import PrivateFileField, administers
+from registry.mail import send_templated_mail, site_url
 from registry.models import Organisation
 from registry.scoping import ScopedModelMixin
 from registry.validators import validate_mobile, validate_uscc
@@ -51,10 +52,10 @@ class FilingUnit(ScopedModelMixin):
     """An enterprise, group company, association or recommending body that files for its members."""
 
     class Category(models.TextChoices):
-        ENTERPRISE = "enterprise", _("Enterprise (企业)")
-        GROUP = "group", _("Group of companies (集团公司)")
-        ASSOCIATION = "association", _("Industry or professional association (行业/专业协会)")
-        RECOMMENDER = "recommender", _("Other recommending body (推荐单位)")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        GROUP = "group", _("Group of companies")
+        ASSOCIATION = "association", _("Industry or professional association")
+        RECOMMENDER = "recommender", _("Other recommending body")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
@@ -138,55 +139,28 @@ class FilingUnit(ScopedModelMixin):
         """Tell the secretariat's administrators that a unit awaits review."""
         from registry.models import User
 
-        recipients = list(
+        administrators = (
             User.objects.filter(organisation=self.organisation, kind=User.Kind.ADMINISTRATOR, is_active=True)
             .exclude(email="")
-            .values_list("email", flat=True)
+            .select_related("wagtail_userprofile")
         )
-        if recipients:
-            send_mail(
-                f"【石化行业成果备案】新单位待审核：{self.name} / A filing unit awaits review",
-                (
-                    f"申报单位“{self.name}”（{self.uscc}）已提交注册资料，请在管理后台审核。\n"
-                    f"The filing unit “{self.name}” has registered and awaits review in the admin:\n"
-                    f"{settings.WAGTAILADMIN_BASE_URL}/admin/qc-units/review/{self.pk}/"
-                ),
-                None,
-                recipients,
+        for administrator in administrators:
+            send_templated_mail(
+                "qcgroups/mail/unit_pending",
+                {"unit": self, "review_url": site_url(reverse("qc_units:review", args=[self.pk]))},
+                administrator.email,
+                administrator,
             )
 
     def approve(self, reviewer, remarks=""):
         self._review(self.Status.APPROVED, reviewer, remarks)
-        send_mail(
-            "【石化行业成果备案】注册审核通过 / Registration approved",
-            (
-                f"{self.name}：\n\n"
-                f"贵单位的申报账号注册已审核通过。登录账号：{self.account.username}\n"
-                "请使用注册时设置的密码登录（/accounts/login/），进入“成果备案”(/qc/)。\n\n"
-                f"Your unit's registration has been approved. Login: {self.account.username}\n"
-                "Log in with the password you chose at /accounts/login/ and open /qc/ to file.\n"
-                + (f"\n备注 / Remarks: {remarks}\n" if remarks else "")
-                + f"\n{self.organisation.name}秘书处"
-            ),
-            None,
-            [self.email],
-        )
+        context = {"unit": self, "remarks": remarks, "login_url": site_url(reverse("portal_login") + "?next=/qc/")}
+        send_templated_mail("qcgroups/mail/unit_approved", context, self.email, self.account)
 
     def reject(self, reviewer, reason):
         self._review(self.Status.REJECTED, reviewer, reason)
-        send_mail(
-            "【石化行业成果备案】注册审核未通过 / Registration rejected",
-            (
-                f"{self.name}：\n\n"
-                f"贵单位的申报账号注册未通过审核。原因：{reason}\n"
-                "请登录后按原因修改注册资料并重新提交。\n\n"
-                f"Your unit's registration was not approved. Reason: {reason}\n"
-                "Log in, correct your registration details and submit them again.\n\n"
-                f"{self.organisation.name}秘书处"
-            ),
-            None,
-            [self.email],
-        )
+        context = {"unit": self, "reason": reason, "login_url": site_url(reverse("portal_login") + "?next=/qc/")}
+        send_templated_mail("qcgroups/mail/unit_rejected", context, self.email, self.account)
 
     def _review(self, status, reviewer, reason):
         self.status = status
@@ -237,8 +211,8 @@ class Filing(ScopedModelMixin):
     scope_lookup = "unit__organisation"
 
     class Kind(models.TextChoices):
-        QC_GROUP = "qc_group", _("QC group (质量管理小组)")
-        TRUSTED_TEAM = "trusted_team", _("Trusted team (质量信得过班组)")
+        QC_GROUP = "qc_group", _("QC group")
+        TRUSTED_TEAM = "trusted_team", _("Trusted team")
 
     class Source(models.TextChoices):
         FORM = "form", _("Entered one by one")
@@ -294,7 +268,7 @@ DEPARTMENT_PREFIX = re.compile(
 
 
 def group_name_warnings(group_name, unit, enterprise_name=""):
-    """Bilingual warnings when a group name starts with the unit's, the enterprise's or a department's name.
+    """Warnings when a group name starts with the unit's, the enterprise's or a department's name.
 
     The seed asks that group names carry no unit or department prefix; this is advice, never a refusal.
     """
@@ -306,13 +280,13 @@ def group_name_warnings(group_name, unit, enterprise_name=""):
     for prefix in sorted(prefixes, key=len, reverse=True):
         if prefix and name.startswith(prefix):
             return [
-                f"小组名称“{name}”以单位名称“{prefix}”开头，名称前不应含单位名称 / "
-                f"The group name “{name}” starts with the unit name “{prefix}”; leave the unit name out"
+                _("The group name “%(name)s” starts with the unit name “%(prefix)s”; leave the unit name out")
+                % {"name": name, "prefix": prefix}
             ]
     match = DEPARTMENT_PREFIX.match(name)
     if match:
         return [
-            f"小组名称“{name}”似以部门名称“{match.group(0)}”开头，名称前不应含部门名称 / "
-            f"The group name “{name}” seems to start with the department “{match.group(0)}”; leave it out"
+            _("The group name “%(name)s” seems to start with the department “%(department)s”; leave it out")
+            % {"name": name, "department": match.group(0)}
         ]
     return []

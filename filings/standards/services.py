@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from registry.models import Enterprise
@@ -66,24 +67,24 @@ def find_enterprise(code):
 
 
 MATCHED_FIELDS = [
-    ("name", "name", fold, "机构名称输入项与系统不一致 / The enterprise name differs from the registry"),
+    ("name", "name", fold, gettext_lazy("The enterprise name differs from the registry")),
     (
         "legal_representative",
         "legal_representative",
         fold,
-        "法定代表人与系统不一致 / The legal representative differs from the registry",
+        gettext_lazy("The legal representative differs from the registry"),
     ),
     (
         "legal_representative_id_number",
         "legal_representative_id_number",
         fold_document_number,
-        "法人证件号与系统不一致 / The legal representative's ID number differs from the registry",
+        gettext_lazy("The legal representative's ID number differs from the registry"),
     ),
     (
         "registered_address",
         "registered_address",
         fold_address,
-        "注册地址输入项与系统不一致 / The registered address differs from the registry",
+        gettext_lazy("The registered address differs from the registry"),
     ),
 ]
 
@@ -101,7 +102,7 @@ def match_enterprise(data):
     errors = {}
     for field, attribute, compare, message in MATCHED_FIELDS:
         if compare(data.get(field, "")) != compare(getattr(enterprise, attribute)):
-            errors[field] = _(message)
+            errors[field] = message
     return enterprise, errors
 
 
@@ -125,12 +126,8 @@ def reserve_send(mobile, ip):
         subject = mobile if scope == "mobile" else (ip or "unknown")
         if not take(f"standards:sms:{scope}:{window}:{subject}", allowed, window):
             if scope == "ip":
-                raise SMSRateLimited(
-                    _("此网络发送验证码过于频繁，请稍后再试 / Too many codes from this network, try later")
-                )
-            raise SMSRateLimited(
-                _("该手机号发送验证码过于频繁，请稍后再试 / Too many codes for this number, try later")
-            )
+                raise SMSRateLimited(_("Too many codes from this network, try later"))
+            raise SMSRateLimited(_("Too many codes for this number, try later"))
 
 
 def issue_code(mobile, purpose, ip=None, deliver=True):
@@ -178,7 +175,7 @@ def check_code(mobile, purpose, code):
     return bool(SMSCode.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now))
 
 
-CODE_ERROR = "短信验证码错误或已失效 / The SMS code is wrong or has expired"
+CODE_ERROR = gettext_lazy("The SMS code is wrong or has expired")
 
 
 # --- publishing -----------------------------------------------------------------------------------

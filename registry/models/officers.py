@@ -18,10 +18,10 @@ Gender = User.Gender
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", _("Pending review (待审核)")
-    APPROVED = "approved", _("Approved (已审核)")
-    REJECTED = "rejected", _("Rejected (已驳回)")
-    REVOKED = "revoked", _("Approval revoked (已撤销)")
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REVOKED = "revoked", _("Approval revoked")
 
 
 class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin):
@@ -111,9 +111,7 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             models.UniqueConstraint(
                 fields=["enterprise"],
                 name="registry_one_officer_per_enterprise",
-                violation_error_message=_(
-                    "该企业已有首席质量官，每家企业只能有一名 / This enterprise already has a Chief Quality Officer"
-                ),
+                violation_error_message=_("This enterprise already has a Chief Quality Officer"),
             )
         ]
         indexes = [
@@ -311,7 +309,7 @@ class ReviewJob(models.Model):
 
 
 def on_workflow_rejected(sender, instance, user, **kwargs):
-    """ "Request changes" in the approval task marks the record rejected (已驳回)."""
+    """ "Request changes" in the approval task marks the record rejected."""
     obj = instance.content_object
     if isinstance(obj, ChiefQualityOfficer):
         comment = instance.current_task_state.comment if instance.current_task_state else ""

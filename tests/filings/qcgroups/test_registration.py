@@ -83,14 +83,14 @@ def test_png_licence_is_stored_under_its_real_type(client):
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"agree": ""}, "agree", "agreement"),
+        ({"agree": ""}, "agree", "注册协议"),
         ({"username": "ab"}, "username", "4-16"),
         ({"username": "中文账号abc"}, "username", "4-16"),
-        ({"password1": "12345678", "password2": "12345678"}, "password1", "letters and digits"),
-        ({"password2": "Other-pass-99"}, "password2", "differ"),
-        ({"uscc": "91130100MA0000000X"}, "uscc", "check character"),
+        ({"password1": "12345678", "password2": "12345678"}, "password1", "字母和数字"),
+        ({"password2": "Other-pass-99"}, "password2", "不一致"),
+        ({"uscc": "91130100MA0000000X"}, "uscc", "校验位"),
         ({"contact_mobile": "12345"}, "contact_mobile", "mobile"),
-        ({"city": "320500"}, "city", "province"),
+        ({"city": "320500"}, "city", "省份"),
         ({"city": ""}, "city", "city"),
         ({"captcha_1": "WRONG"}, "captcha", ""),
     ],
@@ -107,8 +107,8 @@ def test_one_account_per_unit_name_uscc_and_login(client):
     existing = FilingUnitFactory(name="河北恒信化工有限公司", uscc=make_uscc(424242, "130100"))
     response = register(client, username=existing.account.username.upper())
     errors = response.context["form"].errors
-    assert "already registered" in str(errors["name"]) and "already registered" in str(errors["uscc"])
-    assert "taken" in str(errors["username"])
+    assert "已注册" in str(errors["name"]) and "已注册" in str(errors["uscc"])
+    assert "已被使用" in str(errors["username"])
 
 
 @pytest.mark.django_db

@@ -1,0 +1,131 @@
+"""Every admin screen a county administrator uses speaks one language: no English in Chinese, no Chinese in English.
+
+The rule for a screen's visible text (``innerText`` and the window title):
+- in Chinese, a Latin word is allowed only if it is a code or proper name in ``LATIN_ALLOWED`` or appears in the
+  records shown (an e-mail address, a user name);
+- in English, a run of Chinese characters is allowed only inside a proper name held by the data: a unit, a
+  division, an industry, an enterprise or a person (the reference data and the records are Chinese).
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from wagtail.users.models import UserProfile
+
+from registry.factories import AdministratorFactory
+from registry.models import Division, IndustryCategory, Organisation, Role
+from registry.officers.factories import OfficerFactory
+from tests.browser import admin_login, submit_admin_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+LISTING = "/admin/snippets/registry/chiefqualityofficer/"
+#: Codes and proper names that stay Latin in Chinese screens.
+LATIN_ALLOWED = {"CQO", "Excel", "xlsx", "xls", "PDF", "ID", "Email", "E-mail"}
+CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
+
+
+def visible_text(page):
+    return page.evaluate("() => document.title + '\\n' + document.body.innerText")
+
+
+def english_words(text, data):
+    return sorted({word for word in LATIN_WORD.findall(text) if word not in LATIN_ALLOWED and word not in data})
+
+
+def chinese_runs(text, names):
+    return sorted({run for run in CJK_RUN.findall(text) if run not in names})
+
+
+def proper_names(*extra):
+    """One string holding every name the data may show: a Chinese run inside it is a name, not an interface word."""
+    names = [*Organisation.objects.values_list("name", flat=True), *Division.objects.values_list("name", flat=True)]
+    names += IndustryCategory.objects.values_list("name", flat=True)
+    return "\n".join([*names, *extra, settings.WAGTAIL_SITE_NAME])
+
+
+@pytest.fixture
+def county(orgs):
+    administrator = AdministratorFactory(organisation=orgs.changan, role=Role.INSTITUTION, email="county@example.cn")
+    officer = OfficerFactory(enterprise__region=Division.objects.get(code="130102"), organisation=orgs.changan)
+    return administrator, officer
+
+
+def screens(page, officer):
+    """(name, path) of the screens a county administrator works in, signed in."""
+    return [
+        ("dashboard", "/admin/"),
+        ("officer_listing", LISTING),
+        ("officer_form", f"{LISTING}edit/{officer.pk}/"),
+        ("officer_new", f"{LISTING}add/"),
+        ("officer_inspect", f"{LISTING}inspect/{officer.pk}/"),
+        ("officer_import", f"{LISTING}import/"),
+    ]
+
+
+def walk(page, administrator, officer, language, check):
+    failures = {}
+    admin_login(page, administrator.mobile)
+    for name, path in screens(page, officer):
+        page.goto(f"{page.base_url}{path}", wait_until="networkidle")
+        page.screenshot_to(f"language_{language}_{name}")
+        if found := check(visible_text(page)):
+            failures[name] = found
+    return failures
+
+
+def lockout_and_password_change(page, browser, administrator, language, check):
+    """The lockout page after too many failures, and the forced password change after a one-time password."""
+    failures = {}
+    locale = "en-GB" if language == "en" else "zh-CN"
+    stranger = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    locked = stranger.new_page()
+    locked.base_url = page.base_url
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        submit_admin_login(locked, administrator.mobile, "wrong-password-1")
+        locked.wait_for_load_state()
+    locked.screenshot(path=page.screenshot_path(f"language_{language}_lockout"), full_page=True)
+    assert "login" not in locked.url or locked.locator("h1").count()
+    if found := check(visible_text(locked)):
+        failures["lockout"] = found
+    stranger.close()
+
+    newcomer = AdministratorFactory(organisation=administrator.organisation, role=Role.INSTITUTION)
+    UserProfile.objects.update_or_create(user=newcomer, defaults={"preferred_language": language})
+    newcomer.issue_one_time_password()
+    newcomer.set_password("Test-pass-123")
+    newcomer.save()
+    fresh = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    change = fresh.new_page()
+    change.base_url = page.base_url
+    submit_admin_login(change, newcomer.mobile)
+    change.wait_for_load_state("networkidle")
+    assert change.locator("input[type=password]").count() >= 2, change.url
+    change.screenshot(path=page.screenshot_path(f"language_{language}_password_change"), full_page=True)
+    if found := check(visible_text(change)):
+        failures["password_change"] = found
+    fresh.close()
+    return failures
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_county_administrator_screens_speak_one_language(page, browser, county, language):
+    administrator, officer = county
+    UserProfile.objects.update_or_create(user=administrator, defaults={"preferred_language": language})
+    data = {officer.real_name, officer.enterprise.name, str(administrator), administrator.email, officer.email}
+    if language == "en":
+        names = proper_names(*data)
+
+        def check(text):
+            return chinese_runs(text, names)
+    else:
+        latin_data = set(LATIN_WORD.findall(" ".join(data)))
+
+        def check(text):
+            return english_words(text, latin_data)
+
+    failures = walk(page, administrator, officer, language, check)
+    failures |= lockout_and_password_change(page, browser, administrator, language, check)
+    assert not failures, failures
