@@ -7,11 +7,12 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from registry.mail import language_of
 from registry.models import Enterprise
 from registry.security import take
 from registry.sms import send_sms
@@ -150,7 +151,8 @@ def issue_code(mobile, purpose, ip=None, deliver=True):
         ip=ip,
     )
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
-    send_sms(mobile, f"【首席质量官之家】您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。")
+    text = _("[CQO Portal] Your code is %(code)s, valid for %(minutes)d minutes. Do not tell it to anyone.")
+    send_sms(mobile, text % {"code": code, "minutes": minutes})
     return code
 
 
@@ -211,12 +213,17 @@ def send_due_reminders(now=None):
     )
     count = 0
     for standard in due.select_related("enterprise"):
-        for account in standard.enterprise.accounts.filter(is_active=True).exclude(mobile=None):
-            send_sms(
-                account.mobile,
-                f"【首席质量官之家】您公开的标准{standard.number}《{standard.name}》已满两年，"
-                "请登录确认继续使用或废止。",
-            )
+        for account in (
+            standard.enterprise.accounts.filter(is_active=True)
+            .exclude(mobile=None)
+            .select_related("wagtail_userprofile")
+        ):
+            with translation.override(language_of(account)):
+                text = _(
+                    "[CQO Portal] The standard %(number)s “%(name)s” you published two years ago: log in to confirm "
+                    "it is still in use, or abolish it."
+                ) % {"number": standard.number, "name": standard.name}
+            send_sms(account.mobile, text)
         standard.reminder_sent_at = now
         standard.save(update_fields=["reminder_sent_at"])
         count += 1
