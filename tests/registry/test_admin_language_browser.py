@@ -3,8 +3,9 @@
 The rule for a screen's visible text (``innerText`` and the window title):
 - in Chinese, a Latin word is allowed only if it is a code or proper name in ``LATIN_ALLOWED`` or appears in the
   records shown (an e-mail address, a user name);
-- in English, a run of Chinese characters is allowed only inside a proper name held by the data: a unit, a
-  division, an industry, an enterprise or a person (the reference data and the records are Chinese).
+- in English, a run of Chinese characters is allowed only inside a name held by the data: a unit, a division, an
+  enterprise, a person, or an entry of the national classifications (industries, education levels, economic types),
+  which are reference data in Chinese.
 """
 
 import re
@@ -14,7 +15,7 @@ from django.conf import settings
 from wagtail.users.models import UserProfile
 
 from registry.factories import AdministratorFactory
-from registry.models import Division, IndustryCategory, Organisation, Role
+from registry.models import Division, EconomicType, EducationLevel, IndustryCategory, Organisation, Role
 from registry.officers.factories import OfficerFactory
 from tests.browser import admin_login, submit_admin_login
 
@@ -22,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LISTING = "/admin/snippets/registry/chiefqualityofficer/"
 #: Codes and proper names that stay Latin in Chinese screens.
-LATIN_ALLOWED = {"CQO", "Excel", "xlsx", "xls", "PDF", "ID", "Email", "E-mail"}
+LATIN_ALLOWED = {"CQO", "QC", "Excel", "xlsx", "XLSX", "xls", "PDF", "ID", "Email", "E-mail"}
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 
@@ -31,18 +32,31 @@ def visible_text(page):
     return page.evaluate("() => document.title + '\\n' + document.body.innerText")
 
 
+def in_context(text, match):
+    return text[max(0, match.start() - 25) : match.end() + 25].replace("\n", " ")
+
+
 def english_words(text, data):
-    return sorted({word for word in LATIN_WORD.findall(text) if word not in LATIN_ALLOWED and word not in data})
+    """Latin words that are neither allowed codes nor the records' own values, each with where it stands."""
+    return sorted(
+        {
+            in_context(text, match)
+            for match in LATIN_WORD.finditer(text)
+            if match.group() not in LATIN_ALLOWED and match.group() not in data
+        }
+    )
 
 
 def chinese_runs(text, names):
-    return sorted({run for run in CJK_RUN.findall(text) if run not in names})
+    """Chinese runs that are not part of a name the data holds, each with where it stands."""
+    return sorted({in_context(text, match) for match in CJK_RUN.finditer(text) if match.group() not in names})
 
 
 def proper_names(*extra):
     """One string holding every name the data may show: a Chinese run inside it is a name, not an interface word."""
     names = [*Organisation.objects.values_list("name", flat=True), *Division.objects.values_list("name", flat=True)]
-    names += IndustryCategory.objects.values_list("name", flat=True)
+    for reference in (IndustryCategory, EducationLevel, EconomicType):  # the national classifications, in Chinese
+        names += reference.objects.values_list("name", flat=True)
     return "\n".join([*names, *extra, settings.WAGTAIL_SITE_NAME])
 
 
@@ -128,4 +142,4 @@ def test_county_administrator_screens_speak_one_language(page, browser, county, 
 
     failures = walk(page, administrator, officer, language, check)
     failures |= lockout_and_password_change(page, browser, administrator, language, check)
-    assert not failures, failures
+    assert not failures, "\n".join(f"{screen}: {found}" for screen, found in failures.items())
