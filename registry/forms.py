@@ -25,6 +25,7 @@ class CaptchaLoginForm(LoginForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Mobile number or user name")
         self.fields["username"].widget.attrs["placeholder"] = _("Mobile number or user name")
+        self.fields["password"].label = _("Password")  # Wagtail's field has no label: Django shows its bare name
 
     def clean(self):
         if "captcha" in self.errors:

@@ -91,12 +91,16 @@ def walk(page, administrator, officer, language, check):
 
 
 def lockout_and_password_change(page, browser, administrator, language, check):
-    """The lockout page after too many failures, and the forced password change after a one-time password."""
+    """The sign-in page, the lockout page after too many failures, and the forced password change."""
     failures = {}
     locale = "en-GB" if language == "en" else "zh-CN"
     stranger = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
     locked = stranger.new_page()
     locked.base_url = page.base_url
+    locked.goto(f"{page.base_url}/admin/login/")
+    locked.screenshot(path=page.screenshot_path(f"language_{language}_login"), full_page=True)
+    if found := check(visible_text(locked)):
+        failures["login"] = found
     for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
         submit_admin_login(locked, administrator.mobile, "wrong-password-1")
         locked.wait_for_load_state()
