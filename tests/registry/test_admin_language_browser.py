@@ -57,7 +57,7 @@ def proper_names(*extra):
     names = [*Organisation.objects.values_list("name", flat=True), *Division.objects.values_list("name", flat=True)]
     for reference in (IndustryCategory, EducationLevel, EconomicType):  # the national classifications, in Chinese
         names += reference.objects.values_list("name", flat=True)
-    return "\n".join([*names, *extra, settings.WAGTAIL_SITE_NAME])
+    return "\n".join([*names, *extra])
 
 
 @pytest.fixture

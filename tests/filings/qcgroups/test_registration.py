@@ -1,9 +1,12 @@
 """Unit registration, the secretariat's review and its e-mails, and who may review."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from filings.qcgroups.factories import MINIMAL_PDF, FilingUnitFactory
 from filings.qcgroups.models import FilingUnit
@@ -275,3 +278,25 @@ def test_dashboard_lists_pending_units_for_the_secretariat_only(client, secretar
     assert review_url in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(make_admin(orgs.hebei, Role.PROVINCIAL))
     assert review_url not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_review_e_mails_speak_the_recipients_language_and_link_to_the_site_address(client, secretariat_admin, settings):
+    """An English-speaking reviewer's decision reaches a unit in the unit's language (Chinese by default), and the
+    secretariat's English-speaking administrator is told of a new unit in English; links use the site address."""
+    settings.WAGTAILADMIN_BASE_URL = "https://cqo.example.cn"
+    UserProfile.objects.update_or_create(user=secretariat_admin, defaults={"preferred_language": "en"})
+    unit = FilingUnitFactory(status=FilingUnit.Status.PENDING, email="qc@unit.example.cn")
+    client.force_login(secretariat_admin)
+    client.post(reverse("qc_units:review", args=[unit.pk]), {"reject": "1", "reject-reason": "执照不清晰"})
+    (rejected,) = mail.outbox
+    assert "未通过" in rejected.subject and "执照不清晰" in rejected.body
+    assert "https://cqo.example.cn/accounts/login/" in rejected.body
+
+    secretariat_admin.email = "secretariat@cpcif.example.cn"
+    secretariat_admin.save()
+    unit.notify_secretariat()
+    notice = mail.outbox[-1]
+    assert notice.to == ["secretariat@cpcif.example.cn"] and "awaits review" in notice.subject
+    assert f"https://cqo.example.cn/admin/qc-units/review/{unit.pk}/" in notice.body
+    assert not re.search(r"[\u4e00-\u9fff]", notice.subject.replace(unit.name, ""))
