@@ -76,6 +76,12 @@ def screens(page, officer):
         ("officer_new", f"{LISTING}add/"),
         ("officer_inspect", f"{LISTING}inspect/{officer.pk}/"),
         ("officer_import", f"{LISTING}import/"),
+        ("officer_history", f"{LISTING}history/{officer.pk}/"),
+        ("officer_usage", f"{LISTING}usage/{officer.pk}/"),
+        ("enterprise_listing", "/admin/enterprises/"),
+        ("organisation_listing", "/admin/organisations/"),
+        ("administrator_listing", "/admin/administrators/"),
+        ("account", "/admin/account/"),
     ]
 
 
