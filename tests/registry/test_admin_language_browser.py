@@ -1,11 +1,11 @@
 """Every admin screen a county administrator uses speaks one language: no English in Chinese, no Chinese in English.
 
 The rule for a screen's visible text (``innerText`` and the window title):
-- in Chinese, a Latin word is allowed only if it is a code or proper name in ``LATIN_ALLOWED`` or appears in the
-  records shown (an e-mail address, a user name);
+- in Chinese, a Latin word is allowed only if it is a code or proper name in ``LATIN_ALLOWED``, appears in the
+  records shown (an e-mail address, a user name) or names a language in itself (English);
 - in English, a run of Chinese characters is allowed only inside a name held by the data: a unit, a division, an
   enterprise, a person, or an entry of the national classifications (industries, education levels, economic types),
-  which are reference data in Chinese.
+  which are reference data in Chinese; and the language menu names each language in itself (简体中文).
 """
 
 import re
@@ -57,6 +57,7 @@ def proper_names(*extra):
     names = [*Organisation.objects.values_list("name", flat=True), *Division.objects.values_list("name", flat=True)]
     for reference in (IndustryCategory, EducationLevel, EconomicType):  # the national classifications, in Chinese
         names += reference.objects.values_list("name", flat=True)
+    names += [name for _code, name in settings.LANGUAGES]  # each language offered under its own name
     return "\n".join([*names, *extra])
 
 
@@ -145,7 +146,7 @@ def test_county_administrator_screens_speak_one_language(page, browser, county, 
         def check(text):
             return chinese_runs(text, names)
     else:
-        latin_data = set(LATIN_WORD.findall(" ".join(data)))
+        latin_data = set(LATIN_WORD.findall(" ".join([*data, *(name for _code, name in settings.LANGUAGES)])))
 
         def check(text):
             return english_words(text, latin_data)
