@@ -15,11 +15,12 @@ $(STAMP): requirements.txt
 
 install: $(STAMP)
 
-## Set up everything on SQLite, load the demo site, print demo logins and serve http://127.0.0.1:$(PORT)
+## Set up everything on SQLite, load the demo site and serve http://127.0.0.1:$(PORT), the demo logins printed last
+run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_demo_data
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python manage.py load_demo_data --logins-file var/demo-logins.txt
+	$(BIN)/python manage.py rundemo 127.0.0.1:$(PORT)
 
 ## Run the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
 PYTEST_ARGS ?= -n 2

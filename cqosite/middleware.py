@@ -68,7 +68,7 @@ class NulQueryMiddleware:
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", ""):
             return HttpResponseBadRequest(
-                "查询参数含有空字符（%00），请删除后重试。/ The query string contains a NUL character (%00).",
+                _("The query string contains a NUL character; remove it and try again."),
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)

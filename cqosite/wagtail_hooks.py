@@ -1,6 +1,7 @@
 """Admin-wide pieces of the project package.
 
 - The idle time-out warning and its keep-alive URL (cqosite.sessions).
+- The help menu without Wagtail's own links (its branding is in templates/wagtailadmin/).
 - Page explorer and choosers: an administrator sees drafts only in the page subtrees they hold permissions on.
   Wagtail's page chooser lists the whole tree, and a draft's title (or a live page's unpublished new title) there
   tells a neighbouring region what is being written. Published pages stay visible everywhere: they are public.
@@ -16,6 +17,12 @@ from wagtail import hooks
 from wagtail.models import GroupPagePermission, Page
 
 from .sessions import keep_alive
+
+
+@hooks.register("construct_help_menu")
+def portal_help_only(request, menu_items):
+    """No links to wagtail.org (release notes, editor guide): in English and often unreachable from China."""
+    menu_items[:] = [item for item in menu_items if item.name == "keyboard-shortcuts-trigger"]
 
 
 @hooks.register("register_admin_urls")

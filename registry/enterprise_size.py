@@ -151,16 +151,14 @@ def find_row(industry_code: str) -> Row:
     elif code.isascii() and code.isdigit() and 2 <= len(code) <= 4 and code[:2] in _KNOWN_DIVISIONS:
         numeric_codes = (code,)
     else:
-        raise ValueError(f"未知的国民经济行业代码 / Unknown GB/T 4754-2017 industry code: {code!r}")
+        raise ValueError(f"Unknown GB/T 4754-2017 industry code: {code!r}")
     rows = {}
     for numeric_code in numeric_codes:
         rows.update(_rows_under(numeric_code))
     if len(rows) > 1:
         names = "、".join(rows)
         raise ValueError(
-            f"行业代码 {code} 涵盖多个划分行业（{names}），请提供更具体的代码 / "
-            f"Industry code {code} spans several size-classification rows "
-            f"({names}); a more specific code is needed"
+            f"Industry code {code} spans several size-classification rows ({names}); a more specific code is needed"
         )
     (row,) = rows.values()
     return row
@@ -183,8 +181,7 @@ def classify(
     for indicator in row.bounds:
         if values[indicator] is None:
             raise ValueError(
-                f"{row.name}的企业规模划分需要“{INDICATOR_LABELS[indicator]}”指标 / "
-                f"Classifying {row.name} requires the {indicator!r} indicator"
+                f"Classifying {row.name} requires the {indicator!r} indicator ({INDICATOR_LABELS[indicator]})"
             )
     for index, band in enumerate(BANDS):
         if all(values[ind] >= bounds[index] for ind, bounds in row.bounds.items()):

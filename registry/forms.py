@@ -25,6 +25,7 @@ class CaptchaLoginForm(LoginForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = _("Mobile number or user name")
         self.fields["username"].widget.attrs["placeholder"] = _("Mobile number or user name")
+        self.fields["password"].label = _("Password")  # Wagtail's field has no label: Django shows its bare name
 
     def clean(self):
         if "captcha" in self.errors:
@@ -42,17 +43,13 @@ class RequiredPasswordChangeForm(SetPasswordForm):
     def clean_old_password(self):
         old_password = self.cleaned_data["old_password"]
         if not self.user.check_password(old_password):
-            raise forms.ValidationError(
-                _("当前密码不正确 / The current password is incorrect."), code="password_incorrect"
-            )
+            raise forms.ValidationError(_("The current password is incorrect."), code="password_incorrect")
         return old_password
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_password1") and cleaned.get("new_password1") == cleaned.get("old_password"):
-            self.add_error(
-                "new_password1", _("新密码不能与原密码相同 / The new password must differ from the old one.")
-            )
+            self.add_error("new_password1", _("The new password must differ from the old one."))
         return cleaned
 
     def save(self, commit=True):

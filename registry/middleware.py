@@ -5,6 +5,7 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .models.organisations import FunctionMissing
 from .scoping import scope, scope_for_user
@@ -46,7 +47,7 @@ class PasswordChangeRequiredMiddleware:
                 if request.method != "GET" or "text/html" not in request.headers.get("Accept", ""):
                     # Background fetches (icons, autosave, API) are refused rather than redirected, so
                     # they never become the page the user returns to after choosing a password.
-                    return HttpResponseForbidden("Password change required / 请先修改密码")
+                    return HttpResponseForbidden(_("Password change required"))
                 return redirect(f"{reverse('registry_password_change_required')}?next={request.path}")
         return self.get_response(request)
 

@@ -10,7 +10,7 @@ class CharacterClassValidator:
     def validate(self, password, user=None):
         if not (any(c.isalpha() for c in password) and any(c.isdigit() for c in password)):
             raise ValidationError(
-                _("密码须同时包含字母和数字 / The password must contain both letters and digits."),
+                _("The password must contain both letters and digits."),
                 code="password_character_classes",
             )
 

@@ -13,7 +13,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 #: Organisation path prefix of the current admin user, ``None`` for "no restriction".
 _current_scope: ContextVar[str | None] = ContextVar("registry_scope", default=None)
@@ -114,6 +116,18 @@ class ScopedAdminForm(WagtailAdminModelForm):
         super().__init__(*args, for_user=for_user, **kwargs)
         if for_user is not None:
             limit_choices_to_scope(self, scope_for_user(for_user))
+        word_choosers(self)
+
+
+def word_choosers(form):
+    """Word the snippet choosers' buttons in this request's language: Wagtail words them once, when the form class
+    is built, in the language of the request that happened to build it."""
+    for field in form.fields.values():
+        if isinstance(field.widget, AdminSnippetChooser):
+            name = {"object": field.widget.model._meta.verbose_name}
+            field.widget.choose_one_text = _("Choose %(object)s") % name
+            field.widget.choose_another_text = _("Choose another %(object)s") % name
+            field.widget.link_to_chosen_text = _("Edit this %(object)s") % name
 
 
 def limit_choices_to_scope(form, prefix):

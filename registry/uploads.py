@@ -191,7 +191,7 @@ def check_xlsx(file, max_rows=5000):
             check_cells(archive, first_sheet(archive), max_rows + XLSX_HEADER_ROWS, max_rows)
     except UNREADABLE as error:
         raise ValidationError(
-            _("文件不是有效的 Excel 工作簿（.xlsx） / The file is not a valid Excel workbook (.xlsx)"),
+            _("The file is not a valid Excel workbook (.xlsx)"),
             code="xlsx_unreadable",
         ) from error
     finally:
@@ -201,10 +201,7 @@ def check_xlsx(file, max_rows=5000):
 def check_members(members):
     if len(members) > XLSX_MAX_MEMBERS:
         raise ValidationError(
-            _(
-                "工作簿包含%(count)d个内部文件，超过上限%(limit)d个，疑似恶意构造 / "
-                "The workbook holds %(count)d internal files, more than the limit of %(limit)d; it looks crafted"
-            ),
+            _("The workbook holds %(count)d internal files, more than the limit of %(limit)d; it looks crafted"),
             code="xlsx_members",
             params={"count": len(members), "limit": XLSX_MAX_MEMBERS},
         )
@@ -212,7 +209,6 @@ def check_members(members):
         if member.filename == "xl/sharedStrings.xml" and member.file_size > XLSX_MAX_SHARED_STRINGS:
             raise ValidationError(
                 _(
-                    "工作簿的文字表（sharedStrings.xml）解压后达%(size).1f MB，超过上限%(limit)d MB / "
                     "The workbook's text table (sharedStrings.xml) unpacks to %(size).1f MB, "
                     "more than the limit of %(limit)d MB"
                 ),
@@ -222,11 +218,7 @@ def check_members(members):
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > XLSX_RATIO_CHECKED_FROM and ratio > XLSX_MAX_RATIO:
             raise ValidationError(
-                _(
-                    "工作簿中的“%(name)s”压缩比达%(ratio)d:1（上限%(limit)d:1），疑似压缩炸弹 / "
-                    "“%(name)s” in the workbook is compressed %(ratio)d:1 (limit %(limit)d:1), "
-                    "the mark of a zip bomb"
-                ),
+                _("“%(name)s” in the workbook is compressed %(ratio)d:1 (limit %(limit)d:1), the mark of a zip bomb"),
                 code="xlsx_ratio",
                 params={"name": member.filename, "ratio": ratio, "limit": XLSX_MAX_RATIO},
             )
@@ -234,7 +226,6 @@ def check_members(members):
     if unpacked > XLSX_MAX_UNPACKED:
         raise ValidationError(
             _(
-                "工作簿解压后达%(size).1f MB，超过上限%(limit)d MB；请删除多余内容或分批导入 / "
                 "The workbook unpacks to %(size).1f MB, more than the limit of %(limit)d MB; "
                 "remove unneeded content or split the file"
             ),
@@ -353,7 +344,6 @@ def refuse_cell(row, column, last_row, max_rows):
     if row > last_row:
         raise ValidationError(
             _(
-                "第一个工作表第%(row)d行有数据，超出每个文件%(limit)d行的上限；请删除多余的行或分批导入 / "
                 "Row %(row)d of the first sheet holds data, beyond the limit of %(limit)d rows a file; "
                 "delete the extra rows or split the file"
             ),
@@ -362,10 +352,7 @@ def refuse_cell(row, column, last_row, max_rows):
         )
     if column > XLSX_MAX_COLUMNS:
         raise ValidationError(
-            _(
-                "第一个工作表%(column)s列有数据，最多%(limit)d列 / "
-                "Column %(column)s of the first sheet holds data; a sheet may use %(limit)d columns"
-            ),
+            _("Column %(column)s of the first sheet holds data; a sheet may use %(limit)d columns"),
             code="xlsx_columns",
             params={"column": column_letters(column), "limit": XLSX_MAX_COLUMNS},
         )

@@ -51,11 +51,7 @@ def validate_uscc(value: str) -> str:
     code = normalise(value)
     if len(code) != 18:
         raise ValidationError(
-            _(
-                "统一社会信用代码应为18位（当前为%(length)d位） / "
-                "The unified social credit code must be 18 characters "
-                "(got %(length)d)"
-            ),
+            _("The unified social credit code must be 18 characters (got %(length)d)"),
             code="uscc_length",
             params={"length": len(code)},
         )
@@ -63,8 +59,6 @@ def validate_uscc(value: str) -> str:
         if char not in USCC_ALPHABET:
             raise ValidationError(
                 _(
-                    "统一社会信用代码第%(position)d位的字符“%(character)s”无效"
-                    "（只允许数字和除I、O、S、V、Z以外的大写字母） / "
                     "Invalid character “%(character)s” at position %(position)d "
                     "of the unified social credit code (only digits and "
                     "upper-case letters except I, O, S, V, Z are allowed)"
@@ -75,11 +69,7 @@ def validate_uscc(value: str) -> str:
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _(
-                "统一社会信用代码校验位错误：应为“%(expected)s”，实为“%(actual)s” / "
-                "The unified social credit code check character is wrong: "
-                "expected “%(expected)s”, got “%(actual)s”"
-            ),
+            _("The unified social credit code check character is wrong: expected “%(expected)s”, got “%(actual)s”"),
             code="uscc_checksum",
             params={"expected": expected, "actual": code[17]},
         )
@@ -102,11 +92,7 @@ def validate_resident_id(value: str) -> str:
     number = normalise(value)
     if len(number) != 18:
         raise ValidationError(
-            _(
-                "居民身份证号码应为18位（当前为%(length)d位） / "
-                "The resident identity card number must be 18 characters "
-                "(got %(length)d)"
-            ),
+            _("The resident identity card number must be 18 characters (got %(length)d)"),
             code="resident_id_length",
             params={"length": len(number)},
         )
@@ -115,8 +101,6 @@ def validate_resident_id(value: str) -> str:
         if char not in allowed:
             raise ValidationError(
                 _(
-                    "居民身份证号码第%(position)d位的字符“%(character)s”无效"
-                    "（前17位须为数字，末位为数字或X） / "
                     "Invalid character “%(character)s” at position %(position)d "
                     "of the resident identity card number (the first 17 must be "
                     "digits, the last a digit or X)"
@@ -129,42 +113,26 @@ def validate_resident_id(value: str) -> str:
         birth_date = datetime.datetime.strptime(birth, "%Y%m%d").date()
     except ValueError:
         raise ValidationError(
-            _(
-                "居民身份证号码中的出生日期“%(birth)s”不是有效日期 / "
-                "The birth date “%(birth)s” in the resident identity card "
-                "number is not a valid date"
-            ),
+            _("The birth date “%(birth)s” in the resident identity card number is not a valid date"),
             code="resident_id_birth_date",
             params={"birth": birth},
         ) from None
     if birth_date.year < 1900:
         raise ValidationError(
-            _(
-                "居民身份证号码中的出生日期“%(birth)s”早于1900年 / "
-                "The birth date “%(birth)s” in the resident identity card "
-                "number is before 1900"
-            ),
+            _("The birth date “%(birth)s” in the resident identity card number is before 1900"),
             code="resident_id_birth_date_too_early",
             params={"birth": birth},
         )
     if birth_date > datetime.date.today():
         raise ValidationError(
-            _(
-                "居民身份证号码中的出生日期“%(birth)s”晚于今天 / "
-                "The birth date “%(birth)s” in the resident identity card "
-                "number is in the future"
-            ),
+            _("The birth date “%(birth)s” in the resident identity card number is in the future"),
             code="resident_id_birth_date_future",
             params={"birth": birth},
         )
     expected = resident_id_check_char(number[:17])
     if number[17] != expected:
         raise ValidationError(
-            _(
-                "居民身份证号码校验位错误：应为“%(expected)s”，实为“%(actual)s” / "
-                "The resident identity card number check character is wrong: "
-                "expected “%(expected)s”, got “%(actual)s”"
-            ),
+            _("The resident identity card number check character is wrong: expected “%(expected)s”, got “%(actual)s”"),
             code="resident_id_checksum",
             params={"expected": expected, "actual": number[17]},
         )
@@ -180,11 +148,7 @@ def validate_mobile(value: str) -> str:
     match = _MOBILE_RE.fullmatch(normalise(value).replace("-", ""))
     if match is None:
         raise ValidationError(
-            _(
-                "手机号码应为1开头、第二位为3至9的11位中国大陆手机号 / "
-                "The mobile number must be an 11-digit mainland China number "
-                "starting with 1 followed by 3-9"
-            ),
+            _("The mobile number must be an 11-digit mainland China number starting with 1 followed by 3-9"),
             code="mobile_invalid",
         )
     return match.group(1)

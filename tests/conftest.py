@@ -89,6 +89,7 @@ def page(browser, live_server_with_reference_data):
     new_page.base_url = live_server_with_reference_data.url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     new_page.screenshot_to = lambda name: new_page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    new_page.screenshot_path = lambda name: str(SCREENSHOTS / f"{name}.png")
     yield new_page
     context.close()
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Division, IndustryCategory
@@ -155,7 +156,7 @@ class ApplicationForm(forms.ModelForm):
     def clean_contact_postcode(self):
         postcode = normalise(self.cleaned_data["contact_postcode"])
         if postcode and not (len(postcode) == 6 and postcode.isdigit()):
-            raise forms.ValidationError("邮编须为 6 位数字 / The postcode must be 6 digits.")
+            raise forms.ValidationError(_("The postcode must be 6 digits."))
         return postcode
 
     def clean(self):
@@ -164,7 +165,7 @@ class ApplicationForm(forms.ModelForm):
         if project is not None:
             others = Application.unscoped.filter(programme=self.programme, project=project).exclude(pk=self.instance.pk)
             if others.exists():
-                self.add_error("project", "该项目已申报本活动 / This project has already applied to this programme.")
+                self.add_error("project", _("This project has already applied to this programme."))
         return cleaned
 
     def save(self, commit=True):
@@ -225,9 +226,9 @@ class ScoreSheetForm(forms.Form):
                 decimal_places=1,
                 initial=(initial_scores or {}).get(criterion.pk),
                 error_messages={
-                    "max_value": f"得分不能超过 {criterion.max_score} / The score cannot exceed {criterion.max_score}.",
-                    "min_value": "得分不能为负 / The score cannot be negative.",
-                    "required": f"请为“{criterion.name}”打分 / Score “{criterion.name}”.",
+                    "max_value": _("The score cannot exceed %(limit_value)s."),
+                    "min_value": _("The score cannot be negative."),
+                    "required": format_lazy(_("Score “{name}”."), name=criterion.name),
                 },
             )
 

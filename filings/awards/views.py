@@ -61,7 +61,7 @@ def dashboard(request):
 def filing_edit(request, pk=None):
     filing = _mine(OrganisationFiling, request, pk) if pk else OrganisationFiling(enterprise=request.user.enterprise)
     if pk and not filing.editable:
-        messages.info(request, "备案审核中，暂不能修改 / The filing is under review and cannot be changed now.")
+        messages.info(request, _("The filing is under review and cannot be changed now."))
         return redirect("awards:dashboard")
     form = FilingForm(request.POST or None, request.FILES or None, instance=filing)
     years = EconomicYearFormSet(request.POST or None, request.FILES or None, instance=filing, prefix="years")
@@ -72,7 +72,7 @@ def filing_edit(request, pk=None):
         missing = [year for year in required if year not in kept]
         if filing_now and missing:
             listed = "、".join(map(str, missing))
-            form.add_error(None, f"缺少 {listed} 年经济数据，不能备案 / Economic data for {listed} is missing.")
+            form.add_error(None, _("Economic data for %(years)s is missing.") % {"years": listed})
         else:
             with transaction.atomic():
                 filing = form.save(commit=False)
@@ -89,7 +89,7 @@ def filing_edit(request, pk=None):
                     request, _("Filed; awaiting the review of %(organiser)s.") % {"organiser": access.organiser_name()}
                 )
                 return redirect("awards:dashboard")
-            messages.success(request, "已保存 / Saved.")
+            messages.success(request, _("Saved."))
             return redirect("awards:filing_edit", pk=filing.pk)
     return render(
         request, "awards/filing_form.html", {"form": form, "years": years, "filing": filing, "required_years": required}
@@ -108,7 +108,7 @@ def project_edit(request, pk=None):
             ip.instance = honours.instance = project
             ip.save()
             honours.save()
-        messages.success(request, "项目已保存 / Project saved.")
+        messages.success(request, _("Project saved."))
         return redirect("awards:project_edit", pk=project.pk)
     return render(request, "awards/project_form.html", {"form": form, "ip": ip, "honours": honours, "project": project})
 
@@ -123,7 +123,7 @@ def application_edit(request, programme_pk=None, pk=None):
     else:
         programme = get_object_or_404(AwardProgrammePage.objects.live(), pk=programme_pk)
         if not programme.is_open():
-            messages.error(request, "该活动不在申报时间内 / This programme is not open for applications.")
+            messages.error(request, _("This programme is not open for applications."))
             return redirect("awards:dashboard")
         application = Application(programme=programme, enterprise=request.user.enterprise, created_by=request.user)
     form = ApplicationForm(
@@ -142,9 +142,9 @@ def application_edit(request, programme_pk=None, pk=None):
             except TransitionError as error:
                 messages.error(request, str(error))
                 return redirect("awards:application_edit", pk=application.pk)
-            messages.success(request, "申报已提交 / Application submitted.")
+            messages.success(request, _("Application submitted."))
             return redirect("awards:application_detail", pk=application.pk)
-        messages.success(request, "草稿已保存 / Draft saved.")
+        messages.success(request, _("Draft saved."))
         return redirect("awards:application_edit", pk=application.pk)
     return render(
         request,
@@ -171,7 +171,7 @@ def application_print(request, pk):
     if not access.can_view_application(request.user, application):
         raise Http404
     if not application.printable or not application.submission_id:
-        raise PermissionDenied("通过资格审查后才能打印 / Printing is available after the qualification review.")
+        raise PermissionDenied(_("Printing is available after the qualification review."))
     return FileResponse(
         stored_pdf(application).open("rb"),
         as_attachment=True,
@@ -209,14 +209,14 @@ def review_sheet(request, pk):
     )
     if request.method == "POST":
         if assignment.submitted_at:
-            messages.error(request, "评分已提交 / Scores were already submitted.")
+            messages.error(request, _("Scores were already submitted."))
         elif "declare" in request.POST and declaration.is_valid():
             declaration.save()
-            messages.success(request, "声明已保存 / Declaration saved.")
+            messages.success(request, _("Declaration saved."))
             return redirect("awards:review_sheet", pk=pk)
         elif "score" in request.POST:
             if assignment.conflict != ReviewerAssignment.Conflict.NONE:
-                messages.error(request, "请先声明无利益冲突 / Declare no conflict of interest first.")
+                messages.error(request, _("Declare no conflict of interest first."))
             elif sheet.is_valid():
                 with transaction.atomic():
                     for criterion, value in sheet.scores().items():
@@ -226,7 +226,7 @@ def review_sheet(request, pk):
                     assignment.comment = sheet.cleaned_data["comment"]
                     assignment.submitted_at = timezone.now()
                     assignment.save()
-                messages.success(request, "评分已提交 / Scores submitted.")
+                messages.success(request, _("Scores submitted."))
                 return redirect("awards:review_list")
     return render(
         request,
@@ -246,7 +246,7 @@ def review_sheet(request, pk):
 def application_delete(request, pk):
     application = _mine(Application.unscoped, request, pk)
     if application.state != Application.State.DRAFT:
-        raise PermissionDenied("只能删除草稿 / Only drafts can be deleted.")
+        raise PermissionDenied(_("Only drafts can be deleted."))
     application.delete()
-    messages.success(request, "草稿已删除 / Draft deleted.")
+    messages.success(request, _("Draft deleted."))
     return redirect("awards:dashboard")

@@ -94,12 +94,12 @@ class FilingReviewViewSet(ViewSet):
             decision = request.POST.get("decision")
             reason = request.POST.get("reason", "").strip()
             if not can_decide:
-                messages.error(request, "该备案不在待审状态 / This filing is not awaiting review.")
+                messages.error(request, _("This filing is not awaiting review."))
             elif decision == "reject" and not reason:
-                messages.error(request, "驳回须填写原因 / A reason is required to reject.")
+                messages.error(request, _("A reason is required to reject."))
             elif decision in ("approve", "reject"):
                 workflows.decide(filing, request.user, decision, reason)
-                messages.success(request, "已审核 / Reviewed.")
+                messages.success(request, _("Reviewed."))
                 return redirect(self.get_url_name("index"))
         return TemplateResponse(
             request,
@@ -172,7 +172,7 @@ class ApplicationReviewViewSet(ViewSet):
             if form.is_valid():
                 try:
                     transition(application, form.cleaned_data["action"], request.user, form.cleaned_data["comment"])
-                    messages.success(request, "已处理 / Done.")
+                    messages.success(request, _("Done."))
                 except TransitionError as error:
                     messages.error(request, str(error))
             return redirect(self.get_url_name("detail"), pk=pk)
@@ -203,9 +203,9 @@ class ApplicationReviewViewSet(ViewSet):
             ReviewerAssignment.objects.create(
                 application=application, reviewer=form.cleaned_data["reviewer"], assigned_by=request.user
             )
-            messages.success(request, "已分配专家 / Expert assigned.")
+            messages.success(request, _("Expert assigned."))
         else:
-            messages.error(request, "请选择专家 / Choose an expert.")
+            messages.error(request, _("Choose an expert."))
         return redirect(self.get_url_name("detail"), pk=pk)
 
     def export(self, request):
@@ -215,7 +215,18 @@ class ApplicationReviewViewSet(ViewSet):
         )
         workbook = ExportWorkbook()
         sheet = workbook.sheet(
-            "申报", ["编号", "活动", "申报单位", "项目", "推荐单位", "状态", "提交时间", "专家数", "平均分"]
+            _("Applications"),
+            [
+                _("No."),
+                _("Programme"),
+                _("Applicant"),
+                _("Project"),
+                _("Recommending unit"),
+                _("Status"),
+                _("Submitted at"),
+                _("Experts"),
+                _("Average score"),
+            ],
         )
         for application in applications:
             sheet.append(
@@ -231,7 +242,18 @@ class ApplicationReviewViewSet(ViewSet):
                     application.average_score,
                 ]
             )
-        scores = workbook.sheet("评分", ["编号", "申报单位", "专家", "利益冲突", "评分项", "得分", "评语"])
+        scores = workbook.sheet(
+            _("Scores"),
+            [
+                _("No."),
+                _("Applicant"),
+                _("Expert"),
+                _("Conflict of interest"),
+                _("Criterion"),
+                _("Score"),
+                _("Comment"),
+            ],
+        )
         for application in applications:
             for assignment in application.assignments.all():
                 for score in assignment.scores.all():

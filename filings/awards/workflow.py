@@ -28,7 +28,7 @@ STAGES = (State.QUALIFICATION, State.RECOMMENDATION, State.EXPERT_REVIEW, State.
 
 
 class TransitionError(Exception):
-    """Raised with a bilingual message when an action is not allowed."""
+    """Raised with a message in the user's language when an action is not allowed."""
 
 
 @dataclass(frozen=True)
@@ -96,13 +96,11 @@ def _check_preconditions(application, row):
     if row.actor == APPLICANT:
         problems = application.submission_problems(resubmission=row.action == "resubmit")
         if problems:
-            raise TransitionError("；".join(problems))
+            raise TransitionError(_("; ").join(str(problem) for problem in problems))
     if row.action == "conclude_review":
         assignments = application.assignments.exclude(conflict="conflict")
         if not assignments.exists() or assignments.filter(submitted_at__isnull=True).exists():
-            raise TransitionError(
-                "尚有专家未提交评分 / Every assigned expert without a conflict of interest must submit scores first."
-            )
+            raise TransitionError(_("Every assigned expert without a conflict of interest must submit scores first."))
 
 
 def transition(application, action, user, comment=""):
@@ -113,13 +111,13 @@ def transition(application, action, user, comment=""):
         row = TABLE.get((locked.state, action))
         if row is None:
             raise TransitionError(
-                f"当前状态“{locked.get_state_display()}”不允许此操作 / "
-                f"Action “{action}” is not allowed in state “{locked.state}”."
+                _("This action is not allowed while the application is “%(state)s”.")
+                % {"state": locked.get_state_display()}
             )
         if not may_act(user, locked, row.actor):
-            raise TransitionError("您无权执行此操作 / You may not take this action.")
+            raise TransitionError(_("You may not take this action."))
         if row.needs_comment and not comment:
-            raise TransitionError("请填写意见 / A comment is required for this action.")
+            raise TransitionError(_("A comment is required for this action."))
         _check_preconditions(locked, row)
         from_state = locked.state
         if row.target == NEXT_STAGE:

@@ -86,13 +86,13 @@ class ReviewView(View):
             if not form.is_valid():
                 return self.get(request, pk, reject_form=form)
             workflows.decide(self.unit, request.user, "reject", form.cleaned_data["reason"])
-            messages.success(request, _("已驳回并已发邮件告知原因 / Rejected; the reason has been e-mailed."))
+            messages.success(request, _("Rejected; the reason has been e-mailed."))
         elif "approve" in request.POST:
             form = ApproveForm(request.POST, prefix="approve")
             if not form.is_valid():
                 return self.get(request, pk, approve_form=form)
             workflows.decide(self.unit, request.user, "approve", form.cleaned_data["remarks"])
-            messages.success(request, _("已通过审核并已发邮件通知 / Approved; the unit has been e-mailed."))
+            messages.success(request, _("Approved; the unit has been e-mailed."))
         return redirect("qc_units:review", pk=self.unit.pk)
 
 
@@ -150,8 +150,12 @@ def summary(request):
 def summary_xlsx(request):
     require_permission(request.user, "view_filing")
     filings, filters = filtered_filings(request)
-    year = f"{filters['year']}年" if filters["year"] else ""
-    title = f"石油和化工行业{year}质量管理小组/质量信得过班组备案汇总表"
+    if filters["year"]:
+        title = _("Petroleum and chemical industry %(year)s QC group and trusted team filings") % {
+            "year": filters["year"]
+        }
+    else:
+        title = _("Petroleum and chemical industry QC group and trusted team filings")
     workbook = summary_workbook(
         title, filings, with_unit=True, totals=statistics.totals_rows(statistics.totals(filings))
     )

@@ -56,17 +56,13 @@ class UnitDetailsForm(forms.ModelForm):
     def clean_name(self):
         name = normalise_text(self.cleaned_data["name"])
         if FilingUnit.unscoped.filter(name=name).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(
-                _("该单位名称已注册，一个单位只能注册一个账号 / This unit is already registered (one account per unit)")
-            )
+            raise forms.ValidationError(_("This unit is already registered (one account per unit)"))
         return name
 
     def clean_uscc(self):
         uscc = validate_uscc(self.cleaned_data["uscc"])
         if FilingUnit.unscoped.filter(uscc=uscc).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(
-                _("该统一社会信用代码已注册 / This unified social credit code is already registered")
-            )
+            raise forms.ValidationError(_("This unified social credit code is already registered"))
         return uscc
 
     def clean_city(self):
@@ -78,9 +74,9 @@ class UnitDetailsForm(forms.ModelForm):
         province, city = cleaned.get("province"), cleaned.get("city")
         if province is not None:
             if city is not None and city.parent_id != province.code:
-                self.add_error("city", _("所选城市不属于所选省份 / The city is not in the chosen province"))
+                self.add_error("city", _("The city is not in the chosen province"))
             elif city is None and province.children.filter(level=Division.Level.CITY).exists():
-                self.add_error("city", _("请选择城市 / Choose the city"))
+                self.add_error("city", _("Choose the city"))
         return cleaned
 
 
@@ -89,7 +85,7 @@ class RegistrationForm(UnitDetailsForm):
 
     agree = forms.BooleanField(
         label=_("I have read and accept the registration agreement"),
-        error_messages={"required": _("须同意注册协议才能注册 / You must accept the agreement to register")},
+        error_messages={"required": _("You must accept the agreement to register")},
     )
     username = forms.CharField(label=_("Login name"), max_length=16, help_text=_("4-16 letters or digits."))
     password1 = forms.CharField(
@@ -113,11 +109,9 @@ class RegistrationForm(UnitDetailsForm):
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         if not USERNAME_PATTERN.fullmatch(username):
-            raise forms.ValidationError(
-                _("登录账号须为4-16个字母或数字 / The login name must be 4-16 letters or digits")
-            )
+            raise forms.ValidationError(_("The login name must be 4-16 letters or digits"))
         if get_user_model().objects.filter(Q(username__iexact=username) | Q(mobile=username)).exists():
-            raise forms.ValidationError(_("该登录账号已被使用 / This login name is taken"))
+            raise forms.ValidationError(_("This login name is taken"))
         return username
 
     def clean_contact_mobile(self):
@@ -127,7 +121,7 @@ class RegistrationForm(UnitDetailsForm):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", _("两次输入的密码不一致 / The two passwords differ"))
+            self.add_error("password2", _("The two passwords differ"))
         elif password1:
             probe = get_user_model()(username=cleaned.get("username") or "", email=cleaned.get("email") or "")
             try:
@@ -210,9 +204,7 @@ class FilingForm(forms.ModelForm):
     def clean_founded_on(self):
         founded_on = self.cleaned_data["founded_on"]
         if not EARLIEST_FOUNDING <= founded_on <= timezone.localdate():
-            raise forms.ValidationError(
-                _("成立日期须在1950年至今天之间 / The founding date must lie between 1950 and today")
-            )
+            raise forms.ValidationError(_("The founding date must lie between 1950 and today"))
         return founded_on
 
     def clean(self):
@@ -224,7 +216,7 @@ class FilingForm(forms.ModelForm):
             if duplicates.exclude(pk=self.instance.pk).exists():
                 self.add_error(
                     "group_name",
-                    _("该课题名称和小组名称已备案 / This topic and group name are already on file"),
+                    _("This topic and group name are already on file"),
                 )
         return cleaned
 

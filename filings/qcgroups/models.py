@@ -58,10 +58,10 @@ class FilingUnit(
     """
 
     class Category(models.TextChoices):
-        ENTERPRISE = "enterprise", _("Enterprise (企业)")
-        GROUP = "group", _("Group of companies (集团公司)")
-        ASSOCIATION = "association", _("Industry or professional association (行业/专业协会)")
-        RECOMMENDER = "recommender", _("Other recommending body (推荐单位)")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        GROUP = "group", _("Group of companies")
+        ASSOCIATION = "association", _("Industry or professional association")
+        RECOMMENDER = "recommender", _("Other recommending body")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
@@ -191,8 +191,8 @@ class Filing(ScopedModelMixin):
     scope_lookup = "unit__organisation"
 
     class Kind(models.TextChoices):
-        QC_GROUP = "qc_group", _("QC group (质量管理小组)")
-        TRUSTED_TEAM = "trusted_team", _("Trusted team (质量信得过班组)")
+        QC_GROUP = "qc_group", _("QC group")
+        TRUSTED_TEAM = "trusted_team", _("Trusted team")
 
     class Source(models.TextChoices):
         FORM = "form", _("Entered one by one")
@@ -248,7 +248,7 @@ DEPARTMENT_PREFIX = re.compile(
 
 
 def group_name_warnings(group_name, unit, enterprise_name=""):
-    """Bilingual warnings when a group name starts with the unit's, the enterprise's or a department's name.
+    """Warnings when a group name starts with the unit's, the enterprise's or a department's name.
 
     The seed asks that group names carry no unit or department prefix; this is advice, never a refusal.
     """
@@ -260,13 +260,13 @@ def group_name_warnings(group_name, unit, enterprise_name=""):
     for prefix in sorted(prefixes, key=len, reverse=True):
         if prefix and name.startswith(prefix):
             return [
-                f"小组名称“{name}”以单位名称“{prefix}”开头，名称前不应含单位名称 / "
-                f"The group name “{name}” starts with the unit name “{prefix}”; leave the unit name out"
+                _("The group name “%(name)s” starts with the unit name “%(prefix)s”; leave the unit name out")
+                % {"name": name, "prefix": prefix}
             ]
     match = DEPARTMENT_PREFIX.match(name)
     if match:
         return [
-            f"小组名称“{name}”似以部门名称“{match.group(0)}”开头，名称前不应含部门名称 / "
-            f"The group name “{name}” seems to start with the department “{match.group(0)}”; leave it out"
+            _("The group name “%(name)s” seems to start with the department “%(department)s”; leave it out")
+            % {"name": name, "department": match.group(0)}
         ]
     return []

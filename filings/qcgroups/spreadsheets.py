@@ -4,6 +4,7 @@ import datetime
 import io
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,8 +30,8 @@ def import_template():
         formula1='"{}"'.format(",".join(KIND_LABELS.values())),
         allow_blank=False,
         showErrorMessage=True,
-        errorTitle="类型 / Type",
-        error="请从下拉列表中选择 / Choose from the list",
+        errorTitle=_("Type"),
+        error=_("Choose from the list"),
     )
     sheet.add_data_validation(kinds)
     kinds.add(f"B2:B{MAX_ROWS + 1}")

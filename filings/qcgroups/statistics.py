@@ -1,6 +1,7 @@
 """Totals and breakdowns of filings, shared by the portal and the secretariat's summary."""
 
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 
 from .models import Filing
 
@@ -35,8 +36,8 @@ def by_unit(filings):
 def totals_rows(result):
     """The totals as (label, value) rows for a spreadsheet."""
     return [
-        ("质量管理小组数 / QC groups", result["qc_groups"]),
-        ("质量信得过班组数 / Trusted teams", result["trusted_teams"]),
-        ("合计 / Total", result["total"]),
-        ("人数合计 / Members", result["members"]),
+        (_("QC groups"), result["qc_groups"]),
+        (_("Trusted teams"), result["trusted_teams"]),
+        (_("Total"), result["total"]),
+        (_("Members"), result["members"]),
     ]

@@ -50,7 +50,7 @@ def approved_unit_required(view):
     def wrapper(request, *args, **kwargs):
         unit = unit_of(request.user)
         if unit is None or not unit.is_approved:
-            messages.error(request, _("只有审核通过的申报单位才能备案 / Only approved filing units may file."))
+            messages.error(request, _("Only approved filing units may file."))
             return redirect("qcgroups_home")
         request.qc_unit = unit
         return view(request, *args, **kwargs)
@@ -95,7 +95,7 @@ def resubmit(request):
     form = ResubmissionForm(request.POST or None, request.FILES or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("注册资料已重新提交，请等待审核 / Submitted again for the secretariat's review."))
+        messages.success(request, _("Submitted again for the secretariat's review."))
         return redirect("qcgroups_home")
     return TemplateResponse(request, "qcgroups/resubmission.html", {"form": form, "unit": unit})
 
@@ -108,7 +108,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("联系信息已保存 / Contact details saved."))
+        messages.success(request, _("Contact details saved."))
         return redirect("qcgroups_profile")
     return TemplateResponse(request, "qcgroups/profile.html", {"form": form, "unit": unit})
 
@@ -121,7 +121,7 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改 / Your password has been changed."))
+        messages.success(request, _("Your password has been changed."))
         return redirect("qcgroups_profile")
     return TemplateResponse(request, "qcgroups/password_change.html", {"form": form})
 
@@ -133,7 +133,7 @@ def yearly_setting(request):
     form = YearlySettingForm(request.POST or None, instance=setting or YearlySetting(unit=request.qc_unit, year=year))
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("%(year)d年度设置已保存 / Settings for %(year)d saved.") % {"year": year})
+        messages.success(request, _("Settings for %(year)d saved.") % {"year": year})
         return redirect(f"{request.path}?year={year}")
     return TemplateResponse(
         request,
@@ -183,7 +183,7 @@ def edit_filing(request, filing):
         log(filing, action, user=request.user)
         for warning in group_name_warnings(filing.group_name, request.qc_unit, filing.enterprise_name):
             messages.warning(request, warning)
-        messages.success(request, _("已保存：%(filing)s / Saved.") % {"filing": filing})
+        messages.success(request, _("Saved: %(filing)s") % {"filing": filing})
         if "save_and_add" in request.POST:
             return redirect("qcgroups_filing_add")
         return redirect(f"{reverse('qcgroups_filings')}?year={filing.year}")
@@ -207,7 +207,7 @@ def filing_delete(request, pk):
     year = filing.year
     log(filing, "wagtail.delete", user=request.user)
     filing.delete()
-    messages.success(request, _("已删除：%(filing)s / Deleted.") % {"filing": filing})
+    messages.success(request, _("Deleted: %(filing)s") % {"filing": filing})
     return redirect(f"{reverse('qcgroups_filings')}?year={year}")
 
 
@@ -262,6 +262,6 @@ def summary(request):
 @approved_unit_required
 def summary_xlsx(request):
     year, filings = unit_summary(request)
-    title = f"{request.qc_unit.name} {year}年质量管理小组/质量信得过班组备案汇总表"
+    title = _("%(unit)s %(year)s QC group and trusted team filings") % {"unit": request.qc_unit.name, "year": year}
     workbook = summary_workbook(title, filings, totals=statistics.totals_rows(statistics.totals(filings)))
     return workbook.response(title)

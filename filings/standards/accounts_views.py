@@ -105,7 +105,7 @@ def register_account(request):
             del request.session[SESSION_CLAIM]
             verification.tell_bureau()
             return TemplateResponse(request, "standards/register_pending.html", {"verification": verification})
-        messages.success(request, _("注册成功，请登录 / Registered; please log in"))
+        messages.success(request, _("Registered; please log in"))
         return redirect(f"{reverse('portal_login')}?next={reverse('standards:own_list')}")
     if claim and posted:
         kept_uploads.keep_uploads([form], request.session.session_key)
@@ -154,9 +154,7 @@ def send_code(request):
         except Exception as error:  # noqa: BLE001 - ValidationError; report its message
             return JsonResponse({"ok": False, "error": " ".join(getattr(error, "messages", [str(error)]))}, status=400)
         if purpose == SMSCode.Purpose.CHANGE_MOBILE_NEW and not request.session.get(SESSION_MOBILE_OLD_OK):
-            return JsonResponse(
-                {"ok": False, "error": _("请先验证原手机号 / Verify the current mobile first")}, status=403
-            )
+            return JsonResponse({"ok": False, "error": _("Verify the current mobile first")}, status=403)
         if purpose == SMSCode.Purpose.REGISTER and not request.session.get(SESSION_REGISTER):
             return JsonResponse(
                 {"ok": False, "error": _("Fill in and check the enterprise details (step 1) first.")}, status=403
@@ -178,7 +176,7 @@ def send_code(request):
     elif purpose == SMSCode.Purpose.CHANGE_MOBILE_OLD and request.user.is_authenticated:
         mobile = request.user.mobile
     if not mobile:
-        return JsonResponse({"ok": False, "error": _("无法发送验证码 / Cannot send a code")}, status=400)
+        return JsonResponse({"ok": False, "error": _("Cannot send a code")}, status=400)
     try:
         sms_codes.issue_code(mobile, purpose, client_ip(request))
     except sms_codes.SMSRateLimited as error:
@@ -202,7 +200,7 @@ def forgot_password(request):
         account.must_change_password = False
         account.save()
         del request.session[SESSION_RESET]
-        messages.success(request, _("密码已重置，请登录 / Your password has been reset; please log in"))
+        messages.success(request, _("Your password has been reset; please log in"))
         return redirect(f"{reverse('portal_login')}?next={reverse('standards:own_list')}")
     masked = mask_mobile(account.mobile)
     return TemplateResponse(request, "standards/forgot_password.html", {"form": form, "step": 2, "masked": masked})
@@ -228,16 +226,16 @@ def account(request):
     new_mobile_form = forms.NewMobileForm(request.POST if action == "mobile_new" else None)
     if action == "update":
         profile.pull_from_registry()
-        messages.success(request, _("已同步企业登记信息 / Enterprise details updated from the registry"))
+        messages.success(request, _("Enterprise details updated from the registry"))
         return redirect("standards:account")
     if action == "contact" and contact_form.is_valid():
         contact_form.save()
-        messages.success(request, _("已保存 / Saved"))
+        messages.success(request, _("Saved"))
         return redirect("standards:account")
     if action == "password" and password_form.is_valid():
         password_form.save()
         update_session_auth_hash(request, user)
-        messages.success(request, _("密码已修改 / Password changed"))
+        messages.success(request, _("Password changed"))
         return redirect("standards:account")
     if action == "mobile_old" and old_mobile_form.is_valid():
         request.session[SESSION_MOBILE_OLD_OK] = True
@@ -246,7 +244,7 @@ def account(request):
         user.mobile = new_mobile_form.cleaned_data["mobile"]
         user.save(update_fields=["mobile"])
         del request.session[SESSION_MOBILE_OLD_OK]
-        messages.success(request, _("手机号已修改 / Mobile changed"))
+        messages.success(request, _("Mobile changed"))
         return redirect("standards:account")
     context = {
         "profile": profile,

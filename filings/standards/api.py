@@ -25,7 +25,7 @@ from .search import filter_public, narrowed
 from .views import public_queryset
 
 api = NinjaAPI(
-    title="企业产品标准自我声明公开 / Disclosed product standards",
+    title="Disclosed product standards",
     version="1.0",
     description="Read-only, public data only: no ID numbers, mobiles, e-mail addresses or contact names.",
     urls_namespace="standards_api",

@@ -83,7 +83,7 @@ class EnterpriseDetailsForm(forms.Form):
 def check_password_pair(form, password_field="password1", confirm_field="password2", user=None):
     password, confirm = form.cleaned_data.get(password_field), form.cleaned_data.get(confirm_field)
     if password and confirm and password != confirm:
-        form.add_error(confirm_field, _("两次输入的密码不一致 / The two passwords differ"))
+        form.add_error(confirm_field, _("The two passwords differ"))
     elif password:
         try:
             password_validation.validate_password(password, user)
@@ -112,23 +112,21 @@ class RegistrationAccountForm(SMSCodeMixin, forms.Form):
     sms_code = forms.CharField(label=_("SMS code"), max_length=6)
     accept_terms = forms.BooleanField(
         label=_("I have read and agree to the terms of service of the product standard disclosure platform"),
-        error_messages={"required": _("请阅读并同意服务条款 / Please accept the terms of service")},
+        error_messages={"required": _("Please accept the terms of service")},
     )
 
     def clean_username(self):
         username = self.cleaned_data["username"]
         if not USERNAME_RE.fullmatch(username):
-            raise ValidationError(
-                _("用户名由6~20位字母、数字或下划线组成 / The user name must be 6-20 letters, digits or underscores")
-            )
+            raise ValidationError(_("The user name must be 6-20 letters, digits or underscores"))
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError(_("该用户名已被注册 / This user name is taken"))
+            raise ValidationError(_("This user name is taken"))
         return username
 
     def clean_id_number(self):
         number = validate_resident_id(self.cleaned_data["id_number"])
         if User.objects.filter(id_number=number).exists():
-            raise ValidationError(_("该身份证号已注册，不能重复使用 / This ID number is already registered"))
+            raise ValidationError(_("This ID number is already registered"))
         return number
 
     def clean_mobile(self):
@@ -242,7 +240,7 @@ class ForgotUsernameForm(SMSCodeMixin, forms.Form):
         if enterprise is None or self.account is None:
             self.add_error(
                 "mobile",
-                _("该企业没有使用此手机号注册的账号 / No account of this enterprise is registered with this mobile"),
+                _("No account of this enterprise is registered with this mobile"),
             )
         return cleaned
 
@@ -258,7 +256,7 @@ class ContactForm(forms.ModelForm):
     def clean_id_number(self):
         number = validate_resident_id(self.cleaned_data["id_number"] or "")
         if User.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("该身份证号已注册，不能重复使用 / This ID number is already registered"))
+            raise ValidationError(_("This ID number is already registered"))
         return number
 
 
@@ -278,7 +276,7 @@ class OldMobileForm(SMSCodeMixin, forms.Form):
     def clean(self):
         cleaned = super().clean()
         if not self.user.check_password(cleaned.get("password") or ""):
-            self.add_error("password", _("密码不正确 / The password is incorrect"))
+            self.add_error("password", _("The password is incorrect"))
         self.check_sms_code()
         return cleaned
 
@@ -292,7 +290,7 @@ class NewMobileForm(SMSCodeMixin, forms.Form):
     def clean_mobile(self):
         mobile = validate_mobile(self.cleaned_data["mobile"])
         if User.objects.filter(mobile=mobile).exists():
-            raise ValidationError(_("该手机号已注册，不能重复使用 / This mobile number is already registered"))
+            raise ValidationError(_("This mobile number is already registered"))
         return mobile
 
     def clean(self):
@@ -343,16 +341,13 @@ class StandardForm(forms.ModelForm):
             if entry is None and self.kind == StandardKind.NATIONAL:
                 self.add_error(
                     "number",
-                    _(
-                        "标准目录中没有该国家标准，请从目录中选择 / "
-                        "This national standard is not in the catalogue; choose one"
-                    ),
+                    _("This national standard is not in the catalogue; choose one"),
                 )
         self.instance.catalogue_entry = entry
         if entry is not None:
             cleaned["name"] = self.instance.name = entry.name
         elif not cleaned.get("name"):
-            self.add_error("name", _("请填写标准名称 / Enter the standard name"))
+            self.add_error("name", _("Enter the standard name"))
         if entry is not None:
             cleaned["content"] = ""
             cleaned["full_text"] = None

@@ -3,11 +3,13 @@
 import re
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from registry import identity
+from registry.mail import language_of
 from registry.models import Enterprise
 from registry.sms import send_sms
 from registry.validators import _FULLWIDTH_TO_HALFWIDTH
@@ -51,24 +53,24 @@ def find_enterprise(code):
 
 
 MATCHED_FIELDS = [
-    ("name", "name", fold, "机构名称输入项与系统不一致 / The enterprise name differs from the registry"),
+    ("name", "name", fold, gettext_lazy("The enterprise name differs from the registry")),
     (
         "legal_representative",
         "legal_representative",
         fold,
-        "法定代表人与系统不一致 / The legal representative differs from the registry",
+        gettext_lazy("The legal representative differs from the registry"),
     ),
     (
         "legal_representative_id_number",
         "legal_representative_id_number",
         identity.comparable,
-        "法人证件号与系统不一致 / The legal representative's ID number differs from the registry",
+        gettext_lazy("The legal representative's ID number differs from the registry"),
     ),
     (
         "registered_address",
         "registered_address",
         fold_address,
-        "注册地址输入项与系统不一致 / The registered address differs from the registry",
+        gettext_lazy("The registered address differs from the registry"),
     ),
 ]
 
@@ -94,7 +96,7 @@ def match_enterprise(data):
     for field, attribute, compare, message in MATCHED_FIELDS:
         recorded = getattr(enterprise, attribute)
         if recorded and compare(data.get(field, "")) != compare(recorded):
-            errors[field] = _(message)
+            errors[field] = message
     return enterprise, errors
 
 
@@ -131,12 +133,17 @@ def send_due_reminders(now=None):
     )
     count = 0
     for standard in due.select_related("enterprise"):
-        for account in standard.enterprise.accounts.filter(is_active=True).exclude(mobile=None):
-            send_sms(
-                account.mobile,
-                f"【首席质量官之家】您公开的标准{standard.number}《{standard.name}》已满两年，"
-                "请登录确认继续使用或废止。",
-            )
+        for account in (
+            standard.enterprise.accounts.filter(is_active=True)
+            .exclude(mobile=None)
+            .select_related("wagtail_userprofile")
+        ):
+            with translation.override(language_of(account)):
+                text = _(
+                    "[CQO Portal] The standard %(number)s “%(name)s” you published two years ago: log in to confirm "
+                    "it is still in use, or abolish it."
+                ) % {"number": standard.number, "name": standard.name}
+            send_sms(account.mobile, text)
         standard.reminder_sent_at = now
         standard.save(update_fields=["reminder_sent_at"])
         count += 1

@@ -99,9 +99,9 @@ def editor(request, standard, kind, mode):
         if saved is not None:
             kept_uploads.discard(files)
             if action == "submit":
-                messages.success(request, _("已提交并公开 / Submitted and published"))
+                messages.success(request, _("Submitted and published"))
                 return redirect(f"{reverse('standards:own_list')}?kind={kind}")
-            messages.success(request, _("已保存，尚未公开 / Saved; not published yet"))
+            messages.success(request, _("Saved; not published yet"))
             return redirect("standards:edit", pk=saved.pk)
         failed = True
         kept_uploads.keep_uploads([form, *(indicators.forms if indicators.is_bound else [])], request.user.pk)
@@ -141,7 +141,7 @@ def save_disclosure(request, form, products, indicators, action, mode):
     live_products = products.live_forms()
     if mode == "associate":
         if not live_products:
-            form.add_error(None, _("请至少增加一个产品 / Add at least one product"))
+            form.add_error(None, _("Add at least one product"))
             return None
     else:
         if not content_is_valid(form, indicators):
@@ -149,17 +149,15 @@ def save_disclosure(request, form, products, indicators, action, mode):
         kept = standard.products.count() if standard.pk else 0
         removed = sum(1 for f in products.deleted_forms if f.instance.pk)
         if action == "submit" and kept - removed + len([f for f in live_products if not f.instance.pk]) < 1:
-            form.add_error(None, _("请至少增加一个产品 / Add at least one product"))
+            form.add_error(None, _("Add at least one product"))
             return None
         duplicate = standard.duplicate()
         if duplicate is not None:
             link = reverse("standards:view", args=[duplicate.pk])
-            form.add_error(
-                None, format_html('该标准已存在 / This standard already exists: <a href="{}">{}</a>', link, duplicate)
-            )
+            form.add_error(None, format_html(_('This standard already exists: <a href="{}">{}</a>'), link, duplicate))
             return None
     if action == "submit" and not form.cleaned_data.get("pledge_accepted"):
-        form.add_error("pledge_accepted", _("请先勾选企业承诺 / Tick the pledge before submitting"))
+        form.add_error("pledge_accepted", _("Tick the pledge before submitting"))
         return None
     with transaction.atomic():
         if standard.pk is None:
@@ -193,22 +191,18 @@ def content_is_valid(form, indicators):
     has_indicators = bool(live_indicators or kept)
     if content == DisclosedStandard.Content.FULL_TEXT:
         if has_indicators and live_indicators:
-            form.add_error(
-                "content", _("公示全文和技术指标只能二选一 / Disclose the full text or indicators, not both")
-            )
+            form.add_error("content", _("Disclose the full text or indicators, not both"))
         elif not form.cleaned_data.get("full_text") and not (standard.pk and standard.full_text):
-            form.add_error("full_text", _("请上传标准全文（PDF） / Upload the full text (PDF)"))
+            form.add_error("full_text", _("Upload the full text (PDF)"))
     elif content == DisclosedStandard.Content.INDICATORS:
         if form.cleaned_data.get("full_text") and form.files:
-            form.add_error(
-                "content", _("公示全文和技术指标只能二选一 / Disclose the full text or indicators, not both")
-            )
+            form.add_error("content", _("Disclose the full text or indicators, not both"))
         elif not has_indicators:
-            form.add_error(None, _("请至少填报一条技术指标 / Add at least one technical indicator"))
+            form.add_error(None, _("Add at least one technical indicator"))
     elif standard.kind == StandardKind.ENTERPRISE:
-        form.add_error("content", _("请选择公开内容：公示全文或填报指标 / Choose the full text or indicators"))
+        form.add_error("content", _("Choose the full text or indicators"))
     elif has_file or live_indicators:
-        form.add_error("content", _("请选择公开内容 / Choose which content you disclose"))
+        form.add_error("content", _("Choose which content you disclose"))
     return not form.errors
 
 
@@ -225,9 +219,7 @@ def edit(request, pk):
     """Modify: drafts any time, published records within 24 hours (seed 002 §5.4)."""
     standard = own_standard(request, pk)
     if not standard.can_modify():
-        messages.error(
-            request, _("发布超过24小时的标准不能修改，请修订或废止 / Past 24 hours: revise or abolish instead")
-        )
+        messages.error(request, _("Past 24 hours: revise or abolish instead"))
         return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
     return editor(request, standard, standard.kind, "modify")
 
@@ -247,9 +239,7 @@ def revise(request, pk):
     """Start a revision: a copy with number and name locked, linked to the record it revises."""
     original = own_standard(request, pk)
     if not original.can_revise():
-        messages.error(
-            request, _("只有发布超过24小时的企业标准可以修订 / Only enterprise standards past 24 hours can be revised")
-        )
+        messages.error(request, _("Only enterprise standards past 24 hours can be revised"))
         return redirect(f"{reverse('standards:own_list')}?kind={original.kind}")
     existing = original.revisions.filter(status=DisclosedStandard.Status.DRAFT).first()
     if existing is not None:
@@ -292,7 +282,7 @@ def abolish(request, pk):
     standard.abolished_at = timezone.now()
     standard.save(update_fields=["abolished_at", "updated_at"])
     log(standard, ABOLISH_ACTION, user=request.user)
-    messages.success(request, _("标准已废止 / The standard has been abolished"))
+    messages.success(request, _("The standard has been abolished"))
     return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
 
 
@@ -302,14 +292,12 @@ def delete(request, pk):
     """Only unpublished records can be deleted (seed 002 §5.6, FAQ 29)."""
     standard = own_standard(request, pk)
     if not standard.can_delete():
-        messages.error(
-            request, _("已公开的标准不能删除，只能废止 / Published standards cannot be deleted, only abolished")
-        )
+        messages.error(request, _("Published standards cannot be deleted, only abolished"))
         return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
     kind = standard.kind
     log(standard, "wagtail.delete", user=request.user)
     standard.delete()
-    messages.success(request, _("已删除 / Deleted"))
+    messages.success(request, _("Deleted"))
     return redirect(f"{reverse('standards:own_list')}?kind={kind}")
 
 
@@ -321,7 +309,7 @@ def continue_use(request, pk):
     if standard.reminder_due:
         standard.continued_at = timezone.now()
         standard.save(update_fields=["continued_at", "updated_at"])
-        messages.success(request, _("已确认继续使用 / Confirmed as still in use"))
+        messages.success(request, _("Confirmed as still in use"))
     return redirect(f"{reverse('standards:own_list')}?kind={standard.kind}")
 
 

@@ -18,10 +18,10 @@ Gender = User.Gender
 
 
 class ReviewStatus(models.TextChoices):
-    PENDING = "pending", _("Pending review (待审核)")
-    APPROVED = "approved", _("Approved (已审核)")
-    REJECTED = "rejected", _("Rejected (已驳回)")
-    REVOKED = "revoked", _("Approval revoked (已撤销)")
+    PENDING = "pending", _("Pending review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REVOKED = "revoked", _("Approval revoked")
 
 
 class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin):
@@ -120,9 +120,7 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             models.UniqueConstraint(
                 fields=["enterprise"],
                 name="registry_one_officer_per_enterprise",
-                violation_error_message=_(
-                    "该企业已有首席质量官，每家企业只能有一名 / This enterprise already has a Chief Quality Officer"
-                ),
+                violation_error_message=_("This enterprise already has a Chief Quality Officer"),
             )
         ]
         indexes = [

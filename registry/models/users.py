@@ -12,10 +12,10 @@ from ..validators import validate_mobile, validate_resident_id
 class Role(models.TextChoices):
     """Administrator roles of the seed back office, highest first."""
 
-    PLATFORM = "platform", _("Platform operator (出版社管理员)")
-    NATIONAL = "national", _("National bureau administrator (总局管理员)")
-    PROVINCIAL = "provincial", _("Provincial administrator (省级管理员)")
-    INSTITUTION = "institution", _("Institution administrator (机构管理员)")
+    PLATFORM = "platform", _("Platform administrator")
+    NATIONAL = "national", _("National bureau administrator")
+    PROVINCIAL = "provincial", _("Provincial administrator")
+    INSTITUTION = "institution", _("Institution administrator")
 
 
 ROLE_RANK = {Role.PLATFORM: 4, Role.NATIONAL: 3, Role.PROVINCIAL: 2, Role.INSTITUTION: 1}

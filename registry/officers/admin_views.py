@@ -150,7 +150,7 @@ def reset_password_view(request, pk):
                 username=f"cqo{officer.mobile}", mobile=officer.mobile, kind=User.Kind.OFFICER
             )
             if account.kind != User.Kind.OFFICER:
-                messages.error(request, "该手机号已被其他账号使用 / The mobile number belongs to another account")
+                messages.error(request, _("The mobile number belongs to another account"))
                 return redirect(url("edit", officer.pk))
             account.real_name = officer.real_name
         password = account.issue_one_time_password()

@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 from wagtail.log_actions import log
-from wagtail.users.models import UserProfile
 
+from ..mail import language_of
 from ..models import ImportJob
 from ..reports import IMPORT_ACTION
 from ..statistics import caching
@@ -29,11 +29,6 @@ logger = logging.getLogger(__name__)
 #: A running job silent for this long has lost its worker: 5,000 rows validate with a heartbeat every 500 rows
 #: and write in well under a minute, so ten minutes leaves a wide margin.
 STALLED_AFTER = datetime.timedelta(minutes=10)
-
-
-def language_of(user):
-    """The language the user chose for the admin, for messages written outside a request."""
-    return UserProfile.get_for_user(user).get_preferred_language()
 
 
 def run_import_job(job):

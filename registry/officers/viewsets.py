@@ -198,6 +198,23 @@ class OfficerViewSet(SnippetViewSet):
     export_filename = "chief-quality-officers"
     search_fields = ["real_name", "mobile", "enterprise__name", "enterprise__uscc", "enterprise__region__name"]
     inspect_view_enabled = True
+    #: Wagtail's publishing machinery (scheduling, revisions, locks) says nothing about an officer: review does.
+    exclude_form_fields = ["go_live_at", "expire_at", "first_published_at"]
+    inspect_view_fields_exclude = [
+        "id",
+        "live",
+        "has_unpublished_changes",
+        "first_published_at",
+        "last_published_at",
+        "live_revision",
+        "latest_revision",
+        "go_live_at",
+        "expire_at",
+        "expired",
+        "locked",
+        "locked_at",
+        "locked_by",
+    ]
 
     def get_edit_handler(self):
         return officer_edit_handler(self.model)

@@ -30,12 +30,12 @@ def register_officer_log_actions(actions):
     @actions.register_action(REVOKE_ACTION)
     class RevokeFormatter(CommentedFormatter):
         label = _("Review revoked")
-        message = _("Review revoked (撤销审核): returned to pending review")
+        message = _("Review revoked: returned to pending review")
 
     @actions.register_action(REJECT_ACTION)
     class RejectFormatter(CommentedFormatter):
         label = _("Rejected")
-        message = _("Rejected (驳回)")
+        message = _("Rejected")
 
     actions.register_action(IMPORT_ACTION, _("Imported"), _("Imported from a workbook"))
     actions.register_action(

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_nul_in_a_query_string_is_a_bad_request(client, url):
     response = client.get(url)
     assert response.status_code == 400
-    assert "空字符" in response.content.decode() and "NUL" in response.content.decode()
+    assert "空字符" in response.content.decode()
     assert "Content-Security-Policy" in response.headers
 
 

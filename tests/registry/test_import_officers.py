@@ -172,7 +172,7 @@ def test_a_sheet_with_a_cell_in_its_millionth_row_is_refused_before_it_is_read(h
     started = time.monotonic()
     report = OfficerImporter(hebei_admin).run(data)
     assert time.monotonic() - started < 10
-    assert "Row 1048576 of the first sheet holds data" in report.errors[0].message
+    assert "第1048576行有数据" in report.errors[0].message
     assert "第1048576行" in report.errors[0].message
     assert not report.written and ChiefQualityOfficer.unscoped.count() == 0
 

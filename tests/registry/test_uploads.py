@@ -107,28 +107,28 @@ def test_huge_shared_strings_are_refused(shared_strings_bomb):
 def test_an_absurd_compression_ratio_is_refused():
     code, message = refusal(rebuilt({"xl/media/image1.png": b"\0" * (5 * MB)}))
     assert code == "xlsx_ratio"
-    assert "“xl/media/image1.png”" in message and "zip bomb" in message and "压缩炸弹" in message
+    assert "“xl/media/image1.png”" in message and "压缩炸弹" in message
 
 
 def test_too_much_unpacked_content_is_refused():
     parts = {f"xl/media/image{n}.png": b"\0" * MB for n in range(60)}  # each 1 MB, too small for the ratio check
     code, message = refusal(rebuilt(parts))
     assert code == "xlsx_unpacked"
-    assert "60.0 MB" in message and "limit of 50 MB" in message
+    assert "60.0 MB" in message and "上限50 MB" in message
 
 
 def test_too_many_members_are_refused():
     data = rebuilt({f"xl/media/{n}.bin": b"" for n in range(1001)})
     code, message = refusal(data)
     members = len(zipfile.ZipFile(io.BytesIO(data)).infolist())
-    assert code == "xlsx_members" and f"holds {members} internal files, more than the limit of 1000" in message
+    assert code == "xlsx_members" and f"包含{members}个内部文件，超过上限1000个" in message
 
 
 def test_a_huge_dimension_over_a_few_rows_passes_but_not_over_real_rows():
     check_xlsx(rebuilt({SHEET: sheet(value_rows(3), dimension=b"A1:XFD1048576")}))
     code, message = refusal(rebuilt({SHEET: sheet(value_rows(6000), dimension=b"A1:XFD1048576")}))
     assert code == "xlsx_rows"
-    assert "第5011行" in message and "Row 5011 of the first sheet" in message and "5000" in message
+    assert "第5011行" in message and "5000" in message
 
 
 def test_one_far_cell_is_refused():
@@ -158,7 +158,7 @@ def test_files_that_are_no_workbook_are_refused():
     laughs = b'<?xml version="1.0"?><!DOCTYPE workbook [<!ENTITY l0 "lol">' + entities + b"]><workbook>&l9;</workbook>"
     for data in (b"PK\x03\x04 not a zip", rebuilt({"xl/workbook.xml": laughs}), rebuilt({"xl/workbook.xml": b"<a/>"})):
         code, message = refusal(data)
-        assert code == "xlsx_unreadable" and "not a valid Excel workbook" in message
+        assert code == "xlsx_unreadable" and "不是有效的 Excel 工作簿" in message
 
 
 @pytest.mark.django_db
@@ -179,7 +179,7 @@ def test_the_officer_importer_refuses_data_far_below_the_rows_it_reads(orgs, mak
     workbook.active.append(import_row(1))
     workbook.active["A6000"] = "备注"
     report = OfficerImporter(make_admin(orgs.changan)).run(saved(workbook))
-    assert not report.written and "Row 6000 of the first sheet holds data" in report.errors[0].message
+    assert not report.written and "第6000行有数据" in report.errors[0].message
     assert not ChiefQualityOfficer.unscoped.exists() and not Enterprise.unscoped.exists()
 
 

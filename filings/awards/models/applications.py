@@ -169,28 +169,28 @@ class Application(ScopedModelMixin):
         problems = []
         programme = self.programme
         if not resubmission and not programme.is_open():
-            problems.append("申报不在开放时间内 / The programme is not open for applications.")
+            problems.append(_("The programme is not open for applications."))
         if not self.filing.live:
-            problems.append("组织备案尚未审核通过 / The organisation filing has not been approved.")
+            problems.append(_("The organisation filing has not been approved."))
         missing = self.filing.missing_years(programme.data_years)
         if missing:
             years = "、".join(str(year) for year in missing)
-            problems.append(f"备案缺少 {years} 年经济数据 / The filing lacks economic data for {years}.")
+            problems.append(_("The filing lacks economic data for %(years)s.") % {"years": years})
         if self.project.enterprise_id != self.enterprise_id or self.filing.enterprise_id != self.enterprise_id:
-            problems.append("组织和项目须属于本企业 / The organisation and project must belong to your enterprise.")
+            problems.append(_("The organisation and project must belong to your enterprise."))
         if not self.pledge_accepted_at:
-            problems.append("尚未接受承诺书 / The pledge has not been accepted.")
+            problems.append(_("The pledge has not been accepted."))
         for name in self.REQUIRED_CONTACTS:
             if not getattr(self, name):
                 label = self._meta.get_field(name).verbose_name
-                problems.append(f"请填写“{label}” / “{label}” is required.")
+                problems.append(_("“%(field)s” is required.") % {"field": label})
         if not self.summary_material:
-            problems.append("请上传总结材料 / Upload the summary material.")
+            problems.append(_("Upload the summary material."))
         if programme.uses_recommendation:
             if self.recommending_unit_id is None:
-                problems.append("请选择推荐单位 / Choose a recommending unit.")
+                problems.append(_("Choose a recommending unit."))
             elif not programme.recommending_units.filter(pk=self.recommending_unit_id).exists():
-                problems.append("所选推荐单位不属于本活动 / The recommending unit is not one of this programme's.")
+                problems.append(_("The recommending unit is not one of this programme's."))
         return problems
 
 
@@ -279,5 +279,5 @@ class Score(models.Model):
     def clean(self):
         if self.score is not None and not 0 <= self.score <= self.criterion.max_score:
             raise ValidationError(
-                {"score": f"得分须在 0-{self.criterion.max_score} 之间 / Score must be 0-{self.criterion.max_score}."}
+                {"score": _("The score must lie between 0 and %(max)s.") % {"max": self.criterion.max_score}}
             )

@@ -95,11 +95,9 @@ class AwardProgrammePage(Page):
     def clean(self):
         super().clean()
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError(
-                {"closes_at": "截止时间须晚于开始时间 / The closing time must follow the opening time."}
-            )
+            raise ValidationError({"closes_at": _("The closing time must follow the opening time.")})
         if self.first_data_year and self.last_data_year and self.last_data_year < self.first_data_year:
-            raise ValidationError({"last_data_year": "末年不能早于首年 / The last year cannot precede the first year."})
+            raise ValidationError({"last_data_year": _("The last year cannot precede the first year.")})
 
     def is_open(self, now=None):
         now = now or timezone.now()

@@ -21,7 +21,7 @@ def validate_keywords(text):
     count = len(split_keywords(text))
     if not 1 <= count <= 3:
         raise ValidationError(
-            "主题词须为 1-3 个（用顿号分隔），现有 %(count)d 个 / Give 1-3 keywords separated by 、; found %(count)d.",
+            _("Give 1-3 keywords separated by 、; found %(count)d."),
             code="keywords",
             params={"count": count},
         )

@@ -228,11 +228,9 @@ class DisclosedStandard(ScopedModelMixin):
         super().clean()
         self.number = tidy_number(self.number)
         if self.kind == StandardKind.ENTERPRISE and self.number and not ENTERPRISE_NUMBER_RE.fullmatch(self.number):
-            raise ValidationError(
-                {"number": _("企业标准编号格式应为“Q/…-年份”，如 Q/HB 001-2024 / Use the form Q/…-YYYY")}
-            )
+            raise ValidationError({"number": _("Use the form Q/…-YYYY")})
         if self.kind == StandardKind.ENTERPRISE and self.catalogue_entry_id:
-            raise ValidationError(_("企业标准不能从目录中选择 / Enterprise standards are not in the catalogue"))
+            raise ValidationError(_("Enterprise standards are not in the catalogue"))
 
     def save(self, *args, **kwargs):
         self.number = tidy_number(self.number)
@@ -258,15 +256,13 @@ class DisclosedStandard(ScopedModelMixin):
 def validate_gtin(value):
     """GS1 GTIN-8/12/13/14 with the mod-10 check digit (weights 3,1 from the right, check excluded)."""
     if not re.fullmatch(r"\d{8}|\d{12,14}", value or ""):
-        raise ValidationError(
-            _("商品条码应为8、12、13或14位数字 / The barcode must have 8, 12, 13 or 14 digits"), code="gtin_length"
-        )
+        raise ValidationError(_("The barcode must have 8, 12, 13 or 14 digits"), code="gtin_length")
     body, check = value[:-1], int(value[-1])
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     expected = (10 - total % 10) % 10
     if check != expected:
         raise ValidationError(
-            _("商品条码校验位错误：应为 %(expected)d / The barcode check digit is wrong: expected %(expected)d"),
+            _("The barcode check digit is wrong: expected %(expected)d"),
             code="gtin_checksum",
             params={"expected": expected},
         )
@@ -340,7 +336,7 @@ class Indicator(models.Model):
         _("lower limit"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(LIMIT_RE, _("下限应为数值，可带% / The lower limit must be a number, % allowed"))],
+        validators=[RegexValidator(LIMIT_RE, _("The lower limit must be a number, % allowed"))],
     )
     lower_plus = models.DecimalField(
         _("lower limit + tolerance"), max_digits=12, decimal_places=3, null=True, blank=True
@@ -355,7 +351,7 @@ class Indicator(models.Model):
         _("upper limit"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(LIMIT_RE, _("上限应为数值，可带% / The upper limit must be a number, % allowed"))],
+        validators=[RegexValidator(LIMIT_RE, _("The upper limit must be a number, % allowed"))],
     )
     upper_plus = models.DecimalField(
         _("upper limit + tolerance"), max_digits=12, decimal_places=3, null=True, blank=True
@@ -398,19 +394,15 @@ class Indicator(models.Model):
         super().clean()
         if self.requirement_type == self.RequirementType.NUMERIC:
             if not self.quantity:
-                raise ValidationError(
-                    {"quantity": _("数值型指标需填写名称 / A numeric requirement needs a quantity name")}
-                )
+                raise ValidationError({"quantity": _("A numeric requirement needs a quantity name")})
             if not self.lower_limit and not self.upper_limit:
-                raise ValidationError(
-                    {"lower_limit": _("请至少填写上限或下限 / Give at least a lower or an upper limit")}
-                )
+                raise ValidationError({"lower_limit": _("Give at least a lower or an upper limit")})
             if self.lower_limit and not self.lower_operator:
-                raise ValidationError({"lower_operator": _("请选择逻辑符号 / Choose the comparison operator")})
+                raise ValidationError({"lower_operator": _("Choose the comparison operator")})
             if self.upper_limit and not self.upper_operator:
-                raise ValidationError({"upper_operator": _("请选择逻辑符号 / Choose the comparison operator")})
+                raise ValidationError({"upper_operator": _("Choose the comparison operator")})
         elif not self.text_requirement and not self.text_file:
-            raise ValidationError({"text_requirement": _("请填写或上传指标要求 / Type the requirement or upload it")})
+            raise ValidationError({"text_requirement": _("Type the requirement or upload it")})
 
     def requirement_display(self):
         """The seed's preview, e.g. ``95%(+0.100,-0.200) < 浓度 <= 99(+0.150,-0.560)/L``."""

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from registry.models import User
 from registry.officers.importing import OfficerImporter
@@ -21,31 +22,34 @@ class Command(BaseCommand):
     def handle(self, *args, file=None, user=None, dry_run=False, template=None, **options):
         if template:
             Path(template).write_bytes(template_workbook())
-            self.stdout.write(f"模板已写入 / Template written: {template}")
+            self.stdout.write(_("Template written: %(file)s") % {"file": template})
             return
         if not file or not user:
-            raise CommandError("需要 FILE 和 --user / FILE and --user are required (or --template OUT)")
+            raise CommandError(_("FILE and --user are required (or --template OUT)"))
         importer_user = User.objects.filter(username=user).first() or User.objects.filter(mobile=user).first()
         if importer_user is None:
-            raise CommandError(f"没有用户 {user} / No user {user}")
+            raise CommandError(_("No user %(login)s") % {"login": user})
         try:
             data = Path(file).read_bytes()
         except OSError as error:
-            raise CommandError(f"无法读取 {file} / Cannot read {file}: {error}") from None
+            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": error}) from None
         report = OfficerImporter(importer_user).run(data, dry_run=dry_run)
         for error in report.errors:
-            location = f"第{error.row}行 {error.column}列（{error.header}）" if error.row else "文件 / file"
+            location = (
+                _("Row %(row)d, column %(column)s (%(header)s)")
+                % {"row": error.row, "column": error.column, "header": error.header}
+                if error.row
+                else _("file")
+            )
             self.stdout.write(f"{location} [{error.value}]: {error.message}")
         if report.errors:
-            raise CommandError(
-                f"{len(report.errors)} 处错误，未写入任何数据 / {len(report.errors)} errors, nothing written"
-            )
+            raise CommandError(_("%(count)d errors, nothing written") % {"count": len(report.errors)})
         if dry_run:
-            raise CommandError(
-                f"校验通过 {report.rows} 行，试运行未写入 / {report.rows} rows valid, dry run wrote nothing"
-            )
-        summary = f"新增 {report.created} 名，已存在 {report.unchanged} 名"
-        summary += f" / {report.created} created, {report.unchanged} already imported"
+            raise CommandError(_("%(rows)d rows valid, dry run wrote nothing") % {"rows": report.rows})
+        summary = _("%(created)d created, %(unchanged)d already imported") % {
+            "created": report.created,
+            "unchanged": report.unchanged,
+        }
         if not report.created:
             raise CommandError(summary)
         self.stdout.write(summary)

@@ -1,6 +1,8 @@
 import importlib
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -11,7 +13,10 @@ from registry.demo import DemoSite
 class Command(BaseCommand):
     help = "Load the complete demo site (idempotent) and print the demo logins with one-time passwords."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--logins-file", help="also write the logins here, for rundemo to print after its banner")
+
+    def handle(self, *args, logins_file=None, **options):
         call_command("load_reference_data", verbosity=0)
         demo = DemoSite()
         with transaction.atomic():
@@ -23,6 +28,11 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(demo)
-        self.stdout.write(self.style.SUCCESS("Demo site loaded. Logins (one-time passwords, change at first login):"))
-        for who, login, password, url in demo.logins:
-            self.stdout.write(f"  {who}: {login} / {password}  → http://127.0.0.1:8000{url}")
+        site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+        lines = ["Demo site loaded. Logins (one-time passwords, change at first login):"]
+        lines += [f"  {who}: {login} / {password}  → {site}{url}" for who, login, password, url in demo.logins]
+        self.stdout.write(self.style.SUCCESS(lines[0]))
+        self.stdout.write("\n".join(lines[1:]))
+        if logins_file:
+            Path(logins_file).parent.mkdir(parents=True, exist_ok=True)
+            Path(logins_file).write_text("\n".join(lines) + "\n", encoding="utf-8")

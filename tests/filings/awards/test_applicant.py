@@ -88,7 +88,7 @@ def test_missing_years_block_filing_but_keep_input(client, account, programme):
     assert response.status_code == 200
     missing = str(programme.last_data_year)
     assert missing in str(response.context["form"].non_field_errors())
-    assert "is missing" in str(response.context["form"].non_field_errors())
+    assert "缺少" in str(response.context["form"].non_field_errors())
     assert response.context["form"]["address"].value() == "河北省石家庄市长安区中山东路100号"
     assert not OrganisationFiling.objects.exists()
     # Saving as a draft is allowed with incomplete years.

@@ -122,7 +122,7 @@ def test_expert_assignment_declaration_and_scores(client, in_expert_review, asso
     assert not assignment.scores.exists()  # no declaration yet
     client.post(sheet, {"coi-conflict": "none", "declare": "1"})
     response = client.post(sheet, {**scores, f"criterion_{criteria[0].pk}": "999", "score": "1"})
-    assert f"cannot exceed {criteria[0].max_score}" in response.content.decode()
+    assert f"得分不能超过 {criteria[0].max_score}" in response.content.decode()
     client.post(sheet, {**scores, "comment": "经验可推广", "score": "1"})
     assignment.refresh_from_db()
     assert assignment.submitted_at is not None

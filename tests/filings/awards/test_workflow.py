@@ -64,7 +64,7 @@ def test_full_pipeline_to_awarded(application, actors):
 @pytest.mark.django_db
 def test_not_awarded_needs_comment(application, actors):
     advance_to(application, State.DETERMINATION, **actors)
-    with pytest.raises(TransitionError, match="comment"):
+    with pytest.raises(TransitionError, match="请填写意见"):
         transition(application, "not_award", actors["organiser"])
     transition(application, "not_award", actors["organiser"], "得分未达标")
     assert application.state == State.NOT_AWARDED
@@ -108,17 +108,17 @@ def test_programme_without_recommendation_and_expert_stages(orgs, association_ad
 @pytest.mark.django_db
 def test_who_may_act(application, actors, beijing_admin, expert, orgs, make_admin):
     other_applicant = EnterpriseAccountFactory()
-    with pytest.raises(TransitionError, match="may not"):
+    with pytest.raises(TransitionError, match="您无权"):
         transition(application, "submit", other_applicant)
     transition(application, "submit", actors["applicant"])
     # A recommending unit cannot pass the qualification review; the applicant cannot either.
     for user in (actors["recommender"], actors["applicant"], expert):
-        with pytest.raises(TransitionError, match="may not"):
+        with pytest.raises(TransitionError, match="您无权"):
             transition(application, "qualify", user)
     transition(application, "qualify", actors["organiser"])
     # Only the unit the applicant chose (or a unit above it) recommends.
     for user in (beijing_admin, actors["organiser"], make_admin(orgs.qiaoxi)):
-        with pytest.raises(TransitionError, match="may not"):
+        with pytest.raises(TransitionError, match="您无权"):
             transition(application, "recommend", user)
     transition(application, "recommend", make_admin(orgs.platform, role="platform"))
     assert application.state == State.EXPERT_REVIEW
@@ -127,7 +127,7 @@ def test_who_may_act(application, actors, beijing_admin, expert, orgs, make_admi
 
 @pytest.mark.django_db
 def test_unknown_action_for_state_is_refused(application, actors):
-    with pytest.raises(TransitionError, match="not allowed"):
+    with pytest.raises(TransitionError, match="不允许此操作"):
         transition(application, "award", actors["organiser"])
     assert application.state == State.DRAFT
     assert not application.log.exists()
@@ -143,8 +143,8 @@ def test_submission_blocked_outside_dates_and_when_incomplete(application, appli
     with pytest.raises(TransitionError) as error:
         transition(application, "submit", applicant)
     message = str(error.value)
-    assert "not open" in message
-    assert "pledge" in message
+    assert "不在开放时间内" in message
+    assert "承诺书" in message
     assert str(Application._meta.get_field("contact_person").verbose_name) in message
     assert Application.unscoped.get(pk=application.pk).state == State.DRAFT
 
@@ -156,17 +156,17 @@ def test_submission_needs_approved_filing_with_programme_years(application, appl
     application.filing.economic_years.order_by("year").first().delete()
     with pytest.raises(TransitionError) as error:
         transition(application, "submit", applicant)
-    assert "not been approved" in str(error.value)
+    assert "尚未审核通过" in str(error.value)
     assert f"{application.programme.first_data_year}" in str(error.value)
 
 
 @pytest.mark.django_db
 def test_expert_review_cannot_close_until_scores_are_in(application, actors):
     advance_to(application, State.EXPERT_REVIEW, **actors)
-    with pytest.raises(TransitionError, match="scores"):
+    with pytest.raises(TransitionError, match="评分"):
         transition(application, "conclude_review", actors["organiser"])
     assignment = ReviewerAssignment.objects.create(application=application, reviewer=actors["expert"])
-    with pytest.raises(TransitionError, match="scores"):
+    with pytest.raises(TransitionError, match="评分"):
         transition(application, "conclude_review", actors["organiser"])
     assignment.conflict, assignment.submitted_at = "none", timezone.now()
     assignment.save()

@@ -150,20 +150,20 @@ def test_command_imports_then_exits_non_zero_when_nothing_new(tmp_path, unit, ca
     assert not Filing.unscoped.exists()
     call_command("import_qc_filings", str(path), "--unit", login, "--year", "2024")
     assert Filing.unscoped.filter(unit=unit, year=2024).count() == 2
-    with pytest.raises(CommandError, match="Nothing new"):
+    with pytest.raises(CommandError, match="没有新数据"):
         call_command("import_qc_filings", str(path), "--unit", login)
-    assert "skipped" in capsys.readouterr().out
+    assert "跳过" in capsys.readouterr().out
 
 
 @pytest.mark.django_db
 def test_command_refuses_errors_unknown_and_unapproved_units(tmp_path, unit):
     path = tmp_path / "bad.xlsx"
     path.write_bytes(xlsx([row(1, members="many")]).getvalue())
-    with pytest.raises(CommandError, match="Nothing was written"):
+    with pytest.raises(CommandError, match="未写入任何数据"):
         call_command("import_qc_filings", str(path), "--unit", unit.account.username)
-    with pytest.raises(CommandError, match="No filing unit"):
+    with pytest.raises(CommandError, match="没有登录账号为"):
         call_command("import_qc_filings", str(path), "--unit", "nobody")
     pending = FilingUnitFactory(status=FilingUnit.Status.PENDING)
-    with pytest.raises(CommandError, match="not approved"):
+    with pytest.raises(CommandError, match="尚未审核通过"):
         call_command("import_qc_filings", str(path), "--unit", pending.account.username)
     assert not Filing.unscoped.exists()

@@ -33,7 +33,7 @@ def test_unit_files_one_by_one_and_sees_a_prefix_warning(client, unit):
     response = client.post(reverse("qcgroups_filing_add"), filing_data(group_name="沧州示范石化清源小组"), follow=True)
     filing = Filing.unscoped.get(unit=unit)
     assert filing.source == Filing.Source.FORM and filing.member_count == 6
-    assert "starts with the unit name" in response.content.decode()
+    assert "以单位名称" in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -43,8 +43,8 @@ def test_form_refuses_duplicate_topic_and_group_and_bad_values(client, unit):
     future = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
     response = client.post(reverse("qcgroups_filing_add"), filing_data(member_count="0", founded_on=future))
     errors = response.context["form"].errors
-    assert "already on file" in str(errors["group_name"])
-    assert "member_count" in errors and "between 1950 and today" in str(errors["founded_on"])
+    assert "已备案" in str(errors["group_name"])
+    assert "member_count" in errors and "1950年至今天" in str(errors["founded_on"])
     assert response.context["form"]["leader"].value() == "王五"
     assert Filing.unscoped.count() == 1
 

@@ -1,9 +1,12 @@
 """Unit registration, the secretariat's review and its e-mails, and who may review."""
 
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from filings.qcgroups.factories import MINIMAL_PDF, FilingUnitFactory
 from filings.qcgroups.models import FilingUnit
@@ -83,14 +86,14 @@ def test_png_licence_is_stored_under_its_real_type(client):
 @pytest.mark.parametrize(
     ("overrides", "field", "fragment"),
     [
-        ({"agree": ""}, "agree", "agreement"),
+        ({"agree": ""}, "agree", "注册协议"),
         ({"username": "ab"}, "username", "4-16"),
         ({"username": "中文账号abc"}, "username", "4-16"),
-        ({"password1": "12345678", "password2": "12345678"}, "password1", "letters and digits"),
-        ({"password2": "Other-pass-99"}, "password2", "differ"),
-        ({"uscc": "91130100MA0000000X"}, "uscc", "check character"),
+        ({"password1": "12345678", "password2": "12345678"}, "password1", "字母和数字"),
+        ({"password2": "Other-pass-99"}, "password2", "不一致"),
+        ({"uscc": "91130100MA0000000X"}, "uscc", "校验位"),
         ({"contact_mobile": "12345"}, "contact_mobile", "mobile"),
-        ({"city": "320500"}, "city", "province"),
+        ({"city": "320500"}, "city", "省份"),
         ({"city": ""}, "city", "city"),
         ({"captcha_1": "WRONG"}, "captcha", ""),
     ],
@@ -107,8 +110,8 @@ def test_one_account_per_unit_name_uscc_and_login(client):
     existing = FilingUnitFactory(name="河北恒信化工有限公司", uscc=make_uscc(424242, "130100"))
     response = register(client, username=existing.account.username.upper())
     errors = response.context["form"].errors
-    assert "already registered" in str(errors["name"]) and "already registered" in str(errors["uscc"])
-    assert "taken" in str(errors["username"])
+    assert "已注册" in str(errors["name"]) and "已注册" in str(errors["uscc"])
+    assert "已被使用" in str(errors["username"])
 
 
 @pytest.mark.django_db
@@ -278,3 +281,27 @@ def test_dashboard_lists_pending_units_for_the_secretariat_only(client, secretar
     assert review_url in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(make_admin(orgs.hebei, Role.PROVINCIAL))
     assert review_url not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+@pytest.mark.django_db
+def test_review_e_mails_speak_the_recipients_language_and_link_to_the_site_address(client, secretariat_admin, settings):
+    """An English-speaking reviewer's decision reaches a unit in the unit's language (Chinese by default), and the
+    secretariat's English-speaking administrator is told of a new unit in English; links use the site address."""
+    settings.WAGTAILADMIN_BASE_URL = "https://cqo.example.cn"
+    UserProfile.objects.update_or_create(user=secretariat_admin, defaults={"preferred_language": "en"})
+    unit = FilingUnitFactory(status=FilingUnit.Status.PENDING, email="qc@unit.example.cn")
+    client.force_login(secretariat_admin)
+    client.post(reverse("qc_units:review", args=[unit.pk]), {"reject": "1", "reject-reason": "执照不清晰"})
+    (rejected,) = mail.outbox
+    assert "未通过" in rejected.subject and "执照不清晰" in rejected.body
+    assert "https://cqo.example.cn/accounts/login/" in rejected.body
+
+    secretariat_admin.email = "secretariat@cpcif.example.cn"
+    secretariat_admin.save()
+    client.logout()
+    register(client)
+    unit = FilingUnit.unscoped.get(name="河北恒信化工有限公司")
+    notice = mail.outbox[-1]
+    assert notice.to == ["secretariat@cpcif.example.cn"] and "awaits review" in notice.subject
+    assert f"https://cqo.example.cn/admin/qc-units/review/{unit.pk}/" in notice.body
+    assert not re.search(r"[\u4e00-\u9fff]", notice.subject.replace(unit.name, ""))

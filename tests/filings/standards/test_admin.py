@@ -106,7 +106,7 @@ def test_a_catalogue_workbook_with_a_far_away_cell_is_refused_before_it_is_read(
     upload = SimpleUploadedFile("catalogue.xlsx", buffer.getvalue())
     response = client.post(reverse("wagtailsnippets_standards_cataloguestandard:import"), {"file": upload})
     errors = " ".join(str(e) for e in response.context["errors"])
-    assert "Row 1048576 of the first sheet holds data" in errors
+    assert "第1048576行有数据" in errors
     assert not CatalogueStandard.objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Operators' batch import: the same core and rules as the portal's import page."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from filings.qcgroups.importing import import_filings
 from filings.qcgroups.models import FilingUnit, current_year
@@ -23,30 +24,39 @@ class Command(BaseCommand):
     def handle(self, *args, file, unit, year, dry_run, **options):
         filing_unit = FilingUnit.unscoped.filter(account__username=unit).first()
         if filing_unit is None:
-            raise CommandError(f"没有登录账号为“{unit}”的申报单位 / No filing unit with the login “{unit}”")
+            raise CommandError(_("No filing unit with the login “%(login)s”") % {"login": unit})
         if not filing_unit.is_approved:
-            raise CommandError(f"申报单位“{filing_unit}”尚未审核通过 / The filing unit “{filing_unit}” is not approved")
+            raise CommandError(_("The filing unit “%(unit)s” is not approved") % {"unit": filing_unit})
         try:
             with open(file, "rb") as handle:
                 report = import_filings(filing_unit, handle, year or current_year(), dry_run=dry_run)
         except OSError as error:
-            raise CommandError(f"无法打开文件 / Cannot open the file: {error}") from error
+            raise CommandError(_("Cannot open the file: %(error)s") % {"error": error}) from error
         except WorkbookError as error:
             raise CommandError(str(error)) from error
         for row, topic, group_name, reason in report.skipped:
-            self.stdout.write(f"跳过 / skipped: 第{row}行 row {row}: {topic} / {group_name} — {reason}")
+            values = {"row": row, "topic": topic, "group": group_name, "reason": reason}
+            self.stdout.write(_("Skipped row %(row)d: %(topic)s / %(group)s — %(reason)s") % values)
         for row, warning in report.warnings:
-            self.stdout.write(self.style.WARNING(f"提示 / warning: 第{row}行 row {row}: {warning}"))
+            message = _("Warning, row %(row)d: %(warning)s") % {"row": row, "warning": warning}
+            self.stdout.write(self.style.WARNING(message))
         for error in report.errors:
-            self.stderr.write(self.style.ERROR(f"错误 / error: {error}"))
+            self.stderr.write(self.style.ERROR(_("Error: %(error)s") % {"error": error}))
         new_rows = len(report.created) if not report.errors else 0
-        verb = "将导入 / would import" if dry_run else "已导入 / imported"
-        summary = (
-            f"{filing_unit}: {report.rows} 行 rows, {verb} {new_rows}, "
-            f"跳过 / skipped {len(report.skipped)}, 错误 / errors {len(report.errors)}"
-        )
+        counts = {
+            "unit": filing_unit,
+            "rows": report.rows,
+            "new": new_rows,
+            "skipped": len(report.skipped),
+            "errors": len(report.errors),
+        }
+        if dry_run:
+            summary = _("%(unit)s: %(rows)d rows, would import %(new)d, skipped %(skipped)d, errors %(errors)d")
+        else:
+            summary = _("%(unit)s: %(rows)d rows, imported %(new)d, skipped %(skipped)d, errors %(errors)d")
+        summary %= counts
         if report.errors:
-            raise CommandError(f"{summary}。未写入任何数据 / Nothing was written.")
+            raise CommandError(_("%(summary)s. Nothing was written.") % {"summary": summary})
         if new_rows == 0:
-            raise CommandError(f"{summary}。没有新数据 / Nothing new to write.")
+            raise CommandError(_("%(summary)s. Nothing new to write.") % {"summary": summary})
         self.stdout.write(self.style.SUCCESS(summary))
