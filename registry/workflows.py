@@ -148,13 +148,13 @@ def workflow_for(model, task_model, task_name, workflow_name):
     return workflow
 
 
-def submit(obj, user, workflow=None):
+def submit(obj, user, workflow):
     """Save a revision of ``obj`` and send it for review by ``user``: resume a workflow that asked for changes."""
     obj.save_revision(user=user, log_action=True)
     state = obj.current_workflow_state
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
         return state.resume(user)
-    return (workflow or obj.get_workflow()).start(obj, user)
+    return workflow.start(obj, user)
 
 
 def keep_revision(obj, user):

@@ -50,6 +50,8 @@ def test_registration_to_imported_batch_in_summary(page, browser):
     admin_page.fill("input[name=captcha_1]", "PASSED")
     admin_page.click("button[type=submit]")
     admin_page.wait_for_url(re.compile(r"/admin/$"))
+    assert "山东鲁润石化有限公司" in admin_page.locator("#awaiting-review-section").inner_text()  # the review queue
+    admin_page.locator("#awaiting-review-section").screenshot(path=str(SCREENSHOTS / "qcgroups-review-queue.png"))
     admin_page.goto(f"{base}/admin/qc-units/review/{unit.pk}/")
     admin_page.click("button[name=approve]")
     admin_page.wait_for_selector("text=已通过审核")
