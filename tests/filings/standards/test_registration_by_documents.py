@@ -144,3 +144,11 @@ def test_another_bureau_cannot_see_or_decide(client, orgs, make_admin):
     assert client.post(url, {"confirm": "1"}).status_code in (403, 404)
     verification.refresh_from_db()
     assert verification.status == "pending"
+
+
+def test_the_dashboard_lists_registrations_to_check_in_the_subtree_only(client, orgs, make_admin):
+    waiting = EnterpriseVerificationFactory(enterprise=EnterpriseFactory(region_id="130102"))
+    client.force_login(make_admin(orgs.changan, role=Role.INSTITUTION))
+    assert waiting.enterprise.name in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(make_admin(orgs.qiaoxi, role=Role.INSTITUTION))
+    assert waiting.enterprise.name not in client.get(reverse("wagtailadmin_home")).content.decode()
