@@ -97,7 +97,8 @@ def test_the_bureau_confirms_in_the_admin_the_record_is_completed_and_the_applic
 ):
     _response, mobile = register_with_documents(client, bare_enterprise)
     credentials = {"username": "qc_user_01", "password": "Quality-2026!", "captcha_0": "x", "captcha_1": "PASSED"}
-    assert client.post(reverse("portal_login"), credentials).status_code == 200  # not before the check
+    refused = client.post(reverse("portal_login"), credentials)  # not before the check, and says why
+    assert refused.status_code == 200 and refused.context["form"].errors.as_data()["__all__"][0].code == "inactive"
     verification = EnterpriseVerification.unscoped.get()
     checker = make_admin(bare_enterprise.organisation, role=Role.INSTITUTION)
     admin = client.__class__()
