@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms.auth import LoginForm
 
+from .backends import find_account, login_identifier
 from .models import User
 
 
@@ -70,6 +71,20 @@ class PortalLoginForm(AuthenticationForm):
         if "captcha" in self.errors:
             return self.cleaned_data
         return super().clean()
+
+    def get_invalid_login_error(self):
+        """The right password of an account that is not active (yet) says so, instead of "wrong password": an
+        enterprise that registered with documents waits for its bureau's check."""
+        account = find_account(login_identifier(self.cleaned_data.get("username")))
+        if account is not None and not account.is_active and account.check_password(self.cleaned_data.get("password")):
+            return forms.ValidationError(
+                _(
+                    "This account is not active. An account registered with documents can sign in once its bureau "
+                    "has confirmed them (you will receive an SMS); otherwise ask your bureau."
+                ),
+                code="inactive",
+            )
+        return super().get_invalid_login_error()
 
 
 class ProfileForm(forms.ModelForm):

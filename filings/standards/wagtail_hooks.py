@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
@@ -28,3 +29,28 @@ def register_verification_viewset():
 def register_verification_log_actions(actions):
     actions.register_action(CONFIRM_ACTION, _("Registration confirmed"), _("Registration documents confirmed"))
     actions.register_action(REJECT_ACTION, _("Registration rejected"), _("Registration documents rejected"))
+
+
+class PendingVerificationsPanel(Component):
+    """The newest registrations waiting for a check in the administrator's subtree (scoped manager), ten at most."""
+
+    name = "standards_pending_verifications"
+    template_name = "standards/admin/pending_verifications_panel.html"
+    order = 206
+    shown = 10
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        pending = list(
+            EnterpriseVerification.objects.filter(status=EnterpriseVerification.Status.PENDING)
+            .select_related("enterprise", "organisation")
+            .order_by("-id")[: self.shown + 1]
+        )
+        context.update(pending=pending[: self.shown], more=len(pending) > self.shown)
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_verifications_panel(request, panels):
+    if request.user.has_perm("standards.change_enterpriseverification"):
+        panels.append(PendingVerificationsPanel())

@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='chiefqualityofficer',
             name='id_document_type',
-            field=models.CharField(choices=[('resident_id', 'Resident identity card'), ('residence_permit', 'Residence permit for Hong Kong, Macau and Taiwan residents'), ('hk_macau_permit', 'Mainland travel permit for Hong Kong and Macau residents'), ('taiwan_permit', 'Mainland travel permit for Taiwan residents'), ('passport', 'Passport')], default='resident_id', max_length=16, verbose_name='ID document type'),
+            field=models.CharField(blank=True, choices=[('resident_id', 'Resident identity card'), ('residence_permit', 'Residence permit for Hong Kong, Macau and Taiwan residents'), ('hk_macau_permit', 'Mainland travel permit for Hong Kong and Macau residents'), ('taiwan_permit', 'Mainland travel permit for Taiwan residents'), ('passport', 'Passport')], default='resident_id', max_length=16, verbose_name='ID document type'),
         ),
         migrations.AddField(
             model_name='enterprise',
             name='legal_representative_document_type',
-            field=models.CharField(choices=[('resident_id', 'Resident identity card'), ('residence_permit', 'Residence permit for Hong Kong, Macau and Taiwan residents'), ('hk_macau_permit', 'Mainland travel permit for Hong Kong and Macau residents'), ('taiwan_permit', 'Mainland travel permit for Taiwan residents'), ('passport', 'Passport')], default='resident_id', max_length=16, verbose_name="legal representative's ID document type"),
+            field=models.CharField(blank=True, choices=[('resident_id', 'Resident identity card'), ('residence_permit', 'Residence permit for Hong Kong, Macau and Taiwan residents'), ('hk_macau_permit', 'Mainland travel permit for Hong Kong and Macau residents'), ('taiwan_permit', 'Mainland travel permit for Taiwan residents'), ('passport', 'Passport')], default='resident_id', max_length=16, verbose_name="legal representative's ID document type"),
         ),
         migrations.AlterField(
             model_name='chiefqualityofficer',

@@ -53,6 +53,7 @@ class Enterprise(ScopedModelMixin):
         max_length=16,
         choices=DocumentType.choices,
         default=DocumentType.RESIDENT_ID,
+        blank=True,
     )
     legal_representative_id_number = models.CharField(
         _("legal representative's ID document number"), max_length=18, blank=True
@@ -113,6 +114,7 @@ class Enterprise(ScopedModelMixin):
         super().clean()
         if self.uscc:
             self.uscc = validate_uscc(self.uscc)
+        self.legal_representative_document_type = self.legal_representative_document_type or DocumentType.RESIDENT_ID
         if self.legal_representative_id_number:
             try:
                 self.legal_representative_id_number = validate_document(

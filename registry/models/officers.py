@@ -59,8 +59,9 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     )
     remarks = models.TextField(_("remarks"), blank=True)
 
+    # blank: a form or client that predates the field posts none, which means a resident ID (clean).
     id_document_type = models.CharField(
-        _("ID document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID
+        _("ID document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID, blank=True
     )
     id_number = models.CharField(_("ID document number"), max_length=18, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
@@ -145,6 +146,7 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
 
     def clean(self):
         super().clean()
+        self.id_document_type = self.id_document_type or DocumentType.RESIDENT_ID
         errors = {}
         validators = (
             ("mobile", validate_mobile),

@@ -204,7 +204,6 @@ def test_admin_entered_record_is_reviewed_by_the_entering_unit_and_duplicates_ar
         "real_name": "郑录入",
         "gender": "F",
         "mobile": "13811112222",
-        "id_document_type": "resident_id",
         "enabled": "on",
         "action-submit": "submit",
     }

@@ -14,7 +14,6 @@ def filing(**overrides):
     data = {
         "real_name": "吴备案",
         "gender": "M",
-        "id_document_type": "resident_id",
         "id_number": make_resident_id(77, "130102"),
         "education": EducationLevel.objects.get(code="MASTER").pk,
         "mobile": "139 1234 5678",

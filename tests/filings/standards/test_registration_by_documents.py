@@ -97,7 +97,8 @@ def test_the_bureau_confirms_in_the_admin_the_record_is_completed_and_the_applic
 ):
     _response, mobile = register_with_documents(client, bare_enterprise)
     credentials = {"username": "qc_user_01", "password": "Quality-2026!", "captcha_0": "x", "captcha_1": "PASSED"}
-    assert client.post(reverse("portal_login"), credentials).status_code == 200  # not before the check
+    refused = client.post(reverse("portal_login"), credentials)  # not before the check, and says why
+    assert refused.status_code == 200 and refused.context["form"].errors.as_data()["__all__"][0].code == "inactive"
     verification = EnterpriseVerification.unscoped.get()
     checker = make_admin(bare_enterprise.organisation, role=Role.INSTITUTION)
     admin = client.__class__()
@@ -144,3 +145,11 @@ def test_another_bureau_cannot_see_or_decide(client, orgs, make_admin):
     assert client.post(url, {"confirm": "1"}).status_code in (403, 404)
     verification.refresh_from_db()
     assert verification.status == "pending"
+
+
+def test_the_dashboard_lists_registrations_to_check_in_the_subtree_only(client, orgs, make_admin):
+    waiting = EnterpriseVerificationFactory(enterprise=EnterpriseFactory(region_id="130102"))
+    client.force_login(make_admin(orgs.changan, role=Role.INSTITUTION))
+    assert waiting.enterprise.name in client.get(reverse("wagtailadmin_home")).content.decode()
+    client.force_login(make_admin(orgs.qiaoxi, role=Role.INSTITUTION))
+    assert waiting.enterprise.name not in client.get(reverse("wagtailadmin_home")).content.decode()
