@@ -81,6 +81,7 @@ def portal_home(request):
             (_("Product standard self-declaration"), "/enterprise/standards/"),
             (_("Quality benchmark applications"), "/apply/"),
             (_("Chief Quality Officer filing"), "/talent-pool/file/"),
+            (_("CQO training and examination"), "/training/"),
             (_("Account"), "/enterprise/account/"),
         ]
     if hasattr(user, "qc_unit"):

@@ -8,9 +8,10 @@ from django.core.paginator import Page
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ChiefQualityOfficer, User
+from ..models import ChiefQualityOfficer, User, in_talent_pool
 from ..pagination import PublicPaginator, few_matches_page, public_page_number
 from ..params import query_page, query_text, raw
 from ..provinces import province_options
@@ -19,13 +20,13 @@ from .filters import division_prefix
 from .submission import submit
 
 PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
-#: Newest appointments first (the partial index registry_officer_talent_pool); every name descending.
+#: Newest appointments first (the partial index registry_officer_pool); every name descending.
 TALENT_POOL_ORDER = ("-appointment_date", "-id")
 
 
 def talent_pool(request):
-    """Approved officers only, and only the three fields the seed allows to publish."""
-    queryset = ChiefQualityOfficer.unscoped.filter(live=True).order_by(*TALENT_POOL_ORDER)
+    """Approved officers holding a valid certificate only, and only the three fields the seed allows to publish."""
+    queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(timezone.localdate())).order_by(*TALENT_POOL_ORDER)
     enterprise = query_text(request, "enterprise", max_length=100)
     region = query_text(request, "region", max_length=12)
     if enterprise:

@@ -1,0 +1,121 @@
+"""Admin pages beyond the generic views: the question bank's workbook import/export, revoking a certificate,
+and the certificate PDF."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.log_actions import log
+
+from registry.exports import dated_filename
+from registry.imports import WORKBOOK_ACCEPT, WorkbookError, check_workbook_upload
+from registry.models import Organisation
+from registry.params import query_id
+from registry.reports import IMPORT_ACTION, log_export
+from registry.scoping import scope_for_user
+from registry.uploads import MB, UploadValidator
+
+from . import services
+from .models import Certificate, Question
+from .pdf import certificate_response
+from .questions import QuestionImport, template_workbook
+
+
+def bureaus(user):
+    """The bureaus in the user's subtree that keep a question bank (provincial and city bureaus)."""
+    prefix = scope_for_user(user)
+    units = Organisation.objects.select_related("division").filter(division__level__in=("province", "city"))
+    if prefix is not None:
+        units = units.filter(path__startswith=prefix)
+    return units.order_by("path")
+
+
+class QuestionImportForm(forms.Form):
+    bureau = forms.ModelChoiceField(label=gettext_lazy("Question bank of"), queryset=Organisation.objects.none())
+    file = forms.FileField(
+        label=gettext_lazy("Workbook (.xlsx or .xls)"),
+        widget=forms.FileInput(attrs={"accept": WORKBOOK_ACCEPT}),
+        validators=[UploadValidator(["xlsx", "xls"], 10 * MB, label=gettext_lazy("Workbook (.xlsx or .xls)"))],
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["bureau"].queryset = bureaus(user)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_workbook_upload(upload, QuestionImport.max_rows)
+        return upload
+
+
+def require(request, permission):
+    if not request.user.has_perm(f"training.{permission}"):
+        raise PermissionDenied
+
+
+def import_view(request):
+    require(request, "add_question")
+    form = QuestionImportForm(request.POST or None, request.FILES or None, user=request.user)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        bureau = form.cleaned_data["bureau"]
+        importer = QuestionImport(bureau)
+        upload = form.cleaned_data["file"]
+        try:
+            added, skipped = importer.run(upload.read())
+        except WorkbookError as error:
+            form.add_error("file", str(error))
+        else:
+            errors = importer.errors
+            if not errors:
+                log(bureau, IMPORT_ACTION, user=request.user, data={"file": upload.name, "created": added})
+                messages.success(
+                    request,
+                    _("%(added)d questions added, %(skipped)d already in the bank.")
+                    % {"added": added, "skipped": skipped},
+                )
+                return redirect("training_questions:index")
+    return TemplateResponse(request, "training/admin/question_import.html", {"form": form, "errors": errors})
+
+
+def template_view(request):
+    require(request, "view_question")
+    return template_workbook().response("question-bank-template")
+
+
+def export_view(request):
+    """The bank (of one bureau when ``?bureau=`` names it) in the import template's layout."""
+    require(request, "view_question")
+    questions = Question.objects.order_by("organisation_id", "kind", "topic", "pk")
+    bureau = query_id(request, "bureau")
+    if bureau is not None:
+        questions = questions.filter(organisation_id=bureau)
+    log_export(request, _("Question bank"), "xlsx")
+    return template_workbook(questions.iterator()).response(dated_filename("question-bank"))
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+def revoke_view(request, pk):
+    require(request, "change_certificate")
+    certificate = get_object_or_404(Certificate, pk=pk)
+    form = RevokeForm(request.POST or None)
+    if certificate.revoked_at is None and request.method == "POST" and form.is_valid():
+        services.revoke(certificate, form.cleaned_data["reason"])
+        log(certificate, "wagtail.edit", user=request.user, data={"revoked": form.cleaned_data["reason"]})
+        messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
+        return redirect(reverse("training_certificates:index"))
+    return TemplateResponse(
+        request, "training/admin/certificate_revoke.html", {"certificate": certificate, "form": form}
+    )
+
+
+def certificate_pdf_view(request, pk):
+    require(request, "view_certificate")
+    return certificate_response(request, get_object_or_404(Certificate, pk=pk))
