@@ -168,8 +168,8 @@ def ready(request, officers, token):
 
 
 def no_referrer(response):
-    """The exam's address is its pass: never sent on to another page."""
-    response["Referrer-Policy"] = "no-referrer"
+    """The exam's address is its pass: never sent to another site (same-origin: its own forms keep their Origin)."""
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 

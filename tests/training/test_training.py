@@ -141,7 +141,7 @@ def test_time_up_marks_the_attempt_with_the_answers_saved(client, orgs):
     page = client.get(reverse("training:exam", args=[attempt.token]))
     attempt.refresh_from_db()
     assert attempt.submitted_at and attempt.score == 1 and attempt.passed  # 1 of 2 at a pass mark of 50 %
-    assert "exam-result" in page.content.decode() and page["Referrer-Policy"] == "no-referrer"
+    assert "exam-result" in page.content.decode() and page["Referrer-Policy"] == "same-origin"
 
 
 def test_talent_pool_shows_only_certified_officers_and_revocation_removes_at_once(client, orgs):

@@ -50,9 +50,9 @@ def test_a_province_opens_a_training_and_a_county_cannot_organise(client, orgs, 
     response = client.post(reverse("training_sessions:add"), training_form(orgs.hebei))
     assert response.status_code == 302 and Training.unscoped.get().organisation == orgs.hebei
     response = client.post(reverse("training_sessions:add"), training_form(orgs.changan, title="县里的培训"))
-    assert response.status_code == 200 and "provincial or city" in response.content.decode() or "省级或市级" in response.content.decode()
+    assert response.status_code == 200 and "省级或市级" in response.content.decode()
     response = client.post(reverse("training_sessions:add"), training_form(orgs.hebei, title="无地点", place=""))
-    assert "Give the place" in response.content.decode() or "请填写地点" in response.content.decode()
+    assert "请填写地点" in response.content.decode()
 
 
 def test_a_neighbour_province_cannot_pick_another_provinces_unit(client, orgs, make_admin):
