@@ -108,7 +108,7 @@ def revoke_view(request, pk):
     form = RevokeForm(request.POST or None)
     if certificate.revoked_at is None and request.method == "POST" and form.is_valid():
         services.revoke(certificate, form.cleaned_data["reason"])
-        log(certificate, "wagtail.edit", user=request.user, data={"revoked": form.cleaned_data["reason"]})
+        log(certificate, "training.revoke", user=request.user, data={"reason": form.cleaned_data["reason"]})
         messages.success(request, _("Certificate %(number)s was revoked.") % {"number": certificate.number})
         return redirect(reverse("training_certificates:index"))
     return TemplateResponse(

@@ -22,6 +22,11 @@ for model in (Attempt, Certificate):
 contributions.add_menu_group("training", _("Training and certificates"), "calendar", 240)
 
 
+@hooks.register("register_log_actions")
+def register_revoke_action(actions):
+    actions.register_action("training.revoke", _("Revoke certificate"), _("Certificate revoked"))
+
+
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return [

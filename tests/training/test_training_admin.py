@@ -61,6 +61,39 @@ def test_a_neighbour_province_cannot_pick_another_provinces_unit(client, orgs, m
     assert response.status_code == 200 and not Training.unscoped.exists()
 
 
+def test_an_exam_is_set_with_its_paper_rules(client, orgs, province_admin):
+    training = TrainingFactory()
+    assert client.get(reverse("training_exams:add")).status_code == 200
+    now = timezone.localtime()
+    data = {
+        "training": training.pk,
+        "title": "结业考试",
+        "opens_at": now.strftime("%Y-%m-%d %H:%M"),
+        "closes_at": (now + datetime.timedelta(days=3)).strftime("%Y-%m-%d %H:%M"),
+        "duration_minutes": 45,
+        "pass_mark": 70,
+        "rules-TOTAL_FORMS": 2,
+        "rules-INITIAL_FORMS": 0,
+        "rules-MIN_NUM_FORMS": 1,
+        "rules-MAX_NUM_FORMS": 1000,
+        "rules-0-kind": "single",
+        "rules-0-topic": "质量法规",
+        "rules-0-count": 10,
+        "rules-0-points": 2,
+        "rules-1-kind": "true_false",
+        "rules-1-topic": "",
+        "rules-1-count": 5,
+        "rules-1-points": 1,
+    }
+    response = client.post(reverse("training_exams:add"), data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    exam = training.exams.get()
+    assert [(rule.kind, rule.topic, rule.count, rule.points) for rule in exam.rules.all()] == [
+        ("single", "质量法规", 10, 2),
+        ("true_false", "", 5, 1),
+    ]
+
+
 def test_the_bureau_enrols_an_officer_and_records_attendance(client, orgs, province_admin):
     training = TrainingFactory()
     officer = ApprovedOfficerFactory()
