@@ -70,6 +70,8 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
         blank=True,
         help_text=_("Other posts held in the enterprise: chairman, general manager, deputy general manager …"),
     )
+    phone = models.CharField(_("telephone"), max_length=32, blank=True)
+    fax = models.CharField(_("fax"), max_length=32, blank=True)
     address = models.CharField(_("postal address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
