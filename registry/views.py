@@ -84,6 +84,8 @@ def portal_home(request):
             (_("CQO training and examination"), "/training/"),
             (_("Account"), "/enterprise/account/"),
         ]
+    if user.kind == user.Kind.OFFICER and hasattr(user, "officer_record"):
+        areas.append((_("CQO training and examination"), "/training/"))
     if hasattr(user, "qc_unit"):
         areas.append((_("QC-group and trusted-team filings"), "/qc/"))
     if user.kind == user.Kind.OFFICER or not areas:

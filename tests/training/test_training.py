@@ -44,24 +44,24 @@ def test_enrolment_respects_area_deadline_capacity_and_approval(orgs):
     training = TrainingFactory(organisation=orgs.shijiazhuang, capacity=1)
     officer = ApprovedOfficerFactory()
     services.enrol(training, officer, None)
-    with pytest.raises(ValidationError, match="already enrolled|full"):
+    with pytest.raises(ValidationError, match="已报名|名额已满"):
         services.enrol(training, officer, None)
-    with pytest.raises(ValidationError, match="full"):
+    with pytest.raises(ValidationError, match="名额已满"):
         services.enrol(training, ApprovedOfficerFactory(), None)
     beijing = ApprovedOfficerFactory(enterprise__region_id="110105")
-    with pytest.raises(ValidationError, match="outside"):
+    with pytest.raises(ValidationError, match="辖区"):
         services.enrol(TrainingFactory(organisation=orgs.shijiazhuang), beijing, None)
     pending = ApprovedOfficerFactory(live=False, review_status="pending")
-    with pytest.raises(ValidationError, match="approved"):
+    with pytest.raises(ValidationError, match="已审核"):
         services.enrol(TrainingFactory(), pending, None)
     closed = TrainingFactory(enrolment_deadline=timezone.localdate() - datetime.timedelta(days=1))
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="报名已截止"):
         services.enrol(closed, ApprovedOfficerFactory(), None)
     assert services.enrol(closed, ApprovedOfficerFactory(), None, by_bureau=True).pk  # the bureau adds a late-comer
 
 
 def test_only_provincial_and_city_bureaus_organise(orgs):
-    with pytest.raises(ValidationError, match="provincial or city"):
+    with pytest.raises(ValidationError, match="省级或市级"):
         TrainingFactory.build(organisation=orgs.changan).full_clean()
     TrainingFactory.build(organisation=orgs.shijiazhuang).full_clean()
 
@@ -74,17 +74,17 @@ def test_a_paper_is_drawn_by_rule_and_a_thin_bank_is_refused(orgs):
     assert [item.question.kind for item in paper] == [S, S, S, M, M, T]
     assert len({item.question_id for item in paper}) == 6 and attempt.total == 3 * 2 + 2 * 5 + 1
     thin = ExamFactory(rules=[(S, "", 9, 1)])
-    with pytest.raises(ValidationError, match="holds 4 questions"):
+    with pytest.raises(ValidationError, match="只有 4 道题"):
         services.start(EnrolmentFactory(training=thin.training), thin)
 
 
 def test_attendance_is_required_and_the_exam_must_be_open(orgs):
     bank(orgs.hebei)
     exam = ExamFactory()
-    with pytest.raises(ValidationError, match="attendance"):
+    with pytest.raises(ValidationError, match="出勤"):
         services.start(EnrolmentFactory(training=exam.training, attended=False), exam)
     later = ExamFactory(opens_at=timezone.now() + datetime.timedelta(days=1))
-    with pytest.raises(ValidationError, match="not open"):
+    with pytest.raises(ValidationError, match="未开放"):
         services.start(EnrolmentFactory(training=later.training), later)
 
 
@@ -123,7 +123,7 @@ def test_submitted_once_and_one_retake_after_a_fail(orgs):
     assert retake.number == 2
     answer_all(retake, right=False)
     services.finish(retake)
-    with pytest.raises(ValidationError, match="retaken once"):
+    with pytest.raises(ValidationError, match="补考一次"):
         services.start(enrolment, exam)
     assert not Certificate.unscoped.exists()
 
@@ -238,3 +238,19 @@ def test_the_certificate_pdf_carries_its_verification_address(client, orgs):
     assert certificate.number in text and "http://testserver/training/verify/" in text
     client.force_login(EnterpriseAccountFactory())
     assert client.get(reverse("training:certificate_pdf", args=[certificate.number])).status_code == 403
+
+
+def test_an_officer_with_an_account_of_their_own_opens_the_exam(client, orgs):
+    from registry.factories import UserFactory
+    from registry.models import User
+
+    bank(orgs.hebei)
+    exam = ExamFactory()
+    enrolment = EnrolmentFactory(training=exam.training)
+    account = UserFactory(kind=User.Kind.OFFICER)
+    ChiefQualityOfficer.unscoped.filter(pk=enrolment.officer_id).update(account=account)
+    client.force_login(account)
+    assert client.get(reverse("portal_home")).status_code in (200, 302)
+    assert exam.title in client.get(reverse("training:home")).content.decode()
+    client.post(reverse("training:start", args=[enrolment.pk, exam.pk]))
+    assert Attempt.unscoped.filter(enrolment=enrolment).exists()
