@@ -167,7 +167,7 @@ class Question(ScopedModelMixin):
         "registry.Organisation", verbose_name=_("bureau"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(_("type"), max_length=12, choices=QuestionKind.choices)
-    topic = models.CharField(_("topic"), max_length=64, db_index=True)
+    topic = models.CharField(_("question topic"), max_length=64, db_index=True)
     text = models.TextField(_("question"))
     options = models.TextField(
         _("options"), blank=True, help_text=_("One option per line (A, B, C … in order); none for true or false.")
@@ -262,8 +262,10 @@ class ExamRule(models.Model):
 
     exam = ParentalKey(Exam, on_delete=models.CASCADE, related_name="rules")
     kind = models.CharField(_("type"), max_length=12, choices=QuestionKind.choices)
-    topic = models.CharField(_("topic"), max_length=64, blank=True, help_text=_("Blank: any topic."))
-    count = models.PositiveSmallIntegerField(_("questions"), validators=[MinValueValidator(1), MaxValueValidator(100)])
+    topic = models.CharField(_("question topic"), max_length=64, blank=True, help_text=_("Blank: any topic."))
+    count = models.PositiveSmallIntegerField(
+        _("number of questions"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     points = models.PositiveSmallIntegerField(_("points each"), default=1, validators=[MinValueValidator(1)])
 
     panels = [FieldRowPanel([FieldPanel("kind"), FieldPanel("topic"), FieldPanel("count"), FieldPanel("points")])]
