@@ -61,8 +61,13 @@ def draw(exam):
 
 
 def attempts_left(enrolment, exam):
-    """Whether another attempt may start: none yet, or one failed (one retake), and none running."""
-    attempts = list(Attempt.unscoped.filter(enrolment=enrolment, exam=exam).order_by("number"))
+    return another_allowed(Attempt.unscoped.filter(enrolment=enrolment, exam=exam))
+
+
+def another_allowed(attempts):
+    """Whether another attempt may start after ``attempts`` (of one officer at one exam): none yet, or one failed
+    (one retake), and none still open."""
+    attempts = list(attempts)
     if any(attempt.submitted_at is None for attempt in attempts):
         return False
     return len(attempts) < MAX_ATTEMPTS and not any(attempt.passed for attempt in attempts)

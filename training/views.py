@@ -103,17 +103,15 @@ def home(request, officers):
 
 def exam_row(enrolment, exam, now):
     """What the officer can do about ``exam``: its attempts, the running one's address, whether one may start."""
-    attempts = [attempt for attempt in enrolment.attempts.all() if attempt.exam_id == exam.pk]
-    running = next((a for a in attempts if a.submitted_at is None and a.accepts_answers(now)), None)
+    attempts = [
+        # One left open past its time (the phone went away) is marked now, with the answers it saved.
+        services.finish(attempt, now) if attempt.submitted_at is None and not attempt.accepts_answers(now) else attempt
+        for attempt in enrolment.attempts.all()
+        if attempt.exam_id == exam.pk
+    ]
+    running = next((a for a in attempts if a.submitted_at is None), None)
     finished = [a for a in attempts if a.submitted_at is not None]
-    may_start = (
-        running is None
-        and enrolment.attended
-        and exam.is_open(now)
-        and len(attempts) < services.MAX_ATTEMPTS
-        and not any(a.passed for a in finished)
-        and all(a.submitted_at is not None or not a.accepts_answers(now) for a in attempts)
-    )
+    may_start = enrolment.attended and exam.is_open(now) and services.another_allowed(attempts)
     return {"exam": exam, "attempts": finished, "running": running, "may_start": may_start}
 
 
