@@ -254,3 +254,22 @@ def test_an_officer_with_an_account_of_their_own_opens_the_exam(client, orgs):
     assert exam.title in client.get(reverse("training:home")).content.decode()
     client.post(reverse("training:start", args=[enrolment.pk, exam.pk]))
     assert Attempt.unscoped.filter(enrolment=enrolment).exists()
+
+
+def test_a_certificate_issued_or_revoked_reaches_the_cached_talent_pool_at_once(client, orgs, settings):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    cache.clear()
+    enrolment = EnrolmentFactory(training=TrainingFactory(year=timezone.localdate().year))
+    for _visit in range(2):
+        client.get("/talent-pool/")
+    assert client.get("/talent-pool/").get("X-Page-Cache") == "hit"
+    certificate = services.issue(enrolment)
+    response = client.get("/talent-pool/")
+    assert response.get("X-Page-Cache") == "miss" and enrolment.officer.real_name in response.content.decode()
+    client.get("/talent-pool/")
+    services.revoke(certificate, "撤销")
+    response = client.get("/talent-pool/")
+    assert response.get("X-Page-Cache") == "miss" and enrolment.officer.real_name not in response.content.decode()
+    cache.clear()
