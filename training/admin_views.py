@@ -20,7 +20,9 @@ from registry.scoping import scope_for_user
 from registry.uploads import MB, UploadValidator
 
 from . import services
-from .models import Certificate, Question
+from .enrolments import EnrolmentImport
+from .enrolments import template_workbook as enrolment_template
+from .models import Certificate, Question, Training
 from .pdf import certificate_response
 from .questions import QuestionImport, template_workbook
 
@@ -79,7 +81,77 @@ def import_view(request):
                     % {"added": added, "skipped": skipped},
                 )
                 return redirect("training_questions:index")
-    return TemplateResponse(request, "training/admin/question_import.html", {"form": form, "errors": errors})
+    return import_page(
+        request,
+        form,
+        errors,
+        _("Import questions"),
+        _(
+            "Fill in the template: one question a row. New questions are added to the chosen bureau's bank; a "
+            "question whose text is already there is skipped. Nothing is added while any row has an error."
+        ),
+        "training_questions:template",
+    )
+
+
+def import_page(request, form, errors, title, intro, template_url_name):
+    context = {
+        "form": form,
+        "errors": errors,
+        "title": title,
+        "intro": intro,
+        "template_url": reverse(template_url_name),
+    }
+    return TemplateResponse(request, "training/admin/workbook_import.html", context)
+
+
+class EnrolmentImportForm(forms.Form):
+    training = forms.ModelChoiceField(label=gettext_lazy("Training"), queryset=Training.objects.none())
+    file = QuestionImportForm.base_fields["file"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["training"].queryset = Training.objects.order_by("-starts_on")  # the user's subtree (scoped)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        check_workbook_upload(upload, EnrolmentImport.max_rows)
+        return upload
+
+
+def enrolment_import_view(request):
+    require(request, "add_enrolment")
+    form = EnrolmentImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        training, upload = form.cleaned_data["training"], form.cleaned_data["file"]
+        importer = EnrolmentImport(training, request.user)
+        try:
+            added = importer.run(upload.read())
+        except WorkbookError as error:
+            form.add_error("file", str(error))
+        else:
+            errors = importer.errors
+            if not errors:
+                log(training, IMPORT_ACTION, user=request.user, data={"file": upload.name, "created": added})
+                messages.success(request, _("%(count)d officers enrolled.") % {"count": added})
+                return redirect("training_enrolments:index")
+    return import_page(
+        request,
+        form,
+        errors,
+        _("Enrol from a workbook"),
+        _(
+            "Fill in the template: one officer a row, by the enterprise's credit code and the officer's name. "
+            "Nothing is enrolled while any row has an error."
+        ),
+        "training_enrolments:template",
+    )
+
+
+def enrolment_template_view(request):
+    require(request, "add_enrolment")
+    return enrolment_template().response("enrolment-template")
 
 
 def template_view(request):

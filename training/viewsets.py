@@ -84,7 +84,11 @@ class EnrolmentViewSet(ModelViewSet):
     menu_label = _("Enrolments and attendance")
     menu_order = 2
     menu_hook = contributions.menu_hook("training")
-    index_view_class = index_view("training", "officer__enterprise")
+    index_view_class = index_view(
+        "training",
+        "officer__enterprise",
+        buttons=[(_("Enrol from a workbook"), "training_enrolments:import", "upload")],
+    )
     add_view_class = EnrolmentCreateView
     copy_view_enabled = False
     form_fields = ["training", "officer", "attended"]
@@ -99,6 +103,12 @@ class EnrolmentViewSet(ModelViewSet):
     list_export = ["officer.real_name", "officer.enterprise.name", "training", "attended", "created_at"]
     export_headings = {"officer.real_name": _("officer"), "officer.enterprise.name": _("enterprise")}
     search_fields = ["officer__real_name", "officer__enterprise__name"]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("import/", admin_views.enrolment_import_view, name="import"),
+            path("template.xlsx", admin_views.enrolment_template_view, name="template"),
+        ]
 
 
 class QuestionViewSet(ModelViewSet):

@@ -212,3 +212,32 @@ def test_figures_count_enrolment_attendance_pass_rate_and_certificates_by_region
     national = {row[0]: row[1:] for row in certificates_by_region(orgs.national.path).rows}
     assert national == {orgs.hebei.name: [1, 1], orgs.beijing.name: [1, 1]}
     assert certificates_by_region(orgs.hebei.path).rows == [[orgs.shijiazhuang.name, 1, 1]]
+
+
+def test_the_bureau_enrols_from_a_workbook_all_rows_or_none(client, orgs, province_admin):
+    training = TrainingFactory(capacity=3)
+    first, second = ApprovedOfficerFactory(), ApprovedOfficerFactory()
+    pending = ApprovedOfficerFactory(live=False, review_status="pending")
+    header = ("统一社会信用代码", "首席质量官姓名", "出勤")
+
+    def upload(rows):
+        return client.post(
+            reverse("training_enrolments:import"),
+            {"training": training.pk, "file": workbook_bytes(rows, header=header)},
+        )
+
+    response = upload(
+        [
+            (first.enterprise.uscc, first.real_name, "是"),
+            (second.enterprise.uscc, "别人", ""),
+            (pending.enterprise.uscc, pending.real_name, "否"),
+            ("91130102MA00000000", "无此人", ""),
+        ]
+    )
+    html = response.content.decode()
+    assert "第3行B列" in html and "第4行A列" in html and "第5行A列" in html
+    assert not Enrolment.unscoped.exists()
+    response = upload([(first.enterprise.uscc, first.real_name, "是"), (second.enterprise.uscc, second.real_name, "")])
+    assert response.status_code == 302
+    assert dict(Enrolment.unscoped.values_list("officer_id", "attended")) == {first.pk: True, second.pk: False}
+    assert client.get(reverse("training_enrolments:template")).status_code == 200
