@@ -14,6 +14,7 @@ province beside the approved million, the admin home page and the officers "awai
 county, a city, a province and the national administrator against the officer inspect page.
 """
 
+import datetime
 import io
 import random
 import time
@@ -296,6 +297,7 @@ def insert_officers(count):
                     mobile="13900000000",
                     live=True,
                     review_status="approved",
+                    certificate_valid_until=datetime.date(2100, 12, 31),  # certified: listed in the talent pool
                 )
                 for enterprise in enterprises
             ]

@@ -44,6 +44,8 @@ EXCLUDED_PREFIXES = (
     "/documents",
     "/i18n",
     "/talent-pool/file",
+    # The enterprise's training area and the exams; the certificate check is rate-limited, so never served stored.
+    "/training",
     "/static",
     "/media",
 )

@@ -44,13 +44,14 @@ urlpatterns = [
     path("language/<str:code>/", project_views.switch_language, name="switch_language"),
     # Each app owns its public URL prefixes: registry (accounts/, talent-pool/), home (search/, api/v2/),
     # news (feeds), standards (standards/, enterprise/, api/standards/, api/openapi.json),
-    # awards (apply/), qcgroups (qc/).
+    # awards (apply/), qcgroups (qc/), training (training/).
     path("", include("registry.urls")),
     path("", include("home.urls")),
     path("", include("news.urls")),
     path("", include("filings.standards.urls")),
     path("", include("filings.awards.urls")),
     path("", include("filings.qcgroups.urls")),
+    path("", include("training.urls")),
 ]
 
 if settings.DEBUG:

@@ -36,12 +36,8 @@ def reserve_send(mobile, ip):
         subject = mobile if scope == "mobile" else (ip or "unknown")
         if not take(f"sms:{scope}:{window}:{subject}", allowed, window):
             if scope == "ip":
-                raise SMSRateLimited(
-                    _("此网络发送验证码过于频繁，请稍后再试 / Too many codes from this network, try later")
-                )
-            raise SMSRateLimited(
-                _("该手机号发送验证码过于频繁，请稍后再试 / Too many codes for this number, try later")
-            )
+                raise SMSRateLimited(_("Too many codes from this network, try later"))
+            raise SMSRateLimited(_("Too many codes for this number, try later"))
 
 
 def issue_code(mobile, purpose, ip=None, deliver=True):
@@ -64,7 +60,8 @@ def issue_code(mobile, purpose, ip=None, deliver=True):
         ip=ip,
     )
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
-    send_sms(mobile, f"【首席质量官之家】您的验证码为{code}，{minutes}分钟内有效，请勿泄露给他人。")
+    text = _("[CQO Portal] Your code is %(code)s, valid for %(minutes)d minutes. Do not tell it to anyone.")
+    send_sms(mobile, text % {"code": code, "minutes": minutes})
     return code
 
 
@@ -89,7 +86,7 @@ def check_code(mobile, purpose, code):
     return bool(SMSCode.objects.filter(pk=pending.pk, used_at__isnull=True).update(used_at=now))
 
 
-CODE_ERROR = "短信验证码错误或已失效 / The SMS code is wrong or has expired"
+CODE_ERROR = gettext_lazy("The SMS code is wrong or has expired")
 
 
 class SMSCodeMixin:
@@ -105,4 +102,4 @@ class SMSCodeMixin:
         if self.errors or not mobile:
             return
         if not check_code(mobile, self.sms_purpose, self.cleaned_data.get("sms_code")):
-            self.add_error("sms_code", gettext_lazy(CODE_ERROR))
+            self.add_error("sms_code", CODE_ERROR)

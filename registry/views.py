@@ -81,8 +81,11 @@ def portal_home(request):
             (_("Product standard self-declaration"), "/enterprise/standards/"),
             (_("Quality benchmark applications"), "/apply/"),
             (_("Chief Quality Officer filing"), "/talent-pool/file/"),
+            (_("CQO training and examination"), "/training/"),
             (_("Account"), "/enterprise/account/"),
         ]
+    if user.kind == user.Kind.OFFICER and hasattr(user, "officer_record"):
+        areas.append((_("CQO training and examination"), "/training/"))
     if hasattr(user, "qc_unit"):
         areas.append((_("QC-group and trusted-team filings"), "/qc/"))
     if user.kind == user.Kind.OFFICER or not areas:

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.mail import (
@@ -369,7 +370,13 @@ class FunctionApprovalTask(ComputedApprovalTask):
 
 
 class ReviewEmailTemplatesMixin:
-    """E-mail about an object whose model names ``review_email_templates`` in the model's own templates."""
+    """E-mail about an object whose model names ``review_email_templates`` in the model's own templates, in each
+    recipient's language."""
+
+    def send_emails(self, template_set, context, recipients, **kwargs):
+        # Wagtail renders for a recipient without a preference in the acting user's language: the site's instead.
+        with translation.override(settings.LANGUAGE_CODE):
+            return super().send_emails(template_set, context, recipients, **kwargs)
 
     def get_template_set(self, instance, **kwargs):
         obj = instance.content_object if hasattr(instance, "content_object") else instance.workflow_state.content_object

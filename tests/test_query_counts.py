@@ -92,7 +92,12 @@ def talent_pool(orgs):
     return Scenario(
         "/talent-pool/",
         None,
-        lambda: OfficerFactory(enterprise=changan_enterprise(), real_name=f"人才{marker()}", live=True),
+        lambda: OfficerFactory(
+            enterprise=changan_enterprise(),
+            real_name=f"人才{marker()}",
+            live=True,
+            certificate_valid_until=datetime.date(2100, 12, 31),
+        ),
     )
 
 

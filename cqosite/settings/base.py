@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "filings.standards",
     "filings.awards",
     "filings.qcgroups",
+    "training",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,6 +1,14 @@
 from .enterprises import Enterprise, EnterpriseSize, region_from_uscc, regulator_for
 from .limits import RateCounter
-from .officers import ChiefQualityOfficer, ImportJob, OfficerApprovalTask, ReviewJob, ReviewStatus
+from .officers import (
+    ChiefQualityOfficer,
+    ImportJob,
+    OfficerApprovalTask,
+    ReviewJob,
+    ReviewStatus,
+    certificate_expiry,
+    in_talent_pool,
+)
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
 from .sms_codes import SMSCode
@@ -34,6 +42,8 @@ __all__ = [
     "RateCounter",
     "ReviewJob",
     "ReviewStatus",
+    "certificate_expiry",
+    "in_talent_pool",
     "Role",
     "SMSCode",
     "User",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from ..enterprise_size import classify
 from ..identity import DocumentType, validate_document
 from ..scoping import ScopedModelMixin
-from ..validators import validate_uscc
+from ..validators import validate_mobile, validate_uscc
 
 
 class EnterpriseSize(models.TextChoices):
@@ -40,6 +40,12 @@ def region_from_uscc(uscc):
         if division is not None and regulator_for(division) is not None:
             return division
     return None
+
+class WebsiteField(models.URLField):
+    """A website address; one typed without a scheme (www.example.cn) is taken as https."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
 
 
 class Enterprise(ScopedModelMixin):
@@ -90,6 +96,25 @@ class Enterprise(ScopedModelMixin):
         blank=True,
         help_text=_("Computed from industry, employees, revenue and assets when they are known."),
     )
+    # The provincial registration form's unit rows (seed 003 annex 3), printed on the officer's form.
+    main_products = models.TextField(_("main products and business"), blank=True)
+    phone = models.CharField(_("telephone"), max_length=32, blank=True)
+    fax = models.CharField(_("fax"), max_length=32, blank=True)
+    website = WebsiteField(_("website"), blank=True)
+    email = models.EmailField(_("unit e-mail"), blank=True)
+    head_post = models.CharField(
+        _("head's post"), max_length=64, blank=True, help_text=_("The unit's head is the legal representative.")
+    )
+    head_mobile = models.CharField(_("head's mobile"), max_length=11, blank=True, validators=[validate_mobile])
+    head_phone = models.CharField(_("head's telephone"), max_length=32, blank=True)
+    head_fax = models.CharField(_("head's fax"), max_length=32, blank=True)
+    quality_head_name = models.CharField(_("head of quality"), max_length=64, blank=True)
+    quality_head_post = models.CharField(_("head of quality's post"), max_length=64, blank=True)
+    quality_head_mobile = models.CharField(
+        _("head of quality's mobile"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    quality_head_phone = models.CharField(_("head of quality's telephone"), max_length=32, blank=True)
+    quality_head_fax = models.CharField(_("head of quality's fax"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

@@ -74,12 +74,18 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
         blank=True,
         help_text=_("Other posts held in the enterprise: chairman, general manager, deputy general manager …"),
     )
+    phone = models.CharField(_("telephone"), max_length=32, blank=True)
+    fax = models.CharField(_("fax"), max_length=32, blank=True)
     address = models.CharField(_("postal address"), max_length=255, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     appointment_date = models.DateField(_("appointment date"), null=True, blank=True, db_index=True)
     training_certificate_number = models.CharField(_("training certificate number"), max_length=64, blank=True)
     training_certificate_issuer = models.CharField(_("certificate issuing body"), max_length=128, blank=True)
+    #: The talent-pool rule as data (written by the app that issues certificates, never typed in): the officer
+    #: appears publicly only while approved, this date is not past and the certificate is not revoked.
+    certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True, editable=False)
+    certificate_revoked_at = models.DateTimeField(_("certificate revoked"), null=True, blank=True, editable=False)
     work_history = models.TextField(
         _("work history"), blank=True, help_text=_("Quality-management experience and awards.")
     )
@@ -135,9 +141,13 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
                 name="registry_officer_in_review",
                 condition=models.Q(live=False) | models.Q(has_unpublished_changes=True),
             ),
-            # The public talent pool: approved officers, latest appointments first, a page at a time.
+            # The public talent pool: approved, certified officers, latest appointments first, a page at a time.
             models.Index(
-                fields=["-appointment_date", "-id"], name="registry_officer_talent_pool", condition=models.Q(live=True)
+                fields=["-appointment_date", "-id"],
+                name="registry_officer_pool",
+                condition=models.Q(
+                    live=True, certificate_valid_until__isnull=False, certificate_revoked_at__isnull=True
+                ),
             ),
         ]
 
@@ -176,6 +186,23 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             self.account.is_active = self.enabled
             self.account.save(update_fields=["is_active"])
 
+    #: Fields the certificate issuer writes on the live record: publishing an older revision keeps them.
+    CERTIFICATE_FIELDS = (
+        "training_certificate_number",
+        "training_certificate_issuer",
+        "certificate_valid_until",
+        "certificate_revoked_at",
+    )
+
+    def with_content_json(self, content):
+        """A revision published after a certificate was issued (or revoked) keeps the certificate, not the one the
+        revision was drafted with."""
+        obj = super().with_content_json(content)
+        if self.certificate_valid_until is not None:
+            for name in self.CERTIFICATE_FIELDS:
+                setattr(obj, name, getattr(self, name))
+        return obj
+
     @property
     def is_approved(self):
         return self.live and self.review_status == ReviewStatus.APPROVED
@@ -187,6 +214,18 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
             or (self.account_id is not None and self.account_id == user.pk)
             or administers(user, self)
         )
+
+
+def in_talent_pool(today):
+    """The talent-pool rule (seed 003): approved, holding a certificate valid on ``today`` and not revoked."""
+    return models.Q(live=True, certificate_valid_until__gte=today, certificate_revoked_at__isnull=True)
+
+
+def certificate_expiry(year):
+    """A certificate issued for ``year``'s training is valid to the end of the following year."""
+    import datetime
+
+    return datetime.date(year + 1, 12, 31)
 
 
 class OfficerApprovalTask(OrganisationApprovalTask):

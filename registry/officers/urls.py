@@ -7,4 +7,5 @@ from . import views
 urlpatterns = [
     path("talent-pool/", views.talent_pool, name="talent_pool"),
     path("talent-pool/file/", views.file_officer, name="officer_filing"),
+    path("talent-pool/file/form.pdf", views.registration_form, name="officer_registration_form"),
 ]

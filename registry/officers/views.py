@@ -6,26 +6,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ChiefQualityOfficer, User
+from ..models import ChiefQualityOfficer, Enterprise, User, in_talent_pool
 from ..pagination import PublicPaginator, few_matches_page, public_page_number
 from ..params import query_page, query_text, raw
 from ..provinces import province_options
 from ..validators import validate_mobile
 from .filters import division_prefix
+from .pdf import registration_form_pdf
 from .submission import submit
 
 PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
-#: Newest appointments first (the partial index registry_officer_talent_pool); every name descending.
+#: Newest appointments first (the partial index registry_officer_pool); every name descending.
 TALENT_POOL_ORDER = ("-appointment_date", "-id")
 
 
 def talent_pool(request):
-    """Approved officers only, and only the three fields the seed allows to publish."""
-    queryset = ChiefQualityOfficer.unscoped.filter(live=True, erased_at=None).order_by(*TALENT_POOL_ORDER)
+    """Approved officers holding a valid certificate only, and only the three fields the seed allows to publish."""
+    queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(timezone.localdate()), erased_at=None)
+    queryset = queryset.order_by(*TALENT_POOL_ORDER)
     enterprise = query_text(request, "enterprise", max_length=100)
     region = query_text(request, "region", max_length=12)
     if enterprise:
@@ -90,6 +94,8 @@ class FilingForm(forms.ModelForm):
             "concurrent_posts",
             "quality_years",
             "mobile",
+            "phone",
+            "fax",
             "email",
             "address",
             "postcode",
@@ -110,6 +116,67 @@ class FilingForm(forms.ModelForm):
         return validate_mobile(self.cleaned_data["mobile"])
 
 
+class UnitDetailsForm(forms.ModelForm):
+    """The unit rows of the provincial registration form, kept on the enterprise record."""
+
+    # Longer than the stored 11 digits, as on the filing form: spaces, dashes and +86 are removed in clean.
+    head_mobile = forms.CharField(label=_("head's mobile"), max_length=20, required=False)
+    quality_head_mobile = forms.CharField(label=_("head of quality's mobile"), max_length=20, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = [
+            "main_products",
+            "phone",
+            "fax",
+            "website",
+            "email",
+            "head_post",
+            "head_mobile",
+            "head_phone",
+            "head_fax",
+            "quality_head_name",
+            "quality_head_post",
+            "quality_head_mobile",
+            "quality_head_phone",
+            "quality_head_fax",
+        ]
+        widgets = {"main_products": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_head_mobile(self):
+        return self.cleaned_data["head_mobile"] and validate_mobile(self.cleaned_data["head_mobile"])
+
+    def clean_quality_head_mobile(self):
+        value = self.cleaned_data["quality_head_mobile"]
+        return value and validate_mobile(value)
+
+
+def registration_form_download(form, unit_form, enterprise):
+    """The form as typed so far, printed to stamp: the scan it asks for is what comes back, so it is not needed."""
+    form.fields["registration_form"].required = False
+    if not (form.is_valid() and unit_form.is_valid()):
+        return None
+    officer = form.save(commit=False)
+    officer.enterprise = unit_form.save(commit=False)
+    response = HttpResponse(registration_form_pdf(officer), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cqo-registration-{enterprise.uscc}.pdf"'
+    return response
+
+
+@login_required
+def registration_form(request):
+    """The enterprise's filed officer on the provincial registration form, prefilled from the record, to stamp."""
+    user = request.user
+    if user.kind != User.Kind.ENTERPRISE or user.enterprise_id is None:
+        raise PermissionDenied
+    officer = ChiefQualityOfficer.unscoped.filter(enterprise_id=user.enterprise_id).select_related("enterprise").first()
+    if officer is None:
+        return redirect("officer_filing")
+    response = HttpResponse(registration_form_pdf(officer), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cqo-registration-{officer.enterprise.uscc}.pdf"'
+    return response
+
+
 @login_required
 def file_officer(request):
     """An enterprise account files its CQO; the record waits for the enterprise's regional administrator."""
@@ -123,7 +190,12 @@ def file_officer(request):
             request, "registry/officer_filing.html", {"existing": existing, "enterprise": enterprise}
         )
     form = FilingForm(request.POST or None, request.FILES or None, instance=existing)
-    if request.method == "POST" and form.is_valid():
+    unit_form = UnitDetailsForm(request.POST or None, instance=enterprise, prefix="unit")
+    if request.method == "POST" and "download" in request.POST:
+        response = registration_form_download(form, unit_form, enterprise)
+        if response is not None:
+            return response
+    elif request.method == "POST" and form.is_valid() and unit_form.is_valid():
         officer = form.save(commit=False)
         officer.enterprise = enterprise
         officer.organisation_id = enterprise.organisation_id
@@ -131,8 +203,11 @@ def file_officer(request):
         officer.live = False
         officer.review_status = "pending"
         with transaction.atomic():
+            unit_form.save()
             officer.save()
             submit(officer, user)
         messages.success(request, _("Your filing was submitted and awaits review by the regional administrator."))
         return redirect("officer_filing")
-    return TemplateResponse(request, "registry/officer_filing.html", {"form": form, "enterprise": enterprise})
+    return TemplateResponse(
+        request, "registry/officer_filing.html", {"form": form, "unit_form": unit_form, "enterprise": enterprise}
+    )

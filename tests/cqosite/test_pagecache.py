@@ -1,5 +1,7 @@
 """The anonymous page cache serves repeat visits from cache and is never stale after a change."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
@@ -91,7 +93,11 @@ def test_approving_and_revoking_an_officer_reach_the_talent_pool(client, orgs, m
     from registry.officers.factories import OfficerFactory
     from registry.officers.submission import revoke
 
-    officer = OfficerFactory(enterprise=EnterpriseFactory(region=orgs.changan.division), real_name="审核中的质量官")
+    officer = OfficerFactory(
+        enterprise=EnterpriseFactory(region=orgs.changan.division),
+        real_name="审核中的质量官",
+        certificate_valid_until=datetime.date(2100, 12, 31),
+    )
     assert cached(client, "/talent-pool/")
     officer.save_revision().publish()
     response = client.get("/talent-pool/")

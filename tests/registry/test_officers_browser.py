@@ -5,7 +5,7 @@ import re
 import pytest
 
 from registry.factories import AdministratorFactory
-from registry.models import ChiefQualityOfficer, Role
+from registry.models import ChiefQualityOfficer, Role, certificate_expiry
 from tests.browser import admin_login
 from tests.registry.test_import_officers import row, workbook_bytes
 
@@ -58,6 +58,8 @@ def test_province_administrator_imports_reviews_and_publishes(page, browser, org
     officer.refresh_from_db()
     assert officer.live
 
+    # The talent pool lists approved officers holding a valid certificate (training issues them: tests/training).
+    ChiefQualityOfficer.unscoped.filter(pk=officer.pk).update(certificate_valid_until=certificate_expiry(2100))
     page.goto(f"{page.base_url}/talent-pool/?enterprise=长安精工1")
     table = page.locator("table.talent-pool").inner_text()
     assert "王质量1" in table and "长安精工1有限公司" in table

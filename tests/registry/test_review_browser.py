@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from registry.factories import AdministratorFactory
-from registry.models import ChiefQualityOfficer, Role
+from registry.models import ChiefQualityOfficer, Role, certificate_expiry
 from tests.browser import admin_login
 from tests.registry.test_review import workbook
 
@@ -81,6 +81,8 @@ def test_a_county_imports_5000_the_city_approves_them_in_bulk_and_the_talent_poo
     shot(approver, "review_job_done")
     assert ChiefQualityOfficer.unscoped.filter(live=True).count() == 5000
 
+    # The talent pool lists approved officers holding a valid certificate (training issues them: tests/training).
+    ChiefQualityOfficer.unscoped.filter(live=True).update(certificate_valid_until=certificate_expiry(2100))
     approver.goto(f"{page.base_url}/talent-pool/")
     table = approver.locator("table.talent-pool").inner_text()
     assert "王质量5000" in table and "长安精工5000有限公司" in table

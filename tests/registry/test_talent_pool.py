@@ -1,10 +1,13 @@
-"""The public talent pool shows approved officers' name, employer and appointment date — and nothing else."""
+"""The public talent pool shows approved, certified officers' name, employer and appointment date — nothing else."""
+
+import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from registry.factories import EnterpriseFactory, make_mobile, make_resident_id, make_uscc
-from registry.models import ChiefQualityOfficer
+from registry.models import ChiefQualityOfficer, certificate_expiry
 
 
 def officer(orgs, serial, region="130102", live=True, **kwargs):
@@ -21,18 +24,23 @@ def officer(orgs, serial, region="130102", live=True, **kwargs):
         email=f"zhou{serial}@example.cn",
         address=f"秘密地址{serial}号",
         appointment_date=kwargs.pop("appointment_date", "2024-06-01"),
+        certificate_valid_until=kwargs.pop("certificate_valid_until", certificate_expiry(timezone.localdate().year)),
         live=live,
         **kwargs,
     )
 
 
 @pytest.mark.django_db
-def test_only_approved_officers_and_no_personal_data(client, orgs):
+def test_only_approved_officers_with_a_valid_certificate_and_no_personal_data(client, orgs):
     shown = officer(orgs, 1)
     hidden = officer(orgs, 2, live=False)
+    uncertified = officer(orgs, 3, certificate_valid_until=None)
+    expired = officer(orgs, 4, certificate_valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    revoked = officer(orgs, 5, certificate_revoked_at=timezone.now())
     html = client.get(reverse("talent_pool")).content.decode()
     assert shown.real_name in html and shown.enterprise.name in html and "2024年6月" in html
-    assert hidden.real_name not in html
+    for absent in (hidden, uncertified, expired, revoked):
+        assert absent.real_name + "<" not in html
     for personal in (shown.mobile, shown.id_number, shown.email, shown.address):
         assert personal not in html
 

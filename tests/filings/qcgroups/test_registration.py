@@ -294,7 +294,7 @@ def test_review_e_mails_speak_the_recipients_language_and_link_to_the_site_addre
     client.post(reverse("qc_units:review", args=[unit.pk]), {"reject": "1", "reject-reason": "执照不清晰"})
     (rejected,) = mail.outbox
     assert "未通过" in rejected.subject and "执照不清晰" in rejected.body
-    assert "https://cqo.example.cn/accounts/login/" in rejected.body
+    assert "https://cqo.example.cn/qc/" in rejected.body
 
     secretariat_admin.email = "secretariat@cpcif.example.cn"
     secretariat_admin.save()
