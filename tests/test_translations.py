@@ -14,13 +14,21 @@ The rules, checked without a database:
 
 import ast
 import gettext
+import json
 import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
+#: The project's catalogue, then Wagtail's strings (server and script) that Wagtail's own Chinese lacks.
+CHINESE = [
+    LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    LOCALE / "wagtail" / "zh_Hans" / "LC_MESSAGES" / "django.po",
+    LOCALE / "wagtail" / "zh_Hans" / "LC_MESSAGES" / "djangojs.po",
+]
 CJK = re.compile(r"[\u3400-\u9fff]")
 BILINGUAL = re.compile(
     r"[\u3400-\u9fff][^/]* / +[A-Za-z]{2,}|[A-Za-z]{2,} / +[^/]*[\u3400-\u9fff]|[A-Za-z]{3,} \([\u3400-\u9fff/]+\)"
@@ -100,9 +108,9 @@ def keys(entries):
     return {(entry["msgctxt"], entry["msgid"]) for entry in entries}
 
 
-@pytest.mark.parametrize("path", [LOCALE / "zh_Hans", LOCALE / "wagtail" / "zh_Hans"], ids=["project", "wagtail"])
+@pytest.mark.parametrize("path", CHINESE, ids=lambda path: path.relative_to(LOCALE).as_posix())
 def test_every_msgid_has_a_chinese_translation_and_none_is_fuzzy(path):
-    entries = read_po(path / "LC_MESSAGES" / "django.po")
+    entries = read_po(path)
     assert entries
     untranslated = [entry["msgid"] for entry in entries if not all(entry["msgstr"].values())]
     fuzzy = [entry["msgid"] for entry in entries if "fuzzy" in entry["flags"]]
@@ -119,13 +127,13 @@ def test_the_english_catalogue_lists_the_same_msgids_and_none_is_fuzzy():
     assert not [entry["msgid"] for entry in english if "fuzzy" in entry["flags"]]
 
 
-@pytest.mark.parametrize("path", [LOCALE / "zh_Hans", LOCALE / "wagtail" / "zh_Hans"], ids=["project", "wagtail"])
+@pytest.mark.parametrize("path", CHINESE, ids=lambda path: path.relative_to(LOCALE).as_posix())
 def test_the_compiled_chinese_catalogue_matches_its_source(path):
-    with (path / "LC_MESSAGES" / "django.mo").open("rb") as handle:
+    with path.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = [
         entry["msgid"]
-        for entry in read_po(path / "LC_MESSAGES" / "django.po")
+        for entry in read_po(path)
         if entry["msgid_plural"] is None
         and entry["msgctxt"] is None
         and compiled.gettext(entry["msgid"]) != entry["msgstr"][0]
@@ -214,3 +222,9 @@ def test_python_hands_the_user_no_untranslated_chinese():
         path.relative_to(ROOT).as_posix(): problems for path in python_files() if (problems := python_problems(path))
     }
     assert not found, found
+
+
+@pytest.mark.django_db
+def test_the_admin_scripts_get_the_chinese_of_wagtail_strings_its_catalogue_lacks(client):
+    catalog = client.get(reverse("wagtailadmin_javascript_catalog"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert json.dumps("网络错误。") in catalog.content.decode()

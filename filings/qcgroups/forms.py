@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry import workflows
@@ -25,7 +26,8 @@ USERNAME_PATTERN = re.compile(r"[A-Za-z0-9]{4,16}")
 
 def year_choices():
     this_year = current_year()
-    return [(year, f"{year}年") for year in range(this_year + 1, this_year - 6, -1)]
+    # Translators: a year offered in a drop-down list (Chinese adds 年).
+    return [(year, gettext("%(year)d") % {"year": year}) for year in range(this_year + 1, this_year - 6, -1)]
 
 
 def city_choices():

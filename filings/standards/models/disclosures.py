@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.files import PrivateFileField, administers
@@ -249,7 +250,7 @@ class DisclosedStandard(ScopedModelMixin):
     def products_summary(self):
         names = [p.name for p in self.products.all()]
         if len(names) > 1:
-            return f"{names[0]}等，共{len(names)}个产品"
+            return gettext("%(first)s and others, %(count)d products") % {"first": names[0], "count": len(names)}
         return names[0] if names else ""
 
 
