@@ -41,6 +41,7 @@ def region_from_uscc(uscc):
             return division
     return None
 
+
 class WebsiteField(models.URLField):
     """A website address; one typed without a scheme (www.example.cn) is taken as https."""
 
