@@ -236,12 +236,6 @@ def test_no_malformed_query_parameter_causes_a_server_error(client, world, index
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures)
 
 
-#: Views that still read the query themselves, each parsing leniently or checked by the fuzz test above; a file
-#: leaves this list when its reads move to ``registry.params``, and no file may join it.
-DIRECT_READS = {
-    "filings/awards/viewsets.py",
-    "filings/qcgroups/admin_views.py",
-}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -253,8 +247,7 @@ def test_views_read_query_parameters_through_the_one_parser():
             continue
         if relative != "registry/params.py" and re.search(r"\.GET\b|\.query_params\b", path.read_text()):
             readers.add(relative)
-    assert readers - DIRECT_READS == set(), "read query parameters with registry.params instead"
-    assert DIRECT_READS - readers == set(), "these files no longer read the query: take them off DIRECT_READS"
+    assert readers == set(), "read query parameters with registry.params instead"
 
 
 #: The probe's own requests that answered 500 (issue 19, item 9): each now answers the status given.

@@ -1,8 +1,9 @@
 """Any organisation registers to apply for awards (seed 001, issue 22 item 3): name, USCC and a mobile proved by
 SMS code; the reviewed organisation filing, not the registration, is what makes it eligible.
 
-The account belongs to the shared enterprise identity (``registry.Enterprise``): the record of the same USCC when
-the registry holds one (and no account has claimed it yet), else a new record placed in the region its USCC names.
+The account belongs to the shared enterprise identity (``registry.Enterprise``), a new record placed in the region its
+USCC names; an organisation the registry already holds registers through the enterprise registration instead, whose
+check (legal representative, or documents confirmed by the bureau) guards the record and what its bureau filed.
 """
 
 import re
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 from registry import sms_codes
 from registry.models import Enterprise, SMSCode, User, region_from_uscc
 from registry.security import client_ip
-from registry.validators import normalise, validate_mobile, validate_uscc
+from registry.validators import validate_mobile, validate_uscc
 
 SESSION_ORGANISATION = "awards_register_organisation"
 USERNAME_RE = re.compile(r"[A-Za-z0-9_]{6,20}")
@@ -35,6 +36,7 @@ class OrganisationForm(forms.Form):
 
     enterprise = None
     region = None
+    in_registry = False
 
     def clean_uscc(self):
         return validate_uscc(self.cleaned_data["uscc"])
@@ -44,22 +46,26 @@ class OrganisationForm(forms.Form):
         if self.errors:
             return cleaned
         self.enterprise = Enterprise.unscoped.filter(uscc=cleaned["uscc"]).first()
-        if self.enterprise is None:
-            self.region = region_from_uscc(cleaned["uscc"])
-            if self.region is None:
-                self.add_error("uscc", _("No bureau covers the region this code was registered in: check the code."))
-        elif normalise(self.enterprise.name) != normalise(cleaned["name"]):
-            self.add_error(
-                "name", _("The name differs from the one registered with this code: type it as on the licence.")
-            )
-        elif self.enterprise.accounts.exists():
+        if self.enterprise is not None:
+            # Name and code are public: claiming a registry record (and what its bureau filed for it) takes the
+            # enterprise registration's check of the legal representative or of documents by the bureau.
+            self.in_registry = not self.enterprise.accounts.exists()
             self.add_error(
                 "uscc",
                 _(
+                    "This organisation is in the registry: register its account with the enterprise registration, "
+                    "which checks it, then sign in here to apply."
+                )
+                if self.in_registry
+                else _(
                     "This organisation already has an account: sign in with it (or recover its user name), or ask "
                     "its holder to apply."
                 ),
             )
+            return cleaned
+        self.region = region_from_uscc(cleaned["uscc"])
+        if self.region is None:
+            self.add_error("uscc", _("No bureau covers the region this code was registered in: check the code."))
         return cleaned
 
 
@@ -99,7 +105,7 @@ class AccountForm(sms_codes.SMSCodeMixin, SetPasswordMixin, forms.Form):
 
 
 def register(request):
-    """Step one: the organisation, matched to the registry's record or new."""
+    """Step one: an organisation new to the registry (one the registry holds registers with its check)."""
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         request.session[SESSION_ORGANISATION] = {"name": form.cleaned_data["name"], "uscc": form.cleaned_data["uscc"]}
@@ -120,7 +126,7 @@ def register_account(request):
             return redirect("awards:register")
         data = form.cleaned_data
         with transaction.atomic():
-            enterprise = check.enterprise or Enterprise.objects.create(
+            enterprise = Enterprise.objects.create(
                 uscc=organisation["uscc"], name=organisation["name"].strip(), region=check.region
             )
             user = User(

@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from registry import contributions, workflows
 from registry.exports import ExportWorkbook, dated_filename
+from registry.params import query_choice, query_id, query_string
 from registry.reports import log_export
 
 from . import access
@@ -71,9 +72,10 @@ class FilingReviewViewSet(ViewSet):
         filings = workflows.with_review_status(
             access.reviewable_filings(request.user).select_related("enterprise", "region__parent__parent")
         )
-        status = request.GET.get("status", OrganisationFiling.Status.PENDING)
-        if status in OrganisationFiling.Status.values:
-            filings = filings.filter(review_status=status)
+        status = query_choice(
+            request, "status", OrganisationFiling.Status.values, default=OrganisationFiling.Status.PENDING
+        )
+        filings = filings.filter(review_status=status)
         return TemplateResponse(
             request,
             "awards/admin/filing_index.html",
@@ -125,10 +127,11 @@ class ApplicationReviewViewSet(ViewSet):
 
     def filtered(self, request):
         applications = self.visible(request).exclude(state=Application.State.DRAFT)
-        programme, state = request.GET.get("programme"), request.GET.get("state")
-        if programme and programme.isdigit():
+        programme = query_id(request, "programme")
+        state = query_choice(request, "state", Application.State.values)
+        if programme is not None:
             applications = applications.filter(programme_id=programme)
-        if state in Application.State.values:
+        if state:
             applications = applications.filter(state=state)
         # 平均分: the mean of the submitted experts' totals (their scores' sum over the experts who scored).
         submitted = Q(assignments__submitted_at__isnull=False)
@@ -159,7 +162,7 @@ class ApplicationReviewViewSet(ViewSet):
                 "applications": self.filtered(request),
                 "programmes": AwardProgrammePage.objects.all().order_by("-opens_at"),
                 "states": [c for c in Application.State.choices if c[0] != Application.State.DRAFT],
-                "query": request.GET.urlencode(),
+                "query": query_string(request),
             },
         )
 

@@ -14,6 +14,7 @@ from django.views import View
 
 from registry import workflows
 from registry.models import Division, Organisation
+from registry.params import query_choice, query_id, query_string, query_text, query_year, raw
 from registry.reports import log_export
 
 from . import statistics
@@ -99,19 +100,19 @@ class ReviewView(View):
 def filtered_filings(request):
     """The secretariat's filings narrowed by the GET filters; also the filter values for the template."""
     filings = Filing.objects.select_related("unit")
-    params = request.GET
-    filters = {
-        "year": params.get("year", ""),
-        "unit": params.get("unit", ""),
-        "kind": params.get("kind", ""),
-        "province": params.get("province", ""),
-        "q": params.get("q", "").strip(),
+    year, unit = query_year(request, "year"), query_id(request, "unit")
+    filters = {  # strings, as the filter form's options compare them
+        "year": "" if year is None else str(year),
+        "unit": "" if unit is None else str(unit),
+        "kind": query_choice(request, "kind", Filing.Kind.values, default=""),
+        "province": query_text(request, "province", max_length=12),
+        "q": query_text(request, "q"),
     }
-    if filters["year"].isdigit():
-        filings = filings.filter(year=int(filters["year"]))
-    if filters["unit"].isdigit():
-        filings = filings.filter(unit_id=int(filters["unit"]))
-    if filters["kind"] in Filing.Kind.values:
+    if year is not None:
+        filings = filings.filter(year=year)
+    if unit is not None:
+        filings = filings.filter(unit_id=unit)
+    if filters["kind"]:
         filings = filings.filter(kind=filters["kind"])
     if filters["province"]:
         filings = filings.filter(unit__province_id=filters["province"])
@@ -123,9 +124,7 @@ def filtered_filings(request):
 def summary(request):
     require_permission(request.user, "view_filing")
     filings, filters = filtered_filings(request)
-    page = Paginator(filings, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = Paginator(filings, 100).get_page(raw(request, "page"))
     return TemplateResponse(
         request,
         "qcgroups/admin/summary.html",
@@ -134,7 +133,7 @@ def summary(request):
             "header_icon": "table",
             "page": page,
             "filters": filters,
-            "query": query.urlencode(),
+            "query": query_string(request, page=None),
             "totals": statistics.totals(filings),
             "by_year": statistics.by_year(filings),
             "by_unit": statistics.by_unit(filings)[:50],

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from registry import sms
-from registry.factories import EnterpriseAccountFactory, EnterpriseFactory, make_mobile, make_uscc
+from registry.factories import EnterpriseAccountFactory, EnterpriseFactory, make_mobile
 from registry.models import Enterprise, User
 from registry.validators import uscc_check_char
 
@@ -50,15 +50,15 @@ def test_a_new_organisation_registers_and_reaches_the_filing_form(client, orgs):
     assert client.get(reverse("awards:filing_new")).status_code == 200
 
 
-def test_a_registry_enterprise_without_an_account_is_matched_not_duplicated(client, orgs):
+def test_a_registry_enterprise_is_sent_to_the_checked_registration_not_claimed_by_name_and_code(client, orgs):
+    """Name and USCC are public: the registry's record (and the officer its bureau filed) is claimed only through
+    the enterprise registration's check of the legal representative or of documents."""
     enterprise = EnterpriseFactory(name="石家庄已登记(集团)有限公司", region_id="130102")
-    response = client.post(
-        reverse("awards:register"), {"name": "石家庄已登记（集团）有限公司", "uscc": enterprise.uscc}
-    )
-    assert response.status_code == 302
-    assert account(client, make_mobile(3)).status_code == 302
-    assert User.objects.get(username="award_applicant").enterprise == enterprise
-    assert Enterprise.unscoped.filter(uscc=enterprise.uscc).count() == 1
+    response = client.post(reverse("awards:register"), {"name": enterprise.name, "uscc": enterprise.uscc})
+    assert "uscc" in response.context["form"].errors
+    assert reverse("standards:register") in response.content.decode()
+    assert client.post(reverse("awards:send_code"), {"mobile": make_mobile(3)}).status_code == 403
+    assert not enterprise.accounts.exists()
 
 
 @pytest.mark.parametrize(
@@ -75,13 +75,10 @@ def test_a_mistyped_code_or_an_unknown_region_is_refused_on_the_code(client, org
     assert field in errors and says in errors[field][0]
 
 
-def test_an_organisation_with_an_account_or_another_name_is_refused(client, orgs):
+def test_an_organisation_with_an_account_is_refused(client, orgs):
     claimed = EnterpriseAccountFactory(enterprise=EnterpriseFactory(region_id="130102")).enterprise
     response = client.post(reverse("awards:register"), {"name": claimed.name, "uscc": claimed.uscc})
     assert "uscc" in response.context["form"].errors
-    other = EnterpriseFactory(uscc=make_uscc(77, "130102"), region_id="130102")
-    response = client.post(reverse("awards:register"), {"name": "别的名字有限公司", "uscc": other.uscc})
-    assert "name" in response.context["form"].errors
 
 
 def test_a_wrong_code_creates_nothing(client, orgs):
