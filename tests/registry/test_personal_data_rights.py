@@ -5,10 +5,11 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry, Revision
 
-from registry.models import ChiefQualityOfficer, User
+from registry.models import ChiefQualityOfficer, User, certificate_expiry
 from registry.officers.factories import OfficerFactory
 from registry.officers.personal_data import ERASE_ACTION, SUBJECT_EXPORT_ACTION
 from registry.statistics import queries
@@ -20,7 +21,12 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def officer(orgs, admins):
     """An approved 长安区 officer with a portal account, a stamped form and two revisions holding the person's data."""
-    record = OfficerFactory(enterprise__region_id="130102", live=True, address="河北省石家庄市秘密街8号")
+    record = OfficerFactory(
+        enterprise__region_id="130102",
+        live=True,
+        address="河北省石家庄市秘密街8号",
+        certificate_valid_until=certificate_expiry(timezone.localdate().year),
+    )
     record.account = User.objects.create(
         username="cqo-subject", mobile=record.mobile, kind=User.Kind.OFFICER, real_name=record.real_name
     )
