@@ -6,7 +6,6 @@ completes the registry record, or rejects them with a reason. Either way the app
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -16,6 +15,7 @@ from wagtail.log_actions import log
 
 from registry.files import PrivateFileField, administers
 from registry.identity import DocumentType
+from registry.mail import send_templated_mail, site_url
 from registry.scoping import ScopedModelMixin
 from registry.sms import send_sms
 from registry.uploads import MB, SCANS, UploadValidator
@@ -130,26 +130,18 @@ class EnterpriseVerification(ScopedModelMixin):
         self._notify(REJECTED_NOTICE)
 
     def tell_bureau(self):
-        """E-mail the checking bureau's administrators that documents wait for them."""
+        """E-mail the checking bureau's administrators, each in their language, that documents wait for them."""
         from registry.models import User
 
-        recipients = list(
+        administrators = (
             User.objects.filter(organisation=self.organisation, kind=User.Kind.ADMINISTRATOR, is_active=True)
             .exclude(email="")
-            .values_list("email", flat=True)
+            .select_related("wagtail_userprofile")
         )
-        if not recipients:
-            return
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = translation.gettext("Registration documents to check: %(enterprise)s")
-            body = translation.gettext(
-                "%(enterprise)s has registered for the product standard platform with its business licence and "
-                "its legal representative's document, because the registry lacks some of its details. Check "
-                "them in the admin: %(url)s"
-            )
-        url = settings.WAGTAILADMIN_BASE_URL + reverse("standards_verifications:review", args=[self.pk])
-        name = self.enterprise.name
-        send_mail(subject % {"enterprise": name}, body % {"enterprise": name, "url": url}, None, recipients)
+        review_url = site_url(reverse("standards_verifications:review", args=[self.pk]))
+        context = {"verification": self, "review_url": review_url}
+        for administrator in administrators:
+            send_templated_mail("standards/mail/verification_pending", context, administrator.email, administrator)
 
     def _decide(self, status, reviewer, reason):
         self.status, self.reason, self.decided_by, self.decided_at = status, reason, reviewer, timezone.now()
