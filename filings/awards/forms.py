@@ -19,6 +19,7 @@ from .models import (
     Project,
     ReviewerAssignment,
 )
+from .snapshot import HONOUR_FIELDS, IP_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -87,19 +88,7 @@ class ProjectForm(forms.ModelForm):
 IntellectualPropertyFormSet = forms.inlineformset_factory(
     Project,
     IntellectualProperty,
-    fields=[
-        "kind",
-        "name",
-        "country",
-        "granted_on",
-        "certificate_number",
-        "holder",
-        "inventors",
-        "term_years",
-        "application_number",
-        "patent_number",
-        "proof",
-    ],
+    fields=[*IP_FIELDS, "proof"],
     widgets={"granted_on": DATE_INPUT},
     extra=2,
     can_delete=True,
@@ -107,7 +96,7 @@ IntellectualPropertyFormSet = forms.inlineformset_factory(
 HonourFormSet = forms.inlineformset_factory(
     Project,
     Honour,
-    fields=["award", "level", "awarding_body", "awarded_on", "note", "proof"],
+    fields=[*HONOUR_FIELDS, "proof"],
     widgets={"awarded_on": DATE_INPUT},
     extra=2,
     can_delete=True,
