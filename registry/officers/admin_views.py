@@ -142,7 +142,7 @@ def revoke_view(request, pk):
 def reset_password_view(request, pk):
     """Give the officer's portal account a random one-time password, shown once, to be changed at first login."""
     require_officer_permission(request, "change")
-    officer = get_object_or_404(ChiefQualityOfficer, pk=pk)
+    officer = get_object_or_404(ChiefQualityOfficer, pk=pk, erased_at=None)  # an erased person has no account
     with transaction.atomic():
         account = officer.account
         if account is None:
@@ -165,7 +165,7 @@ def reset_password_view(request, pk):
 
 
 def registration_form_view(request, pk):
-    officer = get_object_or_404(ChiefQualityOfficer.objects.select_related("enterprise"), pk=pk)
+    officer = get_object_or_404(ChiefQualityOfficer.objects.select_related("enterprise"), pk=pk, erased_at=None)
     response = HttpResponse(registration_form_pdf(officer), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="cqo-registration-{officer.pk}.pdf"'
     log_export(request, officer, "pdf")  # the form carries the officer's ID number, phone and address

@@ -154,8 +154,8 @@ def bulk_submit(officers, user, enterprises=None):
 
 
 def can_revoke(officer, user):
-    """撤销审核 belongs to administrators of any organisation above the record's own one."""
-    if not user.is_authenticated or not user.is_active:
+    """撤销审核 belongs to administrators of any organisation above the record's own one; never on an erased record."""
+    if not user.is_authenticated or not user.is_active or officer.erased_at is not None:
         return False
     if user.is_superuser:
         return True

@@ -82,15 +82,15 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
                     _("Revoke review"), url=admin_views.url("revoke", instance.pk), icon_name="undo", priority=40
                 )
             )
-        buttons.append(
-            ListingButton(
-                _("Registration form (PDF)"),
-                url=admin_views.url("registration_form", instance.pk),
-                icon_name="doc-full",
-                priority=50,
-            )
-        )
         if instance.erased_at is None:
+            buttons.append(
+                ListingButton(
+                    _("Registration form (PDF)"),
+                    url=admin_views.url("registration_form", instance.pk),
+                    icon_name="doc-full",
+                    priority=50,
+                )
+            )
             buttons.append(
                 ListingButton(
                     _("Copy of personal data (xlsx)"),

@@ -99,6 +99,11 @@ def test_a_provincial_administrator_erases_the_person_and_the_statistics_stay(cl
     assert client.get(reverse(f"{ADMIN}:edit", args=[officer.pk])).status_code in (302, 403)
     for view in ("erase", "subject_export"):  # refused: Wagtail sends the refused user to the dashboard
         assert client.get(reverse(f"{ADMIN}:{view}", args=[officer.pk])).status_code in (302, 403)
+    assert client.get(reverse(f"{ADMIN}:registration_form", args=[officer.pk])).status_code == 404
+    assert client.post(reverse(f"{ADMIN}:reset_password", args=[officer.pk])).status_code == 404
+    client.force_login(admins.national)  # above the record, so it could revoke a live record's approval
+    assert client.post(reverse(f"{ADMIN}:revoke", args=[officer.pk]), {"reason": "x"}).status_code in (302, 403)
+    assert ChiefQualityOfficer.unscoped.get(pk=officer.pk).live
 
 
 @pytest.mark.django_db
