@@ -300,9 +300,13 @@ def ensure_enterprises(scale):
         "region_id", "organisation_id", "industry_id", "employees", "revenue", "assets", "size",
         "created_at", "updated_at",
     ]  # fmt: skip
-    known = {field.column for field in Enterprise._meta.concrete_fields} - {"id"}
-    if missing := known - set(columns):
+    # Every other column takes its field's default (the contact details a registration adds later); a column with
+    # no default would make the COPY fail, so it is named here instead.
+    defaulted = [field for field in Enterprise._meta.concrete_fields if field.column not in columns + ["id"]]
+    if missing := [field.column for field in defaulted if field.get_default() is None and not field.null]:
         raise RuntimeError(f"ensure_enterprises does not fill the new column(s) {sorted(missing)}: add them")
+    columns += [field.column for field in defaulted]
+    defaults = tuple(field.get_db_prep_save(field.get_default(), connection) for field in defaulted)
     with connection.cursor() as cursor:
         sql = f"COPY {Enterprise._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
@@ -334,6 +338,7 @@ def ensure_enterprises(scale):
                         size_class,
                         now,
                         now,
+                        *defaults,
                     )
                 )
     with connection.cursor() as cursor:

@@ -5,7 +5,8 @@ that answer 200 are measured, plus the first detail link of each listing and ``B
 Goals (issue 9): cacheable pages ≥ 0.5× the hello view's req/s with p95 ≤ 4× its p95; search ≥ 0.2×;
 page 10,000 of a listing within 2× of page 1 (public lists answer it with their last listed page). The working day
 (issue 25): the same pages in turn while administrators write (bench/workday.py): ≥ 0.8× hello's req/s, p95 ≤ 2×,
-at least 98 % of requests answered by the page cache.
+at least 98 % of requests answered by the page cache. Uncached (issue 25: a first visit, a cache node restart): the
+same pages with every request a URL the page cache has not seen, ≥ 0.1× hello's req/s.
 """
 
 import json
@@ -28,6 +29,8 @@ SEARCHES = {
     "standard search": "/standards/?q=" + quote("质量"),
 }
 LISTINGS = ("news list", "standards list", "talent pool")
+#: Pages measured uncached as well: what a first visitor, or everyone after a cache node restart, waits for.
+UNCACHED = ("home", "news list", "standards list", "talent pool")
 DEEPEST_PAGE = 10_000
 
 
@@ -122,6 +125,8 @@ def main(scale):
             harness.say(f"   {label}: no item link below {cacheable[label]} answered 200, no detail page measured")
     searches = answering(load, {label: path for label, path in SEARCHES.items() if path not in cacheable.values()})
     rows = harness.load_test(scale, cacheable) + harness.load_test(scale, searches, throughput_goal=0.2)
+    first_visits = {f"{label}, uncached": [path] for label, path in cacheable.items() if label in UNCACHED}
+    rows += harness.load_test(scale, first_visits, throughput_goal=0.1, uncached=True)
     rows += working_day(scale, cacheable)
     for label in LISTINGS:
         if label not in cacheable:

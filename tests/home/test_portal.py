@@ -1,7 +1,7 @@
 """The site tree, home page content and the tree rules editors cannot break."""
 
 import pytest
-from wagtail.models import Page, Site, WorkflowPage
+from wagtail.models import Page, PageViewRestriction, Site, WorkflowPage
 
 from home.models import ContentPage, HomePage
 from home.site import build_site
@@ -31,6 +31,32 @@ def test_home_page_shows_latest_news_notices_and_entry_points(client, orgs, port
     for link in ("/standards/", "/talent-pool/", "/awards/", "/accounts/login/", "/search/"):
         assert f'href="{link}"' in html
     assert '<main id="main"' in html and 'role="contentinfo"' in html and 'lang="zh-CN"' in html
+
+
+def test_home_page_leaves_out_private_sections_in_the_same_queries_however_many_there_are(
+    client, orgs, portal, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_news(orgs.hebei, "公开的新闻")
+    hidden = make_news(orgs.beijing, "内部的新闻")
+    PageViewRestriction.objects.create(page=hidden.get_parent(), restriction_type="password", password="x")
+    notice = ContentPage(title="内部通知", category="notice")
+    Page.objects.get(url_path="/cqo-home/notices/").add_child(instance=notice)
+    notice.save_revision().publish()
+    PageViewRestriction.objects.create(page=notice, restriction_type="login")
+    with CaptureQueriesContext(connection) as one_each:
+        html = client.get("/?first=1").content.decode()
+    assert "公开的新闻" in html and "内部的新闻" not in html and "内部通知" not in html
+    restriction_reads = [q for q in one_each.captured_queries if 'FROM "wagtailcore_pageviewrestriction"' in q["sql"]]
+    assert len(restriction_reads) <= 2  # the served page's own, and one for the three lists
+    for number in range(3):
+        make_news(orgs.tangshan, f"更多新闻{number}")
+        PageViewRestriction.objects.create(page=make_news(orgs.chaoyang, f"内部{number}"), restriction_type="login")
+    with django_assert_max_num_queries(len(one_each)):
+        html = client.get("/?second=1").content.decode()
+    assert "更多新闻2" in html and "内部2" not in html
 
 
 def test_tree_rules_keep_news_inside_organisation_sections(portal):
