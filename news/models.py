@@ -43,28 +43,28 @@ class NewsIndexPage(Page):
     class Meta:
         verbose_name = _("news index page")
 
-    def news(self):
+    def news(self, private):
+        """The public news below this index (``private``: ``Page.objects.private_q()``, looked up once a request)."""
         return (
-            NewsPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .select_related("organisation")
-            .order_by("-date", "-first_published_at", "-pk")
+            NewsPage.objects.live().exclude(private).descendant_of(self).order_by("-date", "-first_published_at", "-pk")
         )
 
-    def region_choices(self):
-        """Organisations that published news here, with their ancestors, in tree order."""
-        paths = set(self.news().values_list("organisation__path", flat=True).distinct())
+    @staticmethod
+    def region_choices(news):
+        """Organisations that published ``news``, with their ancestors, in tree order."""
+        paths = set(news.order_by().values_list("organisation__path", flat=True).distinct())
         steplen = Organisation.steplen
         wanted = {path[:length] for path in paths if path for length in range(steplen * 2, len(path) + 1, steplen)}
         return Organisation.objects.filter(path__in=wanted).order_by("path")
 
-    def year_choices(self):
-        return sorted({d.year for d in self.news().dates("date", "year")}, reverse=True)
+    @staticmethod
+    def year_choices(news):
+        return sorted({d.year for d in news.dates("date", "year")}, reverse=True)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = self.news()
+        all_news = self.news(Page.objects.private_q())
+        news = all_news.select_related("organisation").defer_streamfields()
         region_id, year = query_id(request, "region"), query_year(request, "year")
         region = Organisation.objects.filter(pk=region_id).first() if region_id else None
         if region is not None:
@@ -73,8 +73,8 @@ class NewsIndexPage(Page):
             news = news.filter(date__year=year)
         context.update(
             items=PublicPaginator(news, self.per_page).get_page(query_page(request, PUBLIC_MAX_PAGES)),
-            regions=self.region_choices(),
-            years=self.year_choices(),
+            regions=self.region_choices(all_news),
+            years=self.year_choices(all_news),
             selected_region=region,
             selected_year=year,
             filter_querystring="".join(
@@ -103,7 +103,14 @@ class NewsSectionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        news = NewsPage.objects.live().public().child_of(self).select_related("organisation").order_by("-date", "-pk")
+        news = (
+            NewsPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("organisation")
+            .defer_streamfields()
+            .order_by("-date", "-pk")
+        )
         context["items"] = PublicPaginator(news, self.per_page).get_page(query_page(request, PUBLIC_MAX_PAGES))
         return context
 

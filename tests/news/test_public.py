@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from news.factories import make_news
 from news.models import NewsIndexPage
@@ -61,6 +62,14 @@ def test_news_list_filters_by_region_and_year(client, orgs, news):
     options = client.get("/news/").content.decode()
     assert f'value="{orgs.hebei.pk}"' in options and f'value="{orgs.shijiazhuang.pk}"' in options
     assert 'value="2026"' in options
+
+
+def test_news_in_a_private_section_is_neither_listed_nor_offered_as_a_filter(client, orgs, news):
+    PageViewRestriction.objects.create(page=news.older.get_parent(), restriction_type="login")
+    html = client.get("/news/").content.decode()
+    assert "长安区召开质量工作推进会" in html and "北京市发布标准化报告" not in html
+    assert f'value="{orgs.beijing.pk}"' not in html and 'value="2025"' not in html
+    assert f'value="{orgs.hebei.pk}"' in html
 
 
 def test_news_list_paginates_without_per_item_queries(client, orgs, portal, django_assert_max_num_queries):
