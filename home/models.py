@@ -15,6 +15,7 @@ from registry.params import query_page
 
 from .blocks import ContentStreamBlock, stream_plain_text
 from .search import SearchTextMixin
+from .sections import section_page
 
 
 class HomePage(Page):
@@ -36,10 +37,10 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from news.models import NewsIndexPage, NewsPage
+        from news.models import NewsPage
 
         context = super().get_context(request, *args, **kwargs)
-        context["news_index"] = NewsIndexPage.objects.live().first()
+        context["news_index"] = section_page("news")
         context["latest_news"] = (
             NewsPage.objects.live().public().select_related("organisation").order_by("-date", "-pk")[:8]
         )
@@ -55,8 +56,8 @@ class HomePage(Page):
             .filter(category=ContentPage.Category.POLICY)
             .order_by("-date", "-pk")[:6]
         )
-        context["notice_index"] = ContentIndexPage.objects.live().filter(category=ContentPage.Category.NOTICE).first()
-        context["policy_index"] = ContentIndexPage.objects.live().filter(category=ContentPage.Category.POLICY).first()
+        context["notice_index"] = section_page("notices")
+        context["policy_index"] = section_page("policies")
         return context
 
 
