@@ -36,13 +36,12 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from news.models import NewsIndexPage, NewsPage
+        from news.models import NewsPage
 
         context = super().get_context(request, *args, **kwargs)
         # The private sections are looked up once for the three lists (``public()`` looks them up each time), and the
         # lists' rows leave out their bodies: a first visit renders without the page cache.
         private = Page.objects.private_q()
-        context["news_index"] = NewsIndexPage.objects.live().first()
         context["latest_news"] = (
             NewsPage.objects.live()
             .exclude(private)
@@ -53,12 +52,6 @@ class HomePage(Page):
         listed = ContentPage.objects.live().exclude(private).defer_streamfields().order_by("-date", "-pk")
         context["notices"] = listed.filter(category=ContentPage.Category.NOTICE)[:6]
         context["policies"] = listed.filter(category=ContentPage.Category.POLICY)[:6]
-        indexes = ContentIndexPage.objects.live().order_by("pk")
-        by_category = {}
-        for index_page in indexes.filter(category__in=[ContentPage.Category.NOTICE, ContentPage.Category.POLICY]):
-            by_category.setdefault(index_page.category, index_page)
-        context["notice_index"] = by_category.get(ContentPage.Category.NOTICE)
-        context["policy_index"] = by_category.get(ContentPage.Category.POLICY)
         return context
 
 

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.widgets import HeaderButton, ListingButton
+from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet
 
 from .. import contributions
@@ -113,21 +113,28 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm("registry.add_chiefqualityofficer"):
-            buttons.append(HeaderButton(_("Batch import"), url=admin_views.url("import"), icon_name="upload"))
         buttons.append(
             HeaderButton(_("Awaiting my review"), url=f"{admin_views.url('list')}?awaiting=me", icon_name="tasks")
         )
+        return buttons
+
+    @cached_property
+    def header_more_buttons(self):
+        """Rarer actions in the header's "…" menu, so the title keeps its room at 1280 px."""
+        buttons = list(super().header_more_buttons)
         if self.request.user.has_perm("registry.change_chiefqualityofficer"):
             listing = self.request.get_full_path()
             review_all = reverse("wagtail_bulk_action", args=["registry", "chiefqualityofficer", "review"])
             buttons.append(
-                HeaderButton(
+                Button(
                     _("Review all matching"),
                     url=f"{review_all}?{urlencode({'id': 'all', 'next': listing})}",
                     icon_name="tasks",
+                    priority=10,
                 )
             )
+        if self.request.user.has_perm("registry.add_chiefqualityofficer"):
+            buttons.append(Button(_("Batch import"), url=admin_views.url("import"), icon_name="upload", priority=20))
         return buttons
 
 

@@ -28,7 +28,7 @@ def test_home_page_shows_latest_news_notices_and_entry_points(client, orgs, port
     notice.save_revision().publish()
     html = client.get("/").content.decode()
     assert "河北省质量工作会议召开" in html and "关于开展备案更新的通知" in html
-    for link in ("/standards/", "/talent-pool/", "/awards/", "/accounts/login/", "/search/"):
+    for link in ("/standards/", "/talent-pool/", "/news/", "/notices/", "/policies/", "/accounts/login/", "/search/"):
         assert f'href="{link}"' in html
     assert '<main id="main"' in html and 'role="contentinfo"' in html and 'lang="zh-CN"' in html
 
@@ -89,3 +89,48 @@ def test_notices_follow_the_same_rule_national_writes_platform_approves(orgs, ad
     assert not notice.permissions_for_user(admins.national).can_publish()
     state.current_task_state.specific.approve(user=admins.platform)
     assert ContentPage.objects.get(pk=notice.pk).live
+
+
+def test_section_links_follow_the_page_tree_when_a_section_is_renamed_or_added(client, orgs, portal):
+    """The navigation, the home page and the news breadcrumbs find each section by its page type, not its path."""
+    from filings.awards.factories import award_index
+
+    article = make_news(orgs.hebei, "河北省质量工作会议召开")
+    assert 'href="/awards/"' not in client.get("/").content.decode()  # no awards section: no link to a missing page
+    renamed = [
+        (NewsIndexPage.objects.get(), "xinwen"),
+        (Page.objects.get(url_path="/cqo-home/notices/").specific, "tz"),
+        (ContentPage.objects.get(slug="about"), "guanyu"),
+        (award_index(), "jiangxiang"),
+    ]
+    for page, slug in renamed:
+        page.slug = slug
+        page.save_revision().publish()
+
+    home = client.get("/").content.decode()
+    for link in ("/xinwen/", "/tz/", "/policies/", "/jiangxiang/"):
+        assert f'href="{link}"' in home
+    assert home.count('href="/guanyu/"') == 2  # top bar and footer
+    section = NewsSectionPage.objects.get(organisation=orgs.hebei).url
+    for path in ("/", section, NewsPage.objects.get(pk=article.pk).url):
+        html = client.get(path).content.decode()
+        assert '&rsaquo; <a href="/xinwen/">' in html or path == "/", path  # the breadcrumb to the news index
+        for stale in ("/news/", "/notices/", "/about/", "/awards/"):
+            assert f'href="{stale}"' not in html, (path, stale)
+
+
+def test_a_page_the_cache_has_not_stored_finds_the_sections_without_a_query(client, orgs, portal):
+    """Every public page links to the sections: their URLs are kept under the page cache's generation."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_news(orgs.hebei, "河北省质量工作会议召开")
+    client.get("/standards/?q=first")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/standards/?q=second").content.decode()
+    assert 'href="/news/"' in html and 'href="/notices/"' in html
+    assert not [query for query in queries.captured_queries if "newsindexpage" in query["sql"]]
+    index = NewsIndexPage.objects.get()
+    index.slug = "xinwen"
+    index.save_revision().publish()  # a new generation: the sections are looked up again
+    assert 'href="/xinwen/"' in client.get("/standards/?q=third").content.decode()

@@ -1,4 +1,5 @@
-"""Every admin screen a county administrator uses speaks one language: no English in Chinese, no Chinese in English.
+"""Every admin screen a county, city or provincial administrator uses speaks one language: no English in Chinese, no
+Chinese in English.
 
 The rule for a screen's visible text (``innerText`` and the window title):
 - in Chinese, a Latin word is allowed only if it is a code or proper name in ``LATIN_ALLOWED``, appears in the
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LISTING = "/admin/snippets/registry/chiefqualityofficer/"
 #: Codes and proper names that stay Latin in Chinese screens.
-LATIN_ALLOWED = {"CQO", "QC", "Excel", "xlsx", "XLSX", "xls", "PDF", "ID", "Email", "E-mail"}
+LATIN_ALLOWED = {"CQO", "QC", "Excel", "xlsx", "XLSX", "xls", "CSV", "PDF", "ID", "Email", "E-mail"}
 CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]")
 
@@ -86,14 +87,36 @@ def screens(page, officer):
     ]
 
 
-def walk(page, administrator, officer, language, check):
+def main_screens(page, officer):
+    """(name, path) of the screens a city or provincial administrator starts from."""
+    return [
+        ("dashboard", "/admin/"),
+        ("officer_listing", LISTING),
+        ("statistics", "/admin/statistics/"),
+        ("administrator_listing", "/admin/administrators/"),
+    ]
+
+
+def open_header_menu(page):
+    """Open the header's "…" menu (on the officer listing: review all matching, batch import)."""
+    page.locator("#w-slim-header-buttons .w-dropdown__toggle").click()
+    page.locator(".tippy-box a").first.wait_for()
+    page.wait_for_timeout(400)  # the menu's fade-in, for the screenshot
+
+
+def walk(page, administrator, officer, language, check, screens=screens, prefix=""):
     failures = {}
     admin_login(page, administrator.mobile)
     for name, path in screens(page, officer):
         page.goto(f"{page.base_url}{path}", wait_until="networkidle")
-        page.screenshot_to(f"language_{language}_{name}")
+        page.screenshot_to(f"language_{language}_{prefix}{name}")
         if found := check(visible_text(page)):
             failures[name] = found
+        if name == "officer_listing":
+            open_header_menu(page)
+            page.screenshot(path=page.screenshot_path(f"language_{language}_{prefix}officer_listing_menu"))
+            if found := check(visible_text(page)):
+                failures["officer_listing_menu"] = found
     return failures
 
 
@@ -135,22 +158,43 @@ def lockout_and_password_change(page, browser, administrator, language, check):
     return failures
 
 
+def checker(language, data):
+    """The check of a screen's text in ``language``, given the values the records shown hold."""
+    if language == "en":
+        names = proper_names(*data)
+        return lambda text: chinese_runs(text, names)
+    latin_data = set(LATIN_WORD.findall(" ".join([*data, *(name for _code, name in settings.LANGUAGES)])))
+    return lambda text: english_words(text, latin_data)
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_county_administrator_screens_speak_one_language(page, browser, county, language):
     administrator, officer = county
     UserProfile.objects.update_or_create(user=administrator, defaults={"preferred_language": language})
     data = {officer.real_name, officer.enterprise.name, str(administrator), administrator.email, officer.email}
-    if language == "en":
-        names = proper_names(*data)
-
-        def check(text):
-            return chinese_runs(text, names)
-    else:
-        latin_data = set(LATIN_WORD.findall(" ".join([*data, *(name for _code, name in settings.LANGUAGES)])))
-
-        def check(text):
-            return english_words(text, latin_data)
+    check = checker(language, data)
 
     failures = walk(page, administrator, officer, language, check)
     failures |= lockout_and_password_change(page, browser, administrator, language, check)
+    assert not failures, "\n".join(f"{screen}: {found}" for screen, found in failures.items())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("level", ["city", "province"])
+def test_city_and_provincial_administrator_main_screens_speak_one_language(page, county, orgs, level, language):
+    """The dashboard, the officer listing (and its "…" menu), statistics and administrators, a level up."""
+    county_administrator, officer = county
+    unit, role = (orgs.shijiazhuang, Role.INSTITUTION) if level == "city" else (orgs.hebei, Role.PROVINCIAL)
+    administrator = AdministratorFactory(organisation=unit, role=role, email=f"{level}@example.cn")
+    UserProfile.objects.update_or_create(user=administrator, defaults={"preferred_language": language})
+    data = {
+        officer.real_name,
+        officer.enterprise.name,
+        str(administrator),
+        administrator.email,
+        str(county_administrator),
+        county_administrator.email,
+        officer.email,
+    }
+    failures = walk(page, administrator, officer, language, checker(language, data), main_screens, f"{level}_")
     assert not failures, "\n".join(f"{screen}: {found}" for screen, found in failures.items())

@@ -10,6 +10,7 @@ import pytest
 from registry.factories import AdministratorFactory
 from registry.models import ChiefQualityOfficer, Role, certificate_expiry
 from tests.browser import admin_login
+from tests.registry.test_admin_language_browser import open_header_menu
 from tests.registry.test_review import workbook
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,7 @@ def import_file(page, path, rows):
 def review_all_matching(page, expected):
     """As the city: the pending records' listing, "review all matching", approve, and the job's outcome."""
     page.goto(f"{page.base_url}{LISTING}?review_status=pending")
+    open_header_menu(page)
     page.get_by_role("link", name=re.compile("Review all matching|审核全部")).click()
     page.wait_for_selector("#bulk-review-count")
     assert page.locator("#bulk-review-count").get_attribute("data-count") == str(expected)

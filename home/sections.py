@@ -1,0 +1,82 @@
+"""The portal's sections (news, notices, policies, about, awards), found in the page tree by their page type.
+
+Templates link to a section through ``{% section_url "news" %}`` (``home.templatetags.portal_pages``), never by a
+hard-coded path: an editor may move or rename (re-slug) a section page and the links follow. A section is the first
+live page of its type (and category) in tree order; a section the tree lacks has no URL, and its link is left out.
+"""
+
+from django.core.cache import cache
+
+from cqosite.pagecache import GENERATION
+
+
+def _news_index():
+    from news.models import NewsIndexPage
+
+    return NewsIndexPage.objects.live()
+
+
+def _content_index(category):
+    def pages():
+        from .models import ContentIndexPage
+
+        return ContentIndexPage.objects.live().filter(category=category)
+
+    return pages
+
+
+def _about():
+    from .models import ContentPage
+
+    return ContentPage.objects.live().filter(category=ContentPage.Category.ABOUT)
+
+
+def _awards():
+    from filings.awards.models import AwardIndexPage
+
+    return AwardIndexPage.objects.live()
+
+
+#: Section name -> the live pages that may serve as that section, first in tree order wins.
+SECTIONS = {
+    "news": _news_index,
+    "notices": _content_index("notice"),
+    "policies": _content_index("policy"),
+    "about": _about,
+    "awards": _awards,
+}
+
+
+def section_page(name):
+    """The live page serving as section ``name`` (a key of :data:`SECTIONS`), or ``None``."""
+    return SECTIONS[name]().order_by("path").first()
+
+
+def section_urls(request):
+    """Every section's URL for ``request``'s host ("" where the tree has no such section).
+
+    Every public page links to the sections, so their URLs are kept in the shared cache under the page cache's
+    generation, which moves whenever a page is published, unpublished or moved: a page the cache has not stored
+    (a first visit, a query string) renders without a query for them.
+    """
+    if request is None:
+        return {name: _url(name, None) for name in SECTIONS}
+    urls = getattr(request, "_portal_section_urls", None)
+    if urls is None:
+        key = f"portal:sections:{GENERATION.current()}:{request.get_host()}"
+        urls = cache.get(key)
+        if urls is None:
+            urls = {name: _url(name, request) for name in SECTIONS}
+            cache.set(key, urls, timeout=24 * 3600)
+        request._portal_section_urls = urls
+    return urls
+
+
+def _url(name, request):
+    page = section_page(name)
+    return (page.get_url(request) or "") if page is not None else ""
+
+
+def section_url(name, request=None):
+    """The URL of section ``name`` for ``request``'s site ("" when the tree has no such section)."""
+    return section_urls(request)[name]
