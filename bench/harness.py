@@ -300,9 +300,16 @@ def ensure_enterprises(scale):
         "region_id", "organisation_id", "industry_id", "employees", "revenue", "assets", "size",
         "created_at", "updated_at",
     ]  # fmt: skip
+    # Columns the bench leaves at their default: optional contact details no measured page filters or sorts on.
+    defaulted = {
+        field.column: (field.get_default() if field.has_default() else None if field.null else "")
+        for field in Enterprise._meta.concrete_fields
+        if field.column not in columns and field.column != "id" and (field.null or field.blank or field.has_default())
+    }
     known = {field.column for field in Enterprise._meta.concrete_fields} - {"id"}
-    if missing := known - set(columns):
+    if missing := known - set(columns) - set(defaulted):
         raise RuntimeError(f"ensure_enterprises does not fill the new column(s) {sorted(missing)}: add them")
+    columns += list(defaulted)
     with connection.cursor() as cursor:
         sql = f"COPY {Enterprise._meta.db_table} ({', '.join(columns)}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
@@ -334,6 +341,7 @@ def ensure_enterprises(scale):
                         size_class,
                         now,
                         now,
+                        *defaulted.values(),
                     )
                 )
     with connection.cursor() as cursor:
