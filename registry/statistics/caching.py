@@ -20,12 +20,16 @@ TTL_SECONDS = 60
 GENERATION = Generation("statistics:generation")
 
 
+def cache_key(prefix):
+    return f"statistics:{GENERATION.current()}:dashboard:{prefix or '*'}"
+
+
 def dashboard(prefix):
-    key = f"statistics:{GENERATION.current()}:dashboard:{prefix or '*'}"
-    figures = cache.get(key)
+    figures = cache.get(cache_key(prefix))
     if figures is None:
         figures = snapshot.dashboard(prefix)
-        cache.set(key, figures, TTL_SECONDS)
+        # Counting a registry never counted starts a new generation: keep the figures under that one.
+        cache.set(cache_key(prefix), figures, TTL_SECONDS)
     return figures
 
 
