@@ -3,8 +3,9 @@
 Data: ``officers`` approved officers (one per enterprise, as the registry allows) over as many enterprises plus a
 fifth more without one, spread over every county bureau, with industries, sizes, education, years and approval
 months; written with COPY and deleted afterwards. Measured through Django's test client as a national-bureau
-administrator: the home page with a cold statistics cache (cleared before each request), with a warm one, and the
-enterprise edit page (a primary-key admin page) as the baseline.
+administrator: the home page with a cold statistics cache (cleared before each request; the figures are summed from
+the snapshot the clock refreshes each minute, taken once after the data is written), with a warm one, and the
+enterprise edit page (a primary-key admin page) as the baseline; the refresh itself is reported for information.
 """
 
 import datetime
@@ -110,7 +111,7 @@ def create_data(officer_count):
 
 
 def delete_data():
-    from registry.models import ChiefQualityOfficer, Enterprise, User
+    from registry.models import ChiefQualityOfficer, Enterprise, StatisticsTally, User
 
     with connection.cursor() as cursor:
         enterprise_table = Enterprise._meta.db_table
@@ -126,6 +127,7 @@ def delete_data():
         )
         cursor.execute(f"DELETE FROM {enterprise_table} WHERE uscc LIKE %s", [f"{USCC_PREFIX}%"])
     User.objects.filter(username="bench-statistics-national").delete()
+    StatisticsTally.objects.all().delete()
     vacuum(ChiefQualityOfficer._meta.db_table, Enterprise.economic_types.through._meta.db_table, enterprise_table)
 
 
@@ -154,6 +156,12 @@ def main(scale: str) -> list[dict]:
         cursor.execute("ANALYZE registry_organisation")
     spent = time.perf_counter() - started
     say(f"   statistics data: {officers:,} officers, {enterprise_count:,} enterprises in {spent:.0f} s")
+    from registry.statistics import snapshot
+
+    started = time.perf_counter()
+    tallies = snapshot.refresh()  # what the clock does each minute
+    refresh = time.perf_counter() - started
+    say(f"   snapshot refresh: {tallies:,} tallies in {refresh:.1f} s")
     try:
         client = admin_client(national_admin())
         home = reverse("wagtailadmin_home")
@@ -169,7 +177,7 @@ def main(scale: str) -> list[dict]:
                 cold,
                 "enterprise edit page (PK)",
                 baseline,
-                "≤ 5",
+                "≤ 2",
             ),
             row(
                 f"national dashboard, warm cache ({officers:,} officers)",
@@ -177,6 +185,13 @@ def main(scale: str) -> list[dict]:
                 "enterprise edit page (PK)",
                 baseline,
                 "≤ 5",
+            ),
+            row(
+                f"statistics snapshot refresh, every minute by the clock ({officers:,} officers)",
+                refresh,
+                "enterprise edit page (PK)",
+                baseline,
+                "info",
             ),
         ]
     finally:

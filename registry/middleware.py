@@ -19,7 +19,7 @@ class AdminScopeMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/admin/") and request.user.is_authenticated:
-            with scope(scope_for_user(request.user)):
+            with scope(scope_for_user(request.user), unit=getattr(request.user, "organisation", None)):
                 return self.get_response(request)
         return self.get_response(request)
 

@@ -43,10 +43,15 @@ def scope_for_user(user):
 
 
 @contextmanager
-def scope(prefix):
-    """Confine default-manager queries to the subtree at ``prefix`` (``None``: unrestricted)."""
+def scope(prefix, unit=None):
+    """Confine default-manager queries to the subtree at ``prefix`` (``None``: unrestricted).
+
+    ``unit``: the organisation at ``prefix``, when the caller holds it; a unit with no children (a county) is its
+    own subtree, so its records are filtered by its id with no lookup of the subtree's ids.
+    """
     token = _current_scope.set(prefix)
-    ids_token = _subtree_ids.set({})
+    known = {prefix: [unit.pk]} if unit is not None and unit.path == prefix and unit.numchild == 0 else {}
+    ids_token = _subtree_ids.set(known)
     try:
         yield
     finally:

@@ -12,6 +12,7 @@ from .officers import (
 from .organisations import Organisation
 from .reference import Division, EconomicType, EducationLevel, IndustryCategory
 from .sms_codes import SMSCode
+from .statistics import StatisticsTally
 from .users import (
     LOWEST_ROLE,
     ROLE_GROUP,
@@ -46,6 +47,7 @@ __all__ = [
     "in_talent_pool",
     "Role",
     "SMSCode",
+    "StatisticsTally",
     "User",
     "fitting_roles",
     "region_from_uscc",

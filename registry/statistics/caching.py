@@ -1,5 +1,8 @@
 """Dashboard figures cached per organisation subtree for at most a minute, and dropped at once on any change.
 
+The officer and enterprise figures come from the snapshot (``snapshot.py``, refreshed each minute, which bumps
+the generation too); the programmes' figures are counted when the cache misses.
+
 Every key carries a generation number; a save or delete of a record the figures count (an approval publishes the
 officer, which saves it) bumps the generation, so the next dashboard recomputes. With several processes and a
 per-process cache the one-minute expiry bounds staleness; with the shared Redis cache the bump is immediate.
@@ -11,18 +14,22 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from registry import contributions
 from registry.generations import Generation
 
-from . import queries
+from . import snapshot
 
 TTL_SECONDS = 60
 GENERATION = Generation("statistics:generation")
 
 
+def cache_key(prefix):
+    return f"statistics:{GENERATION.current()}:dashboard:{prefix or '*'}"
+
+
 def dashboard(prefix):
-    key = f"statistics:{GENERATION.current()}:dashboard:{prefix or '*'}"
-    figures = cache.get(key)
+    figures = cache.get(cache_key(prefix))
     if figures is None:
-        figures = queries.dashboard(prefix)
-        cache.set(key, figures, TTL_SECONDS)
+        figures = snapshot.dashboard(prefix)
+        # Counting a registry never counted starts a new generation: keep the figures under that one.
+        cache.set(cache_key(prefix), figures, TTL_SECONDS)
     return figures
 
 

@@ -138,6 +138,10 @@ def officers_by_status(prefix):
     queryset = within(ChiefQualityOfficer.unscoped.all(), "enterprise__organisation", prefix, True)
     counts = dict(queryset.values_list("review_status").annotate(n=Count("pk")).values_list("review_status", "n"))
     disabled = queryset.filter(live=True, enabled=False).count()
+    return status_figure(counts, disabled)
+
+
+def status_figure(counts, disabled):
     rows = [[status.label, counts.get(status.value, 0)] for status in ReviewStatus]
     rows.append([_("of which approved but disabled"), disabled])
     return Figure("status", _("Officers by review status"), [_("Status"), _("Officers")], rows, value_column=1)
@@ -243,7 +247,10 @@ def tally(profile, position):
 
 
 def officers_by_industry(prefix, profile=None):
-    counts = tally(officer_profile(prefix) if profile is None else profile, 0)
+    return industry_figure(tally(officer_profile(prefix) if profile is None else profile, 0))
+
+
+def industry_figure(counts):
     names = dict(IndustryCategory.objects.filter(level=IndustryCategory.Level.SECTION).values_list("code", "name"))
     rows = [[f"{code} {names.get(code, '')}" if code else UNKNOWN, n] for code, n in counts.items()]
     rows.sort(key=lambda row: (-row[1], str(row[0])))
@@ -251,7 +258,10 @@ def officers_by_industry(prefix, profile=None):
 
 
 def officers_by_size(prefix, profile=None):
-    counts = tally(officer_profile(prefix) if profile is None else profile, 1)
+    return size_figure(tally(officer_profile(prefix) if profile is None else profile, 1))
+
+
+def size_figure(counts):
     rows = [[size.label, counts.pop(size.value, 0)] for size in EnterpriseSize]
     unknown = sum(counts.values())
     if unknown:
@@ -260,7 +270,10 @@ def officers_by_size(prefix, profile=None):
 
 
 def officers_by_education(prefix, profile=None):
-    counts = tally(officer_profile(prefix) if profile is None else profile, 2)
+    return education_figure(tally(officer_profile(prefix) if profile is None else profile, 2))
+
+
+def education_figure(counts):
     rows = [[level.name, counts.pop(level.code, 0)] for level in EducationLevel.objects.order_by("order", "code")]
     unknown = sum(counts.values())
     if unknown:
@@ -269,7 +282,10 @@ def officers_by_education(prefix, profile=None):
 
 
 def officers_by_years(prefix, profile=None):
-    counts = tally(officer_profile(prefix) if profile is None else profile, 3)
+    return years_figure(tally(officer_profile(prefix) if profile is None else profile, 3))
+
+
+def years_figure(counts):
     rows = [[label, counts.get(index, 0)] for index, (label, _low, _high) in enumerate(YEAR_BANDS)]
     if counts.get(-1):
         rows.append([UNKNOWN, counts[-1]])
@@ -284,7 +300,11 @@ def officers_by_nature(prefix):
         .annotate(n=Count("pk"))
         .values_list("enterprise__economic_types__name", "n")
     )
-    rows = [[name or UNKNOWN, n] for name, n in grouped]
+    return nature_figure(dict(grouped))
+
+
+def nature_figure(counts):
+    rows = [[name or UNKNOWN, n] for name, n in counts.items()]
     rows.sort(key=lambda row: (-row[1], str(row[0])))
     return Figure("nature", _("Officers by enterprise nature"), [_("Enterprise nature"), _("Officers")], rows)
 
@@ -332,7 +352,12 @@ def approval_moment():
 def approvals_by_month(prefix, months=None):
     months = months or last_months()
     counts = {month_key(month): n for month, n in by_month(approved_officers(prefix), approval_moment(), months)}
-    rows = [[month.strftime("%Y-%m"), counts.get(month, 0)] for month in months]
+    return approvals_figure({f"{month:%Y-%m}": n for month, n in counts.items()}, months)
+
+
+def approvals_figure(counts, months):
+    """``counts``: approvals per "YYYY-MM" month."""
+    rows = [[f"{month:%Y-%m}", counts.get(f"{month:%Y-%m}", 0)] for month in months]
     return Figure("approvals", _("New approvals per month"), [_("Month"), _("Approved officers")], rows, chart="line")
 
 

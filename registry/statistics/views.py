@@ -48,6 +48,7 @@ def dashboard_context(request):
         "unit_name": unit.name if unit else _("Whole registry"),
         "unit_query": unit_query,
         "coverage": data["coverage"],
+        "as_of": data.get("as_of"),
         "figures": [{"figure": figure, "chart": chart_for(figure)} for figure in data["figures"]],
         "children": list((unit or Organisation.get_first_root_node()).get_children()),
     }
