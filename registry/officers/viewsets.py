@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import Button, HeaderButton, ListingButton
@@ -64,11 +65,24 @@ class ContactColumn(Column):
 class OfficerInspectView(InspectView):
     """ID number and mobile masked; administrators whose role needs them reveal them with a reason (audited)."""
 
+    def masked_value(self, name):
+        value = getattr(self.object, name)
+        if not value:
+            return "-"
+        if not may_reveal(self.request.user, self.object):
+            return masked(name, value)
+        return format_html(
+            '{} <a href="{}" class="w-ml-2" data-reveal>{}</a>',
+            masked(name, value),
+            admin_views.url("reveal", self.object.pk),
+            _("Reveal"),
+        )
+
     def get_id_number_display_value(self):
-        return masked("id_number", self.object.id_number) or "-"
+        return self.masked_value("id_number")
 
     def get_mobile_display_value(self):
-        return masked("mobile", self.object.mobile) or "-"
+        return self.masked_value("mobile")
 
     @cached_property
     def header_more_buttons(self):

@@ -39,7 +39,7 @@ def test_county_administrator_sees_masked_values_and_reveals_them_audited(page, 
     assert ID_NUMBER not in inspect and MOBILE not in inspect
     page.screenshot_to("identifiers_inspect_masked")
 
-    page.get_by_role("link", name="查看完整证件号码和手机号").first.click()
+    page.locator("a[data-reveal]").first.click()  # beside the masked value (also in the header's menu)
     page.wait_for_url(f"**{LISTING}reveal/{officer.pk}/")
     page.get_by_label("联系首席质量官").check()
     page.screenshot_to("identifiers_reveal_reason")
