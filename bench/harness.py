@@ -443,6 +443,11 @@ class LoadTester:
         }
         if len(env.get("SECRET_KEY", "")) < 50:
             env["SECRET_KEY"] = secrets.token_urlsafe(48)
+        # The servers read the personal identifiers the bench wrote in-process (registry.crypto): the same keys.
+        from django.conf import settings
+
+        env.setdefault("FIELD_ENCRYPTION_KEYS", ",".join(settings.FIELD_ENCRYPTION_KEYS))
+        env.setdefault("FIELD_HASH_KEY", settings.FIELD_HASH_KEY)
         return env
 
     def wrk(self, server, path, uncached=(), mix=()):

@@ -160,6 +160,19 @@ def bare_bulk_create(rows):
     )
 
 
+def protect_identifiers(rows):
+    """What encryption at rest adds to an import (registry.crypto): a Fernet token and a keyed hash per ID number."""
+    from registry.crypto import encrypt, keyed_hash
+    from registry.factories import make_resident_id
+
+    numbers = [make_resident_id(serial, "130102") for serial in range(1, rows + 1)]
+    started = time.perf_counter()
+    for number in numbers:
+        encrypt(number)
+        keyed_hash(number)
+    return time.perf_counter() - started
+
+
 def import_export_default(data, rows):
     """django-import-export's default ModelResource import of the same file (enterprises made beforehand)."""
     import tablib
@@ -234,7 +247,9 @@ def bench_import():
         _total, import_export = rolled_back(lambda: import_export_default(data, IMPORT_ROWS))
     except ImportError:
         import_export = None
+    protecting = protect_identifiers(IMPORT_ROWS)
     say(f"   read {count - 1} rows (calamine) {reading:.2f} s; bulk_create {bare:.2f} s; import {measured:.2f} s")
+    say(f"   encrypting and hashing {IMPORT_ROWS:,} ID numbers (issue 20) {protecting:.3f} s")
     if import_export:
         say(f"   django-import-export default import {import_export:.2f} s")
     say(f"   import peak Python memory {peak:.0f} MB (goal ≤ 300 MB)")
@@ -248,6 +263,13 @@ def bench_import():
             peak_mb=round(peak),
         ),
         row("officer import: reading the workbook alone", reading, "bare bulk_create of the same rows", bare, "info"),
+        row(
+            f"officer import: encrypting + keyed-hashing {IMPORT_ROWS:,} ID numbers (part of the import above)",
+            protecting,
+            "bare bulk_create of the same rows",
+            bare,
+            "info",
+        ),
     ] + (
         [
             row(

@@ -33,6 +33,8 @@ from openpyxl.utils import get_column_letter
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.coreutils import multigetattr
 
+from .crypto import masked
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -205,8 +207,17 @@ class ExportMixin:
     still run first; value-type preprocessors are replaced by :func:`readable`.
     """
 
+    def exports_whole_values(self):
+        """Whether ID numbers and mobiles leave whole (roles that may reveal them, registry.roles); masked else."""
+        from .roles import sees_contact_details
+
+        request = getattr(self, "request", None)
+        return request is not None and sees_contact_details(request.user)
+
     def to_row_dict(self, item):
-        return {field: labelled(item, field) for field in self.list_export}
+        if self.exports_whole_values():
+            return {field: labelled(item, field) for field in self.list_export}
+        return {field: masked(field, labelled(item, field)) for field in self.list_export}
 
     def preprocess_field_value(self, field, value, export_format):
         function = self.custom_field_preprocess.get(field, {}).get(export_format)

@@ -29,13 +29,15 @@ PASSWORD_RESET_ACTION = "registry.password_reset"
 ABOLISH_ACTION = "registry.abolish"
 
 
-def log_export(request, what, export_format):
-    """Audit an export: who exported what, with which filters.
+def log_export(request, what, export_format, whole_values=False):
+    """Audit an export: who exported what, with which filters, and whether ID numbers and mobiles left whole.
 
     Logged against the exporter's organisation, so the scoped site-history report shows it to that
     organisation's administrators and those above it, and to nobody else.
     """
     data = {"what": str(what), "format": export_format, "filters": query_string(request, export=None)}
+    if whole_values:
+        data["whole_values"] = True
     log(request.user.organisation or request.user, EXPORT_ACTION, user=request.user, data=data)
 
 
@@ -44,7 +46,7 @@ class AuditedExportMixin(ExportMixin):
     (registry.exports), and every export lands in the audit log."""
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        log_export(self.request, self.get_page_title(), spreadsheet_format)
+        log_export(self.request, self.get_page_title(), spreadsheet_format, self.exports_whole_values())
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 

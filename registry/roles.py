@@ -10,20 +10,14 @@ from .models.users import ROLE_GROUP, Role
 
 ALL_ROLES = tuple(Role)
 
-#: Roles whose work is contacting individual officers (reviewing, correcting records): they see phone numbers
-#: in full in admin listings; national and platform oversight sees them masked.
+#: Roles whose work is contacting individual officers (reviewing, correcting records). Every role sees ID numbers
+#: and mobiles masked (registry.crypto.masked); these may reveal a record's whole values (audited, with a reason)
+#: and export them (audited); national and platform oversight never sees them whole.
 CONTACT_ROLES = {Role.PROVINCIAL, Role.INSTITUTION}
 
 
 def sees_contact_details(user):
     return bool(getattr(user, "is_administrator", False)) and user.role in CONTACT_ROLES
-
-
-def mask_mobile(mobile):
-    """138****5678: enough to tell two people apart, not enough to call them ("" for no number)."""
-    if not mobile:
-        return ""
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) >= 8 else "****"
 
 
 #: role → set of "app_label.codename"

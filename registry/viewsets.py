@@ -274,9 +274,11 @@ class AdministratorIndexView(generic.IndexView):
 
     @property
     def columns(self):
+        from .officers.viewsets import ContactColumn
+
         return [
             self._get_title_column("real_name"),  # with the row's buttons (reset password, edit, delete)
-            Column("mobile", label=gettext_lazy("Mobile")),
+            ContactColumn("mobile", label=gettext_lazy("Mobile")),
             Column("organisation", label=gettext_lazy("Organisation")),
             Column("role", label=gettext_lazy("Role"), accessor="get_role_display"),
             Column("is_active", label=gettext_lazy("Enabled")),

@@ -61,6 +61,8 @@ def register_audit_log_actions(actions):
             message = _("Exported %(what)s (%(format)s)") % {"what": data.get("what"), "format": data.get("format")}
             if data.get("filters"):
                 message += _("; filters: %(filters)s") % {"filters": data["filters"]}
+            if data.get("whole_values"):
+                message += _("; whole ID numbers and mobiles")
             return message
 
     @actions.register_action(IMPORT_ACTION)

@@ -16,8 +16,10 @@ LONG_KEY = "k" * 20 + "-production-test-key-0123456789abcdef"
 ENV_KEYS = (
     "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "AWS_STORAGE_BUCKET_NAME", "SEARCH_URL", "TASKS_BACKEND",
     "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DB_CONN_MAX_AGE", "DB_DISABLE_SERVER_SIDE_CURSORS",
-    "CACHE_KEY_PREFIX", "DB_HEALTH_CHECK_AFTER_IDLE",
+    "CACHE_KEY_PREFIX", "DB_HEALTH_CHECK_AFTER_IDLE", "FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY",
 )  # fmt: skip
+#: A deployment's field keys (registry.crypto), which production requires: a Fernet key and an HMAC key.
+FIELD_KEYS = {"FIELD_ENCRYPTION_KEYS": "A" * 43 + "=", "FIELD_HASH_KEY": "h" * 40}
 READ_SETTINGS = """
 import importlib, json, sys
 module = importlib.import_module(sys.argv[1])
@@ -27,7 +29,7 @@ print(json.dumps({name: getattr(module, name, None) for name in sys.argv[2:]}, d
 
 def clean_env(**overrides):
     env = {key: value for key, value in os.environ.items() if key not in ENV_KEYS}
-    return {**env, **overrides}
+    return {**env, **FIELD_KEYS, **overrides}
 
 
 def load(module, *names, **env):
@@ -176,3 +178,34 @@ def test_gunicorn_lets_web_workers_skip_the_health_check_of_a_connection_in_stea
         [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "1.0", result.stderr
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        {"FIELD_ENCRYPTION_KEYS": ""},
+        {"FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"},
+        {"FIELD_ENCRYPTION_KEYS": "A" * 43 + "=,short"},
+        {"FIELD_HASH_KEY": ""},
+        {"FIELD_HASH_KEY": "too-short"},
+    ],
+)
+def test_production_refuses_missing_or_malformed_field_keys(keys):
+    """Personal identifiers are encrypted under the deployment's own keys: never derived, never absent."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import cqosite.settings.production"],
+        cwd=ROOT,
+        env=clean_env(SECRET_KEY=LONG_KEY, **keys),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and next(iter(keys)) in result.stderr
+
+
+def test_development_and_tests_derive_fixed_field_keys():
+    names = ("FIELD_ENCRYPTION_KEYS", "FIELD_HASH_KEY")
+    dev = load("cqosite.settings.dev", *names, FIELD_ENCRYPTION_KEYS="", FIELD_HASH_KEY="")
+    again = load("cqosite.settings.dev", *names, FIELD_ENCRYPTION_KEYS="", FIELD_HASH_KEY="")
+    assert dev == again and len(dev["FIELD_ENCRYPTION_KEYS"]) == 1 and dev["FIELD_HASH_KEY"]

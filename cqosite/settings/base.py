@@ -5,6 +5,8 @@ e-mail/SMS are the defaults. PostgreSQL and Redis come in through
 ``DATABASE_URL`` and ``REDIS_URL``.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -21,6 +23,11 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def fixed_key(label):
+    """A key derived from a public label: for development and tests only, never production's."""
+    return base64.urlsafe_b64encode(hashlib.sha256(f"cqo-not-secret-{label}".encode()).digest()).decode()
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -179,6 +186,11 @@ SESSION_WARNING_SECONDS = 120
 AUDIT_LOG_KEEP_DAYS = int(os.environ.get("AUDIT_LOG_KEEP_DAYS", 365))
 if AUDIT_LOG_KEEP_DAYS < 180:
     raise ImproperlyConfigured("AUDIT_LOG_KEEP_DAYS must be at least 180 (audit records are kept six months)")
+# Personal identifiers encrypted at rest (registry.crypto): Fernet keys, newest first (comma-separated; the newest
+# encrypts, all decrypt, `manage.py rotate_field_keys` re-encrypts under the newest), and the HMAC key of the keyed
+# hashes that lookups and uniqueness use. Development and tests derive fixed keys; production requires both.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
 # Two-factor sign-in (registry.two_factor): required of platform, national and provincial administrators; the
 # name authenticator apps show for this site's codes.
 TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "true").lower() != "false"

@@ -5,6 +5,7 @@ TLS ends at the front proxy, which must set ``X-Forwarded-Proto``; gunicorn list
 private interface only (cqosite/gunicorn.conf.py). docs/deployment.md describes every variable.
 """
 
+import base64
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -15,6 +16,18 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set to at least 50 random characters in production.")
+# Personal identifiers are encrypted at rest (registry.crypto): production has its own keys, never derived ones.
+for _key in FIELD_ENCRYPTION_KEYS or [""]:  # noqa: F405
+    try:
+        _valid = len(base64.urlsafe_b64decode(_key.encode())) == 32
+    except ValueError:
+        _valid = False
+    if not _valid:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must list one or more Fernet keys (32 url-safe base64 bytes each, newest first)."
+        )
+if len(FIELD_HASH_KEY) < 32:  # noqa: F405
+    raise ImproperlyConfigured("FIELD_HASH_KEY must be set to at least 32 random characters in production.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # nginx on the same host (docs/deployment.md) connects from loopback; its X-Forwarded-For names the visitor.

@@ -21,3 +21,7 @@ LOGGING = {
     **LOGGING,  # noqa: F405
     "loggers": {"captcha.conf.settings": {"level": "CRITICAL", "propagate": False}},
 }
+# Fixed, public keys: a development database stays readable across restarts (production refuses to start without
+# its own, cqosite.settings.production).
+FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [fixed_key("test-fields")]  # noqa: F405
+FIELD_HASH_KEY = FIELD_HASH_KEY or fixed_key("test-hash")  # noqa: F405

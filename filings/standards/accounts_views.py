@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from registry import sms_codes
+from registry.crypto import mask_mobile
 from registry.models import Enterprise, Organisation, SMSCode, User
 from registry.params import query_flag, query_id
 from registry.portal import enterprise_required
-from registry.roles import mask_mobile
 from registry.security import client_ip, take
 from registry.validators import validate_mobile
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from registry.crypto import keyed_hash
 from registry.identity import DocumentType, validate_document
 from registry.models import Organisation, SMSCode, User
 from registry.sms_codes import SMSCodeMixin
@@ -125,7 +126,7 @@ class RegistrationAccountForm(SMSCodeMixin, forms.Form):
 
     def clean_id_number(self):
         number = validate_resident_id(self.cleaned_data["id_number"])
-        if User.objects.filter(id_number=number).exists():
+        if User.objects.filter(id_number_hash=keyed_hash(number)).exists():
             raise ValidationError(_("This ID number is already registered"))
         return number
 
@@ -255,7 +256,7 @@ class ContactForm(forms.ModelForm):
 
     def clean_id_number(self):
         number = validate_resident_id(self.cleaned_data["id_number"] or "")
-        if User.objects.filter(id_number=number).exclude(pk=self.instance.pk).exists():
+        if User.objects.filter(id_number_hash=keyed_hash(number)).exclude(pk=self.instance.pk).exists():
             raise ValidationError(_("This ID number is already registered"))
         return number
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..crypto import EncryptedCharField, KeyedHashField
 from ..enterprise_size import classify
 from ..identity import DocumentType, validate_document
 from ..scoping import ScopedModelMixin
@@ -62,9 +63,10 @@ class Enterprise(ScopedModelMixin):
         default=DocumentType.RESIDENT_ID,
         blank=True,
     )
-    legal_representative_id_number = models.CharField(
+    legal_representative_id_number = EncryptedCharField(
         _("legal representative's ID document number"), max_length=18, blank=True
     )
+    legal_representative_id_number_hash = KeyedHashField(source="legal_representative_id_number", db_index=True)
     registered_address = models.CharField(_("registered address"), max_length=255, blank=True)
     region = models.ForeignKey(
         "registry.Division", verbose_name=_("region"), on_delete=models.PROTECT, related_name="enterprises"

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
+from ..crypto import EncryptedCharField, EncryptedDateField, KeyedHashField
 from ..files import PrivateFileField, administers
 from ..identity import DocumentType, birth_date, validate_document
 from ..scoping import ScopedModelMixin
@@ -63,8 +64,10 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     id_document_type = models.CharField(
         _("ID document type"), max_length=16, choices=DocumentType.choices, default=DocumentType.RESIDENT_ID, blank=True
     )
-    id_number = models.CharField(_("ID document number"), max_length=18, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    id_number = EncryptedCharField(_("ID document number"), max_length=18, blank=True)
+    #: Exact-match lookups and duplicate checks (registry.crypto.keyed_hash): the number itself is encrypted.
+    id_number_hash = KeyedHashField(source="id_number", db_index=True)
+    birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
     graduate_school = models.CharField(_("graduate school"), max_length=128, blank=True)
     title = models.CharField(_("professional title"), max_length=64, blank=True)
     quality_years = models.PositiveSmallIntegerField(_("years in quality work"), null=True, blank=True)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, Group, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..crypto import EncryptedCharField, KeyedHashField
 from ..validators import validate_mobile, validate_resident_id
 
 
@@ -103,14 +104,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="accounts",
     )
-    id_number = models.CharField(
-        _("resident ID number"),
-        max_length=18,
-        unique=True,
-        null=True,
-        blank=True,
-        validators=[validate_resident_id],
+    id_number = EncryptedCharField(
+        _("resident ID number"), max_length=18, null=True, blank=True, validators=[validate_resident_id]
     )
+    #: One account per resident ID number, enforced on the keyed hash (registry.crypto): the number is encrypted.
+    id_number_hash = KeyedHashField(source="id_number", unique=True)
     must_change_password = models.BooleanField(
         _("must change password"), default=False, help_text=_("Set when a one-time password was issued.")
     )

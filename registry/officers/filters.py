@@ -1,7 +1,8 @@
 """Search and filters of the officer admin listing (seed 000 1.5.3.2: by name, phone, company and region).
 
-One search box: every word typed must match the officer's real name, mobile (any part), enterprise name or USCC,
-or the region (name or code) the enterprise lies in, a region matching its whole subtree. A word matched by few
+One search box: every word typed must match the officer's real name, mobile (any part), whole ID number (by its
+keyed hash: the number is encrypted), enterprise name or USCC, or the region (name or code) the enterprise lies in,
+a region matching its whole subtree. A word matched by few
 officers is looked up through each field's index (registry.lookups ``fragment``) and becomes an id list; a broad
 one stays a condition tested row by row as the listing walks its newest-first index, which reaches a page of
 matches after a few hundred rows. Either way the cost follows the page, not the million rows.
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from ..admin_forms import SearchableSelect, UnitFilter, units_for_request
+from ..crypto import keyed_hash
 from ..lookups import AnyOf, has_latin_letters
 from ..models import (
     ChiefQualityOfficer,
@@ -70,6 +72,12 @@ def region_condition(word):
     return condition
 
 
+def looks_like_id_number(code):
+    """A whole resident ID number (18 characters, the last maybe X): searched by its keyed hash (registry.crypto),
+    since the number itself is encrypted; part of one matches nothing."""
+    return len(code) == 18 and code[:17].isdigit() and (code[17].isdigit() or code[17] in "xX")
+
+
 def word_conditions(word):
     """The ways ``word`` can match: ``(officer conditions, enterprise conditions)``, one per indexed field."""
     officer = [Q(real_name__fragment=word)]
@@ -77,6 +85,8 @@ def word_conditions(word):
     code = normalise(word)
     if code.isdigit():
         officer.append(Q(mobile__fragment=code))
+    if looks_like_id_number(code):
+        officer.append(Q(id_number_hash=keyed_hash(code)))
     if code.isascii() and code.isalnum() and len(code) >= 2:
         enterprise.append(Q(uscc__startswith=code))
     region = region_condition(word)
@@ -96,6 +106,8 @@ def word_condition(queryset, word):
     broad = Q(real_name__icontains=word) if has_latin_letters(word) else Q(real_name__contains=word)
     if code.isdigit():
         broad |= Q(mobile__contains=code)
+    if looks_like_id_number(code):
+        broad |= Q(id_number_hash=keyed_hash(code))
     broad |= of_enterprises(functools.reduce(operator.or_, enterprise))
     return cheapest(queryset, [*officer, *map(of_enterprises, enterprise)], broad)
 

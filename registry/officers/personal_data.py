@@ -13,6 +13,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from wagtail.log_actions import log
@@ -21,10 +22,15 @@ from wagtail.models import ModelLogEntry, Revision
 from ..exports import ExportWorkbook, dated_filename, labelled
 from ..models import ChiefQualityOfficer, Role
 from ..models.users import ROLE_RANK
+from ..roles import sees_contact_details
 from . import admin_views
 
 SUBJECT_EXPORT_ACTION = "registry.subject_export"
 ERASE_ACTION = "registry.erase"
+REVEAL_ACTION = "registry.reveal"
+
+#: What the listing, inspect page and exports show masked, and a reveal shows whole (registry.crypto.masked).
+REVEALED_FIELDS = ("id_number", "mobile")
 
 #: The fields that say who the person is or how to reach them; what erasure blanks.
 PERSONAL_FIELDS = (
@@ -72,6 +78,12 @@ def may_erase(user, officer):
         and ROLE_RANK.get(user.role, 0) >= ROLE_RANK[Role.PROVINCIAL]
         and officer.organisation.path.startswith(organisation.path)
     )
+
+
+def may_reveal(user, officer):
+    """Whole ID numbers and mobiles: administrators whose role contacts officers (registry.roles.CONTACT_ROLES),
+    for a record their subtree holds (the admin's scoped manager found it) that is not erased."""
+    return officer.erased_at is None and sees_contact_details(user)
 
 
 def subject_workbook(officer):
@@ -145,3 +157,35 @@ def erase_view(request, pk):
         messages.success(request, _("The personal data of record %(number)s was erased.") % {"number": officer.pk})
         return redirect(admin_views.url("list"))
     return TemplateResponse(request, "registry/officer_erase.html", {"officer": officer, "form": form})
+
+
+class RevealForm(forms.Form):
+    REASONS = [
+        ("review", _("Reviewing the record")),
+        ("contact", _("Contacting the officer")),
+        ("correction", _("Correcting the record with the person")),
+        ("request", _("The person's own request")),
+    ]
+    reason = forms.ChoiceField(label=_("Why the whole values are needed"), choices=REASONS, widget=forms.RadioSelect)
+
+
+def reveal_view(request, pk):
+    """The record's whole ID number and mobile, after a reason chosen from a list; each reveal is an audit entry
+    (who, whose, when, why) in the record's history and the site-history report."""
+    admin_views.require_officer_permission(request, "view")
+    officer = get_object_or_404(ChiefQualityOfficer.objects.select_related("enterprise"), pk=pk)
+    if not may_reveal(request.user, officer):
+        raise PermissionDenied
+    form = RevealForm(request.POST or None)
+    revealed = []
+    if request.method == "POST" and form.is_valid():
+        log(officer, REVEAL_ACTION, user=request.user, data={"reason": form.cleaned_data["reason"]})
+        revealed = [
+            (ChiefQualityOfficer._meta.get_field(name).verbose_name, getattr(officer, name) or "-")
+            for name in REVEALED_FIELDS
+        ]
+    response = TemplateResponse(
+        request, "registry/officer_reveal.html", {"officer": officer, "form": form, "revealed": revealed}
+    )
+    add_never_cache_headers(response)
+    return response

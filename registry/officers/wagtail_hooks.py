@@ -7,7 +7,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from ..models import ChiefQualityOfficer
-from .personal_data import ERASE_ACTION, SUBJECT_EXPORT_ACTION, EraseForm
+from .personal_data import ERASE_ACTION, REVEAL_ACTION, SUBJECT_EXPORT_ACTION, EraseForm, RevealForm
 from .review import BULK_REVIEW_ACTION, OfficerPermissionPolicy, ReviewBulkAction, replace_homepage_panels
 from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
 from .viewsets import OfficerViewSet
@@ -52,6 +52,16 @@ def register_officer_log_actions(actions):
 
         def format_comment(self, log_entry):
             return log_entry.data.get("comment", "")
+
+    @actions.register_action(REVEAL_ACTION)
+    class RevealFormatter(LogFormatter):
+        label = _("ID number and mobile revealed")
+
+        def format_message(self, log_entry):
+            reasons = dict(RevealForm.REASONS)
+            return _("ID number and mobile revealed: %(reason)s") % {
+                "reason": reasons.get(log_entry.data.get("reason"), "")
+            }
 
     @actions.register_action(BULK_REVIEW_ACTION)
     class BulkReviewFormatter(CommentedFormatter):

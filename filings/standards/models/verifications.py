@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from wagtail.log_actions import log
 
+from registry.crypto import EncryptedCharField
 from registry.files import PrivateFileField, administers
 from registry.identity import DocumentType
 from registry.mail import send_templated_mail, site_url
@@ -62,7 +63,7 @@ class EnterpriseVerification(ScopedModelMixin):
     legal_representative_document_type = models.CharField(
         _("legal representative's ID document type"), max_length=16, choices=DocumentType.choices
     )
-    legal_representative_id_number = models.CharField(_("legal representative's ID document number"), max_length=18)
+    legal_representative_id_number = EncryptedCharField(_("legal representative's ID document number"), max_length=18)
     registered_address = models.CharField(_("registered address"), max_length=255)
     business_licence = PrivateFileField(
         _("business licence"), upload_to="standards/verifications/%Y/%m/", validators=[UploadValidator(SCANS, 5 * MB)]
