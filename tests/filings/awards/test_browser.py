@@ -8,10 +8,11 @@ import pytest
 from pypdf import PdfReader
 from wagtail.models import Page, Site
 
+from filings.awards import access
 from filings.awards.factories import MINIMAL_PDF, make_programme
 from filings.awards.models import Application, OrganisationFiling
 from registry.factories import AdministratorFactory, EnterpriseAccountFactory
-from registry.models import Organisation, Role
+from registry.models import Role
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
@@ -41,9 +42,7 @@ def test_filing_to_printed_pdf(page, browser):
     programme = make_programme()
     years = programme.data_years
     account = EnterpriseAccountFactory(enterprise__name="河北钢铁质量示范有限公司")
-    association_admin = AdministratorFactory(
-        organisation=Organisation.objects.get(name="中国质量协会"), role=Role.INSTITUTION
-    )
+    association_admin = AdministratorFactory(organisation=access.association(), role=Role.INSTITUTION)
     base = page.base_url
 
     page.goto(f"{base}/accounts/login/?next=/apply/")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from filings.awards import access
 from filings.awards.factories import ApplicationFactory, make_programme, pdf_file
 from filings.awards.models import Application, AwardProgrammePage, ReviewerAssignment
 from filings.awards.workflow import transition
@@ -54,7 +55,7 @@ def publish(page):
 def test_award_survives_edits_and_organiser_runs_programme(page, browser):
     site_root()
     programme = make_programme(recommending_units=Organisation.objects.filter(division_id="130000"))
-    association = Organisation.objects.get(name="中国质量协会")
+    association = access.association()
     organiser = AdministratorFactory(organisation=association, role=Role.INSTITUTION, real_name="协会审核员")
     hebei = AdministratorFactory(organisation=Organisation.objects.get(division_id="130000"), role=Role.PROVINCIAL)
     expert = AdministratorFactory(organisation=association, role="", real_name="评审专家甲")

@@ -194,3 +194,18 @@ def test_returned_application_can_be_resubmitted_after_closing(application, acto
     programme.save()
     transition(application, "resubmit", actors["applicant"])
     assert application.state == State.RECOMMENDATION
+
+
+@pytest.mark.django_db
+def test_renaming_the_organiser_leaves_the_application_review_working(application, actors, association):
+    """The organiser is found by its function: a new name in the admin changes nothing about who reviews."""
+    association.name = "改名后的主办单位"
+    association.save()
+    transition(application, "submit", actors["applicant"])
+    assert [row.action for row in available_actions(application, actors["organiser"])] == [
+        "qualify",
+        "disqualify",
+        "return",
+    ]
+    transition(application, "qualify", actors["organiser"])
+    assert application.state == State.RECOMMENDATION
