@@ -5,7 +5,9 @@ hard-coded path: an editor may move or rename (re-slug) a section page and the l
 live page of its type (and category) in tree order; a section the tree lacks has no URL, and its link is left out.
 """
 
+from django.apps import apps
 from django.core.cache import cache
+from wagtail.models import Page
 
 from cqosite.pagecache import GENERATION
 
@@ -32,6 +34,8 @@ def _about():
 
 
 def _awards():
+    if not apps.is_installed("filings.awards"):  # the portal runs without the awards programme too
+        return Page.objects.none()
     from filings.awards.models import AwardIndexPage
 
     return AwardIndexPage.objects.live()

@@ -1,4 +1,4 @@
-"""Dashboard figures cached per organisation subtree for at most a minute, and dropped at once on any change.
+"""Dashboard figures cached per organisation subtree for at most a minute, and dropped when what they read changes.
 
 The officer and enterprise figures come from the snapshot (``snapshot.py``, refreshed each minute, which bumps
 the generation too); the programmes' figures are counted when the cache misses.

@@ -29,7 +29,9 @@ def test_dashboard_charts_render_and_drill_down(page, orgs):
     ]
     assert max(widths) > 0 and len(widths) == orgs.hebei.get_children_count()  # every city, empty ones too
     freshness = panel.locator("[data-figure=as-of]")
-    assert freshness.is_visible() and re.fullmatch(r"数据更新于 \d\d:\d\d", freshness.inner_text().strip())
+    assert freshness.is_visible() and re.fullmatch(
+        r"数据更新于 \d{4}-\d\d-\d\d \d\d:\d\d", freshness.inner_text().strip()
+    )
     panel.locator("#stat-subregion").scroll_into_view_if_needed()
     page.screenshot_to("statistics_dashboard_panel")
 

@@ -118,5 +118,5 @@ def test_dashboard_queries_do_not_grow_with_officers(client, orgs, make_admin, r
     many, html = dashboard_queries(client)
     assert '<dd data-figure="covered">500</dd>' in html
     assert many == few
-    moment = timezone.localtime(snapshot.refreshed_at()).strftime("%H:%M")
+    moment = timezone.localtime(snapshot.refreshed_at()).strftime("%Y-%m-%d %H:%M")
     assert f"Figures as of {moment}" in html or f"数据更新于 {moment}" in html
