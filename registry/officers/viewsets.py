@@ -100,6 +100,9 @@ class OfficerInspectView(InspectView):
 
 
 class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
+    #: "Add" beside the title: "Add Chief Quality Officer" and "Awaiting my review" squeezed the English title away.
+    add_item_label = _("Add")
+
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
         if raw(self.request, "awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
@@ -214,7 +217,7 @@ class OfficerViewSet(SnippetViewSet):
         "real_name",
         "enterprise",
         Column("region", label=_("Region"), accessor="enterprise.region"),
-        ContactColumn("mobile", label=_("mobile")),
+        ContactColumn("mobile", label=_("Mobile")),
         "appointment_date",
         "review_status",
         "enabled",
