@@ -220,7 +220,7 @@ def measure(view, requests):
 
 
 def get(path, **params):
-    request = RequestFactory().get(path, params)
+    request = RequestFactory(HTTP_HOST="127.0.0.1").get(path, params)  # a host the site answers, as gunicorn's are
     request.user = AnonymousUser()
     return request
 

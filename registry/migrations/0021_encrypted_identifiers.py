@@ -5,23 +5,10 @@ import registry.validators
 from django.db import migrations
 
 
-def encrypt_existing(apps, schema_editor):
-    """Every stored ID number (and officer's date of birth) encrypted, its keyed hash computed, in the rows and in
-    Wagtail's revisions."""
-    from registry.crypto import reencrypt, reencrypt_revisions
-
-    for name in ("ChiefQualityOfficer", "Enterprise", "User"):
-        model = apps.get_model("registry", name)
-        reencrypt(model)
-        reencrypt_revisions(model, apps.get_model("wagtailcore", "Revision"), apps.get_model("contenttypes", "ContentType"))
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
         ('registry', '0020_merge_training'),
-        ('wagtailcore', '0098_apitoken'),
-        ('contenttypes', '0002_remove_content_type_name'),
     ]
 
     operations = [
@@ -60,5 +47,4 @@ class Migration(migrations.Migration):
             name='birth_date',
             field=registry.crypto.EncryptedDateField(blank=True, null=True, verbose_name='date of birth'),
         ),
-        migrations.RunPython(encrypt_existing, migrations.RunPython.noop),
     ]

@@ -157,6 +157,46 @@ def test_the_migration_encrypts_rows_left_plain(orgs):
     assert raw("registry_chiefqualityofficer", "id_number_hash", officer.pk) == keyed_hash(ID_NUMBER)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_upgrading_a_registry_that_holds_records_encrypts_them():
+    """The upgrade a running site makes: rows written before encryption, then ``migrate``. On PostgreSQL the new
+    columns' indexes must not be created in the transaction that rewrote the rows (pending deferred-key checks)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("load_reference_data", verbosity=0)  # an earlier transactional test's flush emptied the tree
+    before = [("registry", "0020_merge_training")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    Organisation = old_apps.get_model("registry", "Organisation")
+    changan = Organisation.objects.get(division_id="130102")
+    enterprise = old_apps.get_model("registry", "Enterprise").objects.create(
+        uscc="91130102MA0000001X",
+        name="升级前企业",
+        legal_representative_id_number=make_resident_id(7, "130102"),
+        region_id="130102",
+        organisation=changan,
+    )
+    officer = old_apps.get_model("registry", "ChiefQualityOfficer").objects.create(
+        enterprise=enterprise,
+        organisation=changan,
+        real_name="升级前",
+        mobile="13900000001",
+        id_number=ID_NUMBER,
+        birth_date=datetime.date(1980, 1, 1),
+        live=True,
+    )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    assert is_token(raw("registry_chiefqualityofficer", "id_number", officer.pk))
+    assert is_token(raw("registry_enterprise", "legal_representative_id_number", enterprise.pk))
+    upgraded = ChiefQualityOfficer.unscoped.get(pk=officer.pk)
+    assert (upgraded.id_number, upgraded.birth_date) == (ID_NUMBER, datetime.date(1980, 1, 1))
+    assert ChiefQualityOfficer.unscoped.get(id_number_hash=keyed_hash(ID_NUMBER)).pk == officer.pk
+
+
 def test_masks():
     assert mask_mobile("13812345678") == "138****5678"
     assert mask_id_number("130102198001015014") == "1301**********5014"
