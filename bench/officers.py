@@ -10,7 +10,7 @@ same page by ``OFFSET`` is printed beside it for comparison.
 
 Review (issue 18): bulk approval of the 5,000 imported records (the background job's code, by the province
 administrator above the importing city) against the import itself; and, with records awaiting review in every
-province beside the approved million, the admin home page and the officers "awaiting my review" listing of a
+province beside the approved million, the admin home page, the officers "awaiting my review" listing and the workflow report of a
 county, a city, a province and the national administrator against the officer inspect page.
 """
 
@@ -647,7 +647,8 @@ def delete_pending():
 
 
 def review_pages(scale, approved, inspect_url, baseline_client):
-    """The admin home page and the "awaiting my review" listing per level, with every province's queue full."""
+    """The admin home page, the "awaiting my review" listing and Wagtail's workflow report per level, with every
+    province's queue full."""
     from django.urls import reverse
 
     from registry.models import Role
@@ -666,6 +667,7 @@ def review_pages(scale, approved, inspect_url, baseline_client):
             "admin home page": "/admin/",
             "officers awaiting my review (listing)": reverse("wagtailsnippets_registry_chiefqualityofficer:list")
             + "?awaiting=me",
+            "workflow report": reverse("wagtailadmin_reports:workflow"),
         }
         rows = []
         for level, user in users.items():
