@@ -10,8 +10,8 @@ same page by ``OFFSET`` is printed beside it for comparison.
 
 Review (issue 18): bulk approval of the 5,000 imported records (the background job's code, by the province
 administrator above the importing city) against the import itself; and, with records awaiting review in every
-province beside the approved million, the admin home page, the officers "awaiting my review" listing and the workflow report of a
-county, a city, a province and the national administrator against the officer inspect page.
+province beside the approved million, the admin home page, the officers "awaiting my review" listing and the
+workflow report of a county, a city, a province and the national administrator against the officer inspect page.
 """
 
 import datetime

@@ -47,3 +47,42 @@ def test_workflow_reports_show_only_the_subtrees_officers(client, admins):
             page = response.content.decode()
             assert all(name in page for name in seen), (report, viewer)
             assert not any(name in page for name in unseen), (report, viewer)
+
+
+def test_the_workflow_report_shows_each_rows_task_statuses_in_the_same_queries_for_a_page_of_any_size(
+    client, admins, django_assert_max_num_queries
+):
+    """Wagtail asks each row for its tasks' statuses (a query a row); the report reads a whole page's at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.models import WorkflowState
+
+    from registry.reports import with_task_statuses
+
+    def submitted(number):
+        officer = OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name=f"待审{number}")
+        submit(officer, admins.changan)
+        return officer
+
+    approved = submitted(0)
+    task_state = approved.current_workflow_state.current_task_state
+    task_state.task.specific.on_action(task_state, admins.changan_colleague, "approve")
+    submitted(1)
+    client.force_login(admins.shijiazhuang)
+    with CaptureQueriesContext(connection) as two_rows:
+        page = client.get("/admin/reports/workflow/").content.decode()
+    assert "待审0" in page and "待审1" in page
+    for number in range(2, 8):
+        submitted(number)
+    with django_assert_max_num_queries(len(two_rows)):
+        page = client.get("/admin/reports/workflow/").content.decode()
+    assert "待审7" in page
+
+    def statuses(states):
+        return [[(t.pk, t.status, str(t.status_display)) for t in s.all_tasks_with_status()] for s in states]
+
+    states = list(WorkflowState.objects.order_by("pk"))
+    wagtails = statuses(states)
+    with_task_statuses(states)
+    ours = statuses(states)
+    assert ours == wagtails and ours[0][0][1] == "approved" and ours[-1][0][1] == "in_progress"
