@@ -63,15 +63,19 @@ def section_urls(request):
     generation, which moves whenever a page is published, unpublished or moved: a page the cache has not stored
     (a first visit, a query string) renders without a query for them.
     """
-    if request is None:
-        return {name: _url(name, None) for name in SECTIONS}
+    if request is None:  # the server error page renders without a request, and must without the database too
+        return dict.fromkeys(SECTIONS, "")
     urls = getattr(request, "_portal_section_urls", None)
     if urls is None:
-        key = f"portal:sections:{GENERATION.current()}:{request.get_host()}"
-        urls = cache.get(key)
-        if urls is None:
+        # One round trip, as the page cache reads a page: the generation and the URLs with the generation they
+        # were worked out in.
+        key = f"portal:sections:{request.get_host()}"
+        found = cache.get_many([GENERATION.key, key])
+        current = found.get(GENERATION.key) or GENERATION.current()
+        stored_generation, urls = found.get(key) or (None, None)
+        if urls is None or stored_generation != current:
             urls = {name: _url(name, request) for name in SECTIONS}
-            cache.set(key, urls, timeout=24 * 3600)
+            cache.set(key, (current, urls), timeout=24 * 3600)
         request._portal_section_urls = urls
     return urls
 

@@ -7,6 +7,7 @@ then stops the stack with SIGTERM and checks that every process it started has e
 production apply. Needs PostgreSQL and Redis: skipped without them, except on CI (``CI`` set), where it fails.
 """
 
+import base64
 import os
 import re
 import signal
@@ -103,6 +104,9 @@ def stack(postgres, redis_url, tmp_path):
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "SECRET_KEY": "smoke-" + os.urandom(40).hex(),
+        # The keys of the personal identifiers encrypted at rest, shared by the stack and the commands run beside it.
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "FIELD_HASH_KEY": os.urandom(32).hex(),
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "STATIC_ROOT": str(tmp_path / "static"),

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import ModelLogEntry, Revision, TaskState, WorkflowState
 
+from registry.crypto import decrypt
 from registry.models import ChiefQualityOfficer
 from registry.officers.factories import OfficerFactory
 from registry.officers.submission import bulk_submit, officer_workflow
@@ -43,7 +44,9 @@ def rows(officer):
                 value = names[(target[field.name], value)]
             values[field.name] = value
         if kind == "revision":
-            values["content"] = {key: value for key, value in values["content"].items() if key not in VOLATILE}
+            # Encrypted identifiers (registry.crypto) differ between any two encryptions of one value: compared plain.
+            content = values["content"].items()
+            values["content"] = {key: decrypt(value) for key, value in content if key not in VOLATILE}
         if kind == "log" and "workflow" in values["data"]:
             workflow = dict(values["data"]["workflow"])
             workflow["task_state_id"] = names[("task_state", workflow["task_state_id"])]

@@ -68,8 +68,14 @@ def database_bytes():
     return subprocess.run(command, env=env, capture_output=True, check=True, timeout=300).stdout
 
 
+@pytest.fixture
+def reference_data(transactional_db):
+    """The organisation tree and reference tables, which an earlier transactional test's flush may have emptied."""
+    call_command("load_reference_data", verbosity=0)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_database_file_and_dump_hold_no_plain_id_number(orgs, make_admin):
+def test_database_file_and_dump_hold_no_plain_id_number(reference_data, orgs, make_admin):
     call_command("load_demo_data", verbosity=0, stdout=open(os.devnull, "w"))
     report = OfficerImporter(make_admin(orgs.changan)).run(workbook_bytes([row(1), row(2)]))
     assert report.errors == [] and report.created == 2
@@ -158,12 +164,11 @@ def test_the_migration_encrypts_rows_left_plain(orgs):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_upgrading_a_registry_that_holds_records_encrypts_them():
+def test_upgrading_a_registry_that_holds_records_encrypts_them(reference_data):
     """The upgrade a running site makes: rows written before encryption, then ``migrate``. On PostgreSQL the new
     columns' indexes must not be created in the transaction that rewrote the rows (pending deferred-key checks)."""
     from django.db.migrations.executor import MigrationExecutor
 
-    call_command("load_reference_data", verbosity=0)  # an earlier transactional test's flush emptied the tree
     before = [("registry", "0020_merge_training")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
