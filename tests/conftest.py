@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from wagtail.models import Collection
 
 from home.site import build_site, root_page
 from registry.factories import AdministratorFactory
@@ -44,7 +45,7 @@ def make_admin(db):
     return make
 
 
-#: Idempotent data migrations (preset catalogues) that a flushed database needs back for browser tests.
+#: Idempotent data migrations (preset catalogues) that a flushed database needs back for transactional tests.
 DATA_MIGRATIONS_TO_REPLAY = [
     "filings.standards.migrations.0002_reference_data",
     "filings.standards.migrations.0004_more_product_categories",
@@ -95,12 +96,18 @@ def page(browser, live_server_with_reference_data):
 
 
 @pytest.fixture
-def live_server_with_reference_data(live_server, transactional_db):
+def reference_data(transactional_db):
     """Transactional tests start from an emptied database: load the reference data back first."""
     call_command("load_reference_data", verbosity=0)
     root_page()  # Wagtail's locale and root page, which an earlier transactional test's flush removed
+    if not Collection.objects.exists():  # nor has it the root collection images and documents go in
+        Collection.add_root(name="Root")
     for module in DATA_MIGRATIONS_TO_REPLAY:
         importlib.import_module(module).load(django_apps, None)
+
+
+@pytest.fixture
+def live_server_with_reference_data(live_server, reference_data):
     return live_server
 
 

@@ -68,12 +68,6 @@ def database_bytes():
     return subprocess.run(command, env=env, capture_output=True, check=True, timeout=300).stdout
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The organisation tree and reference tables, which an earlier transactional test's flush may have emptied."""
-    call_command("load_reference_data", verbosity=0)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_database_file_and_dump_hold_no_plain_id_number(reference_data, orgs, make_admin):
     call_command("load_demo_data", verbosity=0, stdout=open(os.devnull, "w"))
