@@ -653,6 +653,8 @@ def review_pages(scale, approved, inspect_url, baseline_client):
 
     from registry.models import Role
 
+    # Every unit has its news section, as on a real site: Wagtail opens the workflow report only to page editors.
+    harness.load_demo_data()
     delete_pending()
     pending = insert_pending(PENDING_PER_PROVINCE[scale])
     try:
