@@ -38,7 +38,7 @@ def build_application():
     """A qualified application whose PDF runs to about ten pages (long introduction, big tables)."""
     from filings.awards import access
     from filings.awards.factories import ApplicationFactory, ProjectFactory, make_programme
-    from filings.awards.workflow import transition
+    from filings.awards.review import act, submit
     from registry.factories import AdministratorFactory
 
     association = access.association()
@@ -58,8 +58,8 @@ def build_application():
         filing__enterprise=project.enterprise,
         summary_material=summary_material(),
     )
-    transition(application, "submit", application.created_by)
-    transition(application, "qualify", AdministratorFactory(organisation=association), "资格审查通过")
+    submit(application, application.created_by)
+    act(application, "qualify", AdministratorFactory(organisation=association), "资格审查通过")
     return application
 
 

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from wagtail.log_actions import log
 from wagtail.models import Page
 
-from filings.awards.workflow import transition
+from filings.awards.review import submit
 from filings.qcgroups.factories import FilingFactory as QcFilingFactory
 from filings.qcgroups.factories import FilingUnitFactory
 from filings.qcgroups.models import secretariat
@@ -167,7 +167,7 @@ def test_award_applications_workbook(client, application, applicant, association
     application.project.save()
     application.filing.name = AT
     application.filing.save()
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     client.force_login(association_admin)
     content = content_of(client.get(reverse("award_applications:export")))
     texts = assert_neutralised(content, planted=(HYPERLINK, AT))

@@ -61,7 +61,7 @@ USER_FACING_CALLS = {
     "JsonResponse",
     "send_mail",
     "send_sms",
-    "TransitionError",
+    "ReviewError",
     "write",
 }
 PACKAGES = ["cqosite", "registry", "filings", "news", "home"]

@@ -22,7 +22,7 @@ from .models import (
     OrganisationFiling,
     ScoringCriterion,
 )
-from .workflow import transition
+from .review import act, submit
 
 PROGRAMME_SLUG = "2026-quality-benchmark"
 CRITERIA = [("领导与战略", 20), ("质量管理体系与方法", 30), ("创新与改进成效", 30), ("示范推广价值", 20)]
@@ -189,5 +189,5 @@ def load(demo):
         summary_material=small_pdf("质量标杆总结材料", "河北钢铁全流程质量追溯经验总结。"),
         recommending_unit=Organisation.objects.get(division_id="130000"),
     )
-    transition(application, "submit", account)
-    transition(application, "qualify", reviewer, "材料齐全，符合申报条件。")
+    submit(application, account)
+    act(application, "qualify", reviewer, "材料齐全，符合申报条件。")

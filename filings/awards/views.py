@@ -35,7 +35,8 @@ from .models import (
     Score,
 )
 from .pdf import stored_pdf
-from .workflow import TransitionError, transition
+from .review import ReviewError
+from .review import submit as submit_application
 
 
 def _mine(queryset, request, pk):
@@ -136,10 +137,9 @@ def application_edit(request, programme_pk=None, pk=None):
     if request.method == "POST" and form.is_valid():
         application = form.save()
         if "submit" in request.POST:
-            action = "submit" if application.state == Application.State.DRAFT else "resubmit"
             try:
-                transition(application, action, request.user)
-            except TransitionError as error:
+                submit_application(application, request.user)
+            except ReviewError as error:
                 messages.error(request, str(error))
                 return redirect("awards:application_edit", pk=application.pk)
             messages.success(request, _("Application submitted."))

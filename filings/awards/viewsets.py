@@ -16,17 +16,23 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import (
+    CollectWorkflowActionDataView,
+    EditView,
+    SnippetViewSet,
+    WorkflowActionView,
+)
 
 from registry import contributions, workflows
 from registry.exports import ExportWorkbook, dated_filename
 from registry.params import query_choice, query_id, query_string
 from registry.reports import log_export
+from registry.scoping import unscoped
 
 from . import access
 from .forms import AssignReviewerForm, FilingForm, ReviewActionForm
 from .models import Application, AwardProgrammePage, OrganisationFiling, ReviewerAssignment
-from .workflow import ORGANISER, TransitionError, available_actions, may_act, transition
+from .review import ReviewError, act, available_actions
 
 
 class FilingPermissionPolicy(workflows.ApprovalPublishingPolicy):
@@ -37,6 +43,10 @@ class FilingPermissionPolicy(workflows.ApprovalPublishingPolicy):
         if action in ("publish", "unpublish"):
             return super().user_has_permission(user, action)
         return action in ("view", "change") and access.can_review_filings(user)
+
+
+class ApplicationPermissionPolicy(workflows.ApprovalPublishingPolicy):
+    """Publishing an application is awarding it: only the determination's approval does (models.review)."""
 
 
 class FilingRecordViewSet(SnippetViewSet):
@@ -50,6 +60,49 @@ class FilingRecordViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = ["name", "enterprise", "submitted_at"]
     panels = FilingForm.Meta.fields  # what the enterprise files, without the economic years
+
+
+class ApplicationRecordEditView(EditView):
+    """An application is never edited in the admin: its reviewers' way in is the review screen."""
+
+    def dispatch(self, request, *args, **kwargs):
+        return redirect("award_applications:detail", pk=kwargs["pk"])
+
+
+class TaskDecidesMixin:
+    """The stage's task decides who acts (``get_actions``: PermissionDenied for anyone else), so the application is
+    read unscoped: its organiser sits outside the subtree of the recommending unit the application is scoped by."""
+
+    def setup(self, request, *args, **kwargs):
+        with unscoped():
+            super().setup(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        with unscoped():
+            return super().dispatch(request, *args, **kwargs)
+
+
+class ApplicationWorkflowActionView(TaskDecidesMixin, WorkflowActionView):
+    pass
+
+
+class ApplicationCollectWorkflowActionDataView(TaskDecidesMixin, CollectWorkflowActionDataView):
+    pass
+
+
+class ApplicationRecordViewSet(SnippetViewSet):
+    """Each application under review as a moderated record, for Wagtail's review queue and workflow actions."""
+
+    model = Application
+    admin_url_namespace = "award_application_records"
+    base_url_path = "award-application-records"
+    icon = "form"
+    copy_view_enabled = False
+    edit_view_class = ApplicationRecordEditView
+    workflow_action_view_class = ApplicationWorkflowActionView
+    collect_workflow_action_data_view_class = ApplicationCollectWorkflowActionDataView
+    list_display = ["submitted_organisation", "submitted_project", "state"]
+    panels = ["contact_person"]  # never shown: the edit view opens the review screen
 
 
 class FilingReviewMenuItem(MenuItem):
@@ -174,12 +227,12 @@ class ApplicationReviewViewSet(ViewSet):
             form = ReviewActionForm(request.POST)
             if form.is_valid():
                 try:
-                    transition(application, form.cleaned_data["action"], request.user, form.cleaned_data["comment"])
+                    act(application, form.cleaned_data["action"], request.user, form.cleaned_data["comment"])
                     messages.success(request, _("Done."))
-                except TransitionError as error:
+                except ReviewError as error:
                     messages.error(request, str(error))
             return redirect(self.get_url_name("detail"), pk=pk)
-        organiser = may_act(request.user, application, ORGANISER)
+        organiser = access.is_organiser_admin(request.user, application.programme)
         assignments = application.assignments.select_related("reviewer").prefetch_related("scores__criterion")
         return TemplateResponse(
             request,
@@ -199,7 +252,7 @@ class ApplicationReviewViewSet(ViewSet):
 
     def assign(self, request, pk):
         application = get_object_or_404(self.visible(request), pk=pk, state=Application.State.EXPERT_REVIEW)
-        if not may_act(request.user, application, ORGANISER):
+        if not access.is_organiser_admin(request.user, application.programme):
             raise PermissionDenied
         form = AssignReviewerForm(request.POST, application=application)
         if form.is_valid():

@@ -7,12 +7,21 @@ from wagtail.snippets.models import register_snippet
 
 from registry import contributions
 
-from .models import OrganisationFiling
-from .viewsets import FilingPermissionPolicy, FilingRecordViewSet, application_review_viewset, filing_review_viewset
+from .models import Application, OrganisationFiling
+from .viewsets import (
+    ApplicationPermissionPolicy,
+    ApplicationRecordViewSet,
+    FilingPermissionPolicy,
+    FilingRecordViewSet,
+    application_review_viewset,
+    filing_review_viewset,
+)
 
 contributions.add_menu_group("awards", _("Quality awards"), "pick", 220)
 register_permission_policy(OrganisationFiling, FilingPermissionPolicy(OrganisationFiling))
+register_permission_policy(Application, ApplicationPermissionPolicy(Application))
 register_snippet(FilingRecordViewSet)
+register_snippet(ApplicationRecordViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -7,7 +7,13 @@ def freeze_existing(apps, schema_editor):
     from filings.awards.models import Application
     from filings.awards.snapshot import freeze
 
-    pending = Application.unscoped.exclude(state="draft").filter(submission__isnull=True)
+    # The live model is needed for freeze(); read only the columns this migration's state has (later
+    # migrations add more), and nothing at all on a new database.
+    historical = apps.get_model("awards", "Application")
+    if not historical.objects.exclude(state="draft").filter(submission__isnull=True).exists():
+        return
+    columns = [field.name for field in historical._meta.concrete_fields]
+    pending = Application.unscoped.exclude(state="draft").filter(submission__isnull=True).only(*columns)
     for application in pending.iterator():
         freeze(application, None)
         Application.unscoped.filter(pk=application.pk).update(

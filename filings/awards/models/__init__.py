@@ -2,6 +2,7 @@ from .applications import Application, ReviewerAssignment, ReviewLogEntry, Score
 from .filings import ORGANISER, EconomicYear, OrganisationFiling, OrganisationFilingApprovalTask
 from .pages import AwardIndexPage, AwardProgrammePage, MaterialTemplate, ScoringCriterion
 from .projects import Honour, IntellectualProperty, Project
+from .review import DeterminationTask, ExpertReviewTask, QualificationTask, RecommendationTask
 from .submissions import Submission, SubmittedFile
 
 __all__ = [
@@ -9,13 +10,17 @@ __all__ = [
     "Application",
     "AwardIndexPage",
     "AwardProgrammePage",
+    "DeterminationTask",
     "EconomicYear",
+    "ExpertReviewTask",
     "Honour",
     "IntellectualProperty",
     "MaterialTemplate",
     "OrganisationFiling",
     "OrganisationFilingApprovalTask",
     "Project",
+    "QualificationTask",
+    "RecommendationTask",
     "ReviewLogEntry",
     "ReviewerAssignment",
     "Score",

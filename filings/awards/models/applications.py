@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 from registry.files import PrivateFileField
 from registry.scoping import ScopedModelMixin
@@ -10,7 +11,7 @@ from registry.scoping import ScopedModelMixin
 from ..uploads import upload_to, validate_summary
 
 
-class Application(ScopedModelMixin):
+class Application(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, ScopedModelMixin):
     """An organisation's application with one project to one programme.
 
     Scoped by the recommending unit chosen, so a unit's administrators reach only what chose a unit in their
@@ -76,6 +77,8 @@ class Application(ScopedModelMixin):
         related_name="recommended_applications",
     )
     revision = models.PositiveIntegerField(_("revision"), default=0)
+    #: Published is awarded: the determination's approval publishes the application (Wagtail's default is live).
+    live = models.BooleanField(_("awarded (published)"), default=False, editable=False)
     submission = models.ForeignKey(
         "awards.Submission",
         verbose_name=_("submitted version"),
@@ -150,6 +153,12 @@ class Application(ScopedModelMixin):
     def printable(self):
         return self.state in self.PRINTABLE_STATES
 
+    def get_workflow(self):
+        """The workflow of the review stages the programme uses (``review.application_workflow``)."""
+        from .review import application_workflow
+
+        return application_workflow(self.programme)
+
     def may_read_file(self, user, field_name):
         from .. import access
 
@@ -219,7 +228,7 @@ class ReviewLogEntry(models.Model):
 
     @property
     def action_label(self):
-        from ..workflow import ACTION_LABELS
+        from .review import ACTION_LABELS
 
         return ACTION_LABELS.get(self.action, self.action)
 

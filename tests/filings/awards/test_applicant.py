@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from filings.awards.factories import MINIMAL_PDF, ApplicationFactory, FilingFactory, ProjectFactory, make_programme
 from filings.awards.models import Application, OrganisationFiling, Project
-from filings.awards.workflow import transition
+from filings.awards.review import act, submit
 from registry.factories import EnterpriseAccountFactory
 from registry.models import Division, EconomicType, IndustryCategory
 
@@ -232,13 +232,13 @@ def test_applicant_never_sees_another_enterprises_records(client, application, a
 
 @pytest.mark.django_db
 def test_my_applications_shows_state_log_and_print(client, application, applicant, association_admin):
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     client.force_login(applicant)
     page = client.get("/apply/").content.decode()
     assert str(Application.State.QUALIFICATION.label) in page
     assert reverse("awards:application_print", args=[application.pk]) not in page
     assert client.get(reverse("awards:application_print", args=[application.pk])).status_code == 403
-    transition(application, "qualify", association_admin, "资格符合")
+    act(application, "qualify", association_admin, "资格符合")
     page = client.get("/apply/").content.decode()
     assert reverse("awards:application_print", args=[application.pk]) in page
     detail = client.get(reverse("awards:application_detail", args=[application.pk])).content.decode()
@@ -258,7 +258,7 @@ def test_evidence_downloads_as_attachment(client, application, applicant):
 @pytest.mark.django_db
 def test_only_drafts_can_be_deleted(client, application, applicant):
     client.force_login(applicant)
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     assert client.post(reverse("awards:application_delete", args=[application.pk])).status_code == 403
     draft = ApplicationFactory(
         programme=application.programme,

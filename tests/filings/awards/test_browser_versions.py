@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from filings.awards import access
 from filings.awards.factories import ApplicationFactory, make_programme, pdf_file
 from filings.awards.models import Application, AwardProgrammePage, ReviewerAssignment
-from filings.awards.workflow import transition
+from filings.awards.review import act
 from registry.factories import AdministratorFactory
 from registry.models import Organisation, Role
 
@@ -79,7 +79,7 @@ def test_award_survives_edits_and_organiser_runs_programme(page, browser):
     assert organiser_page.locator("#dossier-ip tbody tr").count() == 1
     assert organiser_page.locator("#dossier a.file").count() >= 6
     decide(organiser_page, base, application, "qualify", "材料齐全")
-    transition(application, "recommend", hebei, "同意推荐")
+    act(application, "recommend", hebei, "同意推荐")
     organiser_page.goto(f"{base}/admin/award_applications/{application.pk}/")
     organiser_page.select_option("select[name=reviewer]", str(expert.pk))
     organiser_page.click("form[action$='/assign/'] button[type=submit]")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from filings.awards.factories import ApplicationFactory
 from filings.awards.figures import applications_by_programme
 from filings.awards.models import ReviewerAssignment
-from filings.awards.workflow import transition
+from filings.awards.review import submit
 from registry.factories import AdministratorFactory
 
 
@@ -39,7 +39,7 @@ def test_leaving_the_organiser_removes_the_permissions(programme, association_ad
 
 @pytest.mark.django_db
 def test_organiser_figures_cover_its_programmes(programme, association, orgs, applicant, application):
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     rows = applications_by_programme(association.path).rows
     assert rows and rows[0][0] == programme.title and rows[0][1] == 1
     assert applications_by_programme(orgs.beijing.path).rows == []
@@ -47,7 +47,7 @@ def test_organiser_figures_cover_its_programmes(programme, association, orgs, ap
 
 @pytest.mark.django_db
 def test_average_score_is_the_mean_of_expert_totals(client, programme, association_admin, application, applicant):
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     criteria = list(programme.criteria.all())  # 40 + 60
     for total_per_criterion, name in (((36, 50), "甲"), ((34, 56), "乙")):
         expert = AdministratorFactory(organisation=association_admin.organisation, role="", real_name=name)
@@ -75,7 +75,7 @@ def test_listing_queries_do_not_grow_with_applications(
 ):
     for _n in range(3):
         application = ApplicationFactory(programme=programme)
-        transition(application, "submit", application.created_by)
+        submit(application, application.created_by)
     client.force_login(association_admin)
     client.get(reverse("award_applications:index"))
     with django_assert_max_num_queries(25):

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 from filings.awards.factories import MINIMAL_PDF, ApplicationFactory, ProjectFactory
 from filings.awards.models import Application
 from filings.awards.pdf import application_pdf, stored_pdf
-from filings.awards.workflow import transition
+from filings.awards.review import act, submit
 
 
 def pdf_text(data):
@@ -26,8 +26,8 @@ def qualified(programme, orgs, association_admin):
         filing__enterprise=project.enterprise,
         recommending_unit=orgs.hebei,
     )
-    transition(application, "submit", application.created_by)
-    transition(application, "qualify", association_admin, "资格审查通过")
+    submit(application, application.created_by)
+    act(application, "qualify", association_admin, "资格审查通过")
     return application
 
 
@@ -65,7 +65,7 @@ def test_stored_pdf_is_served_until_the_application_changes_state(qualified, heb
     monkeypatch.setattr("filings.awards.pdf.render_pdf", lambda html: calls.append(html) or MINIMAL_PDF)
     assert stored_pdf(Application.unscoped.get(pk=qualified.pk)).name == first.name
     assert calls == []
-    transition(qualified, "recommend", hebei_admin, "同意推荐")
+    act(qualified, "recommend", hebei_admin, "同意推荐")
     stored_pdf(Application.unscoped.get(pk=qualified.pk))
     assert "同意推荐" in calls[0]
 

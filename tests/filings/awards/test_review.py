@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from filings.awards.factories import ApplicationFactory, FilingFactory
 from filings.awards.models import Application, OrganisationFiling, ReviewerAssignment
-from filings.awards.workflow import transition
+from filings.awards.review import act, submit
 from registry.factories import AdministratorFactory
 
 State = Application.State
@@ -21,13 +21,13 @@ def detail_url(application):
 
 @pytest.fixture
 def submitted(application, applicant):
-    return transition(application, "submit", applicant)
+    return submit(application, applicant)
 
 
 @pytest.fixture
 def in_expert_review(submitted, association_admin, hebei_admin):
-    transition(submitted, "qualify", association_admin)
-    return transition(submitted, "recommend", hebei_admin, "同意推荐")
+    act(submitted, "qualify", association_admin)
+    return act(submitted, "recommend", hebei_admin, "同意推荐")
 
 
 @pytest.mark.django_db
@@ -75,9 +75,9 @@ def test_review_actions_through_the_admin(client, submitted, association_admin):
 def test_recommending_unit_sees_only_applications_that_chose_it(
     client, submitted, association_admin, hebei_admin, beijing_admin, orgs, make_admin
 ):
-    transition(submitted, "qualify", association_admin)
+    act(submitted, "qualify", association_admin)
     beijing_application = ApplicationFactory(programme=submitted.programme, recommending_unit=orgs.beijing)
-    transition(beijing_application, "submit", beijing_application.created_by)
+    submit(beijing_application, beijing_application.created_by)
     client.force_login(hebei_admin)
     listing = client.get(reverse("award_applications:index")).content.decode()
     assert submitted.project.name in listing and beijing_application.project.name not in listing
@@ -206,8 +206,8 @@ def test_public_results_page_lists_only_awarded_when_published(client, in_expert
     ReviewerAssignment.objects.create(
         application=in_expert_review, reviewer=expert, conflict="none", submitted_at=timezone.now()
     )
-    transition(in_expert_review, "conclude_review", association_admin)
-    transition(in_expert_review, "award", association_admin)
+    act(in_expert_review, "conclude_review", association_admin)
+    act(in_expert_review, "award", association_admin)
     runner_up = ApplicationFactory(programme=programme)
     page = client.get(programme.url)
     assert page.status_code == 200

@@ -8,7 +8,7 @@ from django.urls import reverse
 from filings.awards.factories import ApplicationFactory, pdf_file
 from filings.awards.models import Application, Project, ReviewerAssignment
 from filings.awards.pdf import render_html
-from filings.awards.workflow import transition
+from filings.awards.review import act, submit
 from registry.factories import AdministratorFactory
 
 State = Application.State
@@ -16,16 +16,16 @@ State = Application.State
 
 @pytest.fixture
 def awarded(application, applicant, association_admin, hebei_admin, expert):
-    transition(application, "submit", applicant)
-    transition(application, "qualify", association_admin)
-    transition(application, "recommend", hebei_admin)
+    submit(application, applicant)
+    act(application, "qualify", association_admin)
+    act(application, "recommend", hebei_admin)
     assignment = ReviewerAssignment.objects.create(application=application, reviewer=expert, conflict="none")
     for criterion in application.programme.criteria.all():
         assignment.scores.create(criterion=criterion, score=criterion.max_score - 2)
     assignment.submitted_at = assignment.assigned_at
     assignment.save()
-    transition(application, "conclude_review", association_admin)
-    transition(application, "award", association_admin)
+    act(application, "conclude_review", association_admin)
+    act(application, "award", association_admin)
     application.programme.results_published = True
     application.programme.save_revision().publish()
     return Application.unscoped.get(pk=application.pk)
@@ -70,7 +70,7 @@ def test_edits_after_the_award_change_neither_results_nor_review_nor_pdf(client,
 
 @pytest.mark.django_db
 def test_replacing_a_live_file_leaves_the_submitted_copy(client, application, applicant, association_admin):
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     application.refresh_from_db()
     submitted = application.submission.files.get(key="licence")
     before = submitted.file.read()
@@ -86,8 +86,8 @@ def test_replacing_a_live_file_leaves_the_submitted_copy(client, application, ap
 
 @pytest.mark.django_db
 def test_resubmission_picks_up_edits_and_logs_the_changes(client, application, applicant, association_admin):
-    transition(application, "submit", applicant)
-    transition(application, "return", association_admin, "请补充近三年营业收入证明")
+    submit(application, applicant)
+    act(application, "return", association_admin, "请补充近三年营业收入证明")
     first = Application.unscoped.get(pk=application.pk).submission
     project = application.project
     project.name = "补充后的项目名称"
@@ -95,7 +95,7 @@ def test_resubmission_picks_up_edits_and_logs_the_changes(client, application, a
     year = application.filing.economic_years.order_by("year").first()
     year.revenue = 61234
     year.save()
-    transition(application, "resubmit", applicant)
+    submit(application, applicant)
     application.refresh_from_db()
 
     assert application.submission.number == 2 and application.submitted_project == "补充后的项目名称"
@@ -122,7 +122,7 @@ def test_unassigned_expert_gets_404_on_every_file_of_an_application(client, appl
     for item in [*project.intellectual_property.all(), *project.honours.all()]:
         item.proof = pdf_file("proof.pdf")
         item.save()
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     application.refresh_from_db()
     submitted = [
         reverse("private_file", args=["awards.submittedfile", "file", pk])
@@ -152,7 +152,7 @@ def test_unassigned_expert_gets_404_on_every_file_of_an_application(client, appl
     other = ApplicationFactory(
         programme=application.programme, filing=application.filing, enterprise=application.enterprise
     )
-    transition(other, "submit", applicant)
+    submit(other, applicant)
     ReviewerAssignment.objects.create(application=other, reviewer=expert)
     client.force_login(expert)
     for url in submitted + live:
@@ -185,10 +185,52 @@ def test_summary_may_be_a_word_document_checked_by_content(client, programme, ap
         field.run_validators(ContentFile(fake.getvalue(), name="summary.docx"))
     application.summary_material = ContentFile(docx, name="总结.docx")
     application.save()
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     application.refresh_from_db()
     assert application.dossier.application["summary_kind"] == "docx"
     client.force_login(applicant)
     summary = application.submission.files.get(key="summary")
     response = client.get(reverse("private_file", args=["awards.submittedfile", "file", summary.pk]))
     assert response["Content-Disposition"].endswith('.docx"')
+
+
+@pytest.mark.django_db
+def test_the_award_publishes_the_application_as_it_is_printed_pdf_included(
+    application, applicant, association_admin, hebei_admin, expert
+):
+    """The determination's approval publishes the latest revision: one is saved first, so the award keeps what
+    was stored on the application since its submission (the printed PDF) instead of the submission's copy."""
+    from filings.awards import pdf
+
+    submit(application, applicant)
+    act(application, "qualify", association_admin)
+    act(application, "recommend", hebei_admin)
+    ReviewerAssignment.objects.create(
+        application=application, reviewer=expert, conflict="none", submitted_at=application.submitted_at
+    )
+    act(application, "conclude_review", association_admin)
+    printed = pdf.stored_pdf(Application.unscoped.get(pk=application.pk)).name
+    act(application, "award", association_admin)
+    assert application.live and application.state == State.AWARDED
+    assert application.printed_pdf.name == printed and application.printed_key
+    assert application.submission.number == 1
+
+
+@pytest.mark.django_db
+def test_an_awarded_application_cannot_be_rewritten(client, awarded, applicant, make_admin, orgs):
+    from filings.awards.review import ReviewError
+    from filings.awards.viewsets import ApplicationPermissionPolicy
+
+    with pytest.raises(ReviewError, match="不允许此操作"):
+        submit(awarded, applicant)
+    client.force_login(applicant)
+    edit = reverse("awards:application_edit", args=[awarded.pk])
+    assert client.get(edit)["Location"] == reverse("awards:application_detail", args=[awarded.pk])
+    client.post(edit, {"contact_person": "改写", "submit": "1"})
+    awarded.refresh_from_db()
+    assert awarded.state == State.AWARDED and awarded.contact_person != "改写"
+    # Only an approval publishes: Wagtail's publish and unpublish are refused to everyone else, superusers too.
+    policy = ApplicationPermissionPolicy(Application)
+    superuser = make_admin(orgs.platform, role="platform", is_superuser=True)
+    assert not policy.user_has_permission(superuser, "publish")
+    assert not policy.user_has_permission(superuser, "unpublish")

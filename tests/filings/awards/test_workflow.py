@@ -1,20 +1,23 @@
-"""Every transition of the application state machine, with who may take it and what it logs."""
+"""Every review action of an application, through its stages' workflow tasks (filings.awards.review), with who may
+take it, what it logs and the workflow and task states it leaves."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import TaskState, WorkflowState
 
 from filings.awards.factories import ApplicationFactory, make_programme
 from filings.awards.models import Application, ReviewerAssignment
-from filings.awards.workflow import TRANSITIONS, TransitionError, available_actions, transition
+from filings.awards.models.review import DeterminationTask, QualificationTask, RecommendationTask
+from filings.awards.review import ReviewError, act, available_actions, submit
 from registry.factories import EnterpriseAccountFactory
 
 State = Application.State
 
 
 def advance_to(application, state, *, applicant, organiser, recommender, expert=None):
-    """Drive ``application`` through the real transitions until it reaches ``state``."""
+    """Drive ``application`` through the real review actions until it reaches ``state``."""
     steps = {
         State.QUALIFICATION: ("submit", applicant),
         State.RECOMMENDATION: ("qualify", organiser),
@@ -28,9 +31,19 @@ def advance_to(application, state, *, applicant, organiser, recommender, expert=
             ReviewerAssignment.objects.create(
                 application=application, reviewer=expert, conflict="none", submitted_at=timezone.now()
             )
-        transition(application, action, user)
+        submit(application, user) if action == "submit" else act(application, action, user)
         assert application.state == target
+        assert stage_task(application).stage == target
     return application
+
+
+def stage_task(application):
+    """The task the application's workflow awaits."""
+    return application.current_workflow_state.current_task_state.task.specific
+
+
+def newest_workflow_state(application):
+    return WorkflowState.objects.for_instance(application).order_by("-pk").first()
 
 
 @pytest.fixture
@@ -40,7 +53,7 @@ def actors(applicant, association_admin, hebei_admin, expert):
 
 @pytest.mark.django_db
 def test_submit_moves_draft_to_qualification_and_logs(application, applicant):
-    transition(application, "submit", applicant)
+    submit(application, applicant)
     assert application.state == State.QUALIFICATION
     assert application.submitted_at is not None
     entry = application.log.get()
@@ -50,34 +63,49 @@ def test_submit_moves_draft_to_qualification_and_logs(application, applicant):
         "draft",
         "qualification",
     )
+    assert isinstance(stage_task(application), QualificationTask)
+    assert application.current_workflow_state.requested_by == applicant
 
 
 @pytest.mark.django_db
 def test_full_pipeline_to_awarded(application, actors):
     advance_to(application, State.DETERMINATION, **{k: v for k, v in actors.items()})
-    transition(application, "award", actors["organiser"], "成绩突出")
+    act(application, "award", actors["organiser"], "成绩突出")
     assert application.state == State.AWARDED
     assert [e.action for e in application.log.all()] == ["submit", "qualify", "recommend", "conclude_review", "award"]
     assert application.log.last().comment == "成绩突出"
+    # The determination's approval finished the workflow and published the application: awarded is live.
+    assert application.live
+    assert newest_workflow_state(application).status == WorkflowState.STATUS_APPROVED
+    assert TaskState.objects.for_instance(application).order_by("-pk").first().comment == "成绩突出"
 
 
 @pytest.mark.django_db
 def test_not_awarded_needs_comment(application, actors):
     advance_to(application, State.DETERMINATION, **actors)
-    with pytest.raises(TransitionError, match="请填写意见"):
-        transition(application, "not_award", actors["organiser"])
-    transition(application, "not_award", actors["organiser"], "得分未达标")
+    with pytest.raises(ReviewError, match="请填写意见"):
+        act(application, "not_award", actors["organiser"])
+    act(application, "not_award", actors["organiser"], "得分未达标")
     assert application.state == State.NOT_AWARDED
+    assert not application.live
+    # A final decision other than the award cancels the workflow: nothing awaits anyone, nothing resumes it.
+    assert application.current_workflow_state is None
+    assert newest_workflow_state(application).status == WorkflowState.STATUS_CANCELLED
+    decided = TaskState.objects.for_instance(application).order_by("-pk").first()
+    assert (decided.task.specific.__class__, decided.comment) == (DeterminationTask, "得分未达标")
+    with pytest.raises(ReviewError):
+        submit(application, actors["applicant"])
 
 
 @pytest.mark.django_db
 def test_disqualify_and_decline_reject(application, actors, programme):
-    transition(application, "submit", actors["applicant"])
-    transition(application, "disqualify", actors["organiser"], "材料不全")
+    submit(application, actors["applicant"])
+    act(application, "disqualify", actors["organiser"], "材料不全")
     assert application.state == State.REJECTED
+    assert newest_workflow_state(application).status == WorkflowState.STATUS_CANCELLED
     other = ApplicationFactory(programme=programme, recommending_unit=application.recommending_unit)
     advance_to(other, State.RECOMMENDATION, **{**actors, "applicant": other.created_by})
-    transition(other, "decline", actors["recommender"], "不予推荐")
+    act(other, "decline", actors["recommender"], "不予推荐")
     assert other.state == State.REJECTED
 
 
@@ -86,13 +114,18 @@ def test_disqualify_and_decline_reject(application, actors, programme):
 def test_return_from_any_stage_reopens_and_resubmit_goes_back(application, actors, stage):
     advance_to(application, stage, **actors)
     returner = actors["recommender"] if stage == State.RECOMMENDATION else actors["organiser"]
-    transition(application, "return", returner, "请补充近三年纳税证明")
+    act(application, "return", returner, "请补充近三年纳税证明")
     assert application.state == State.RETURNED
     assert application.editable
     assert application.returned_from == stage
-    transition(application, "resubmit", actors["applicant"])
+    assert application.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    submit(application, actors["applicant"])
     assert application.state == stage
     assert application.returned_from == ""
+    # Wagtail's resume: the same workflow, restarted at the task that asked for changes.
+    assert WorkflowState.objects.for_instance(application).count() == 1
+    assert stage_task(application).stage == stage
+    assert [entry.action for entry in application.log.all()][-2:] == ["return", "resubmit"]
 
 
 @pytest.mark.django_db
@@ -100,35 +133,37 @@ def test_programme_without_recommendation_and_expert_stages(orgs, association_ad
     programme = make_programme("2026年质量奖（简化流程）", uses_recommendation=False, uses_expert_review=False)
     application = ApplicationFactory(programme=programme)
     assert application.recommending_unit is None
-    transition(application, "submit", application.created_by)
-    transition(application, "qualify", association_admin)
+    submit(application, application.created_by)
+    act(application, "qualify", association_admin)
     assert application.state == State.DETERMINATION
+    assert isinstance(stage_task(application), DeterminationTask)
 
 
 @pytest.mark.django_db
 def test_who_may_act(application, actors, beijing_admin, expert, orgs, make_admin):
     other_applicant = EnterpriseAccountFactory()
-    with pytest.raises(TransitionError, match="您无权"):
-        transition(application, "submit", other_applicant)
-    transition(application, "submit", actors["applicant"])
+    with pytest.raises(ReviewError, match="您无权"):
+        submit(application, other_applicant)
+    submit(application, actors["applicant"])
     # A recommending unit cannot pass the qualification review; the applicant cannot either.
     for user in (actors["recommender"], actors["applicant"], expert):
-        with pytest.raises(TransitionError, match="您无权"):
-            transition(application, "qualify", user)
-    transition(application, "qualify", actors["organiser"])
+        with pytest.raises(ReviewError, match="您无权"):
+            act(application, "qualify", user)
+    act(application, "qualify", actors["organiser"])
     # Only the unit the applicant chose (or a unit above it) recommends.
     for user in (beijing_admin, actors["organiser"], make_admin(orgs.qiaoxi)):
-        with pytest.raises(TransitionError, match="您无权"):
-            transition(application, "recommend", user)
-    transition(application, "recommend", make_admin(orgs.platform, role="platform"))
+        with pytest.raises(ReviewError, match="您无权"):
+            act(application, "recommend", user)
+    assert isinstance(stage_task(application), RecommendationTask)
+    act(application, "recommend", make_admin(orgs.platform, role="platform"))
     assert application.state == State.EXPERT_REVIEW
     assert application.log.count() == 3
 
 
 @pytest.mark.django_db
 def test_unknown_action_for_state_is_refused(application, actors):
-    with pytest.raises(TransitionError, match="不允许此操作"):
-        transition(application, "award", actors["organiser"])
+    with pytest.raises(ReviewError, match="不允许此操作"):
+        act(application, "award", actors["organiser"])
     assert application.state == State.DRAFT
     assert not application.log.exists()
 
@@ -140,8 +175,8 @@ def test_submission_blocked_outside_dates_and_when_incomplete(application, appli
     application.contact_person = ""
     application.pledge_accepted_at = None
     application.save()
-    with pytest.raises(TransitionError) as error:
-        transition(application, "submit", applicant)
+    with pytest.raises(ReviewError) as error:
+        submit(application, applicant)
     message = str(error.value)
     assert "不在开放时间内" in message
     assert "承诺书" in message
@@ -154,8 +189,8 @@ def test_submission_needs_approved_filing_with_programme_years(application, appl
     application.filing.live = False  # changed since its approval
     application.filing.save()
     application.filing.economic_years.order_by("year").first().delete()
-    with pytest.raises(TransitionError) as error:
-        transition(application, "submit", applicant)
+    with pytest.raises(ReviewError) as error:
+        submit(application, applicant)
     assert "尚未审核通过" in str(error.value)
     assert f"{application.programme.first_data_year}" in str(error.value)
 
@@ -163,14 +198,14 @@ def test_submission_needs_approved_filing_with_programme_years(application, appl
 @pytest.mark.django_db
 def test_expert_review_cannot_close_until_scores_are_in(application, actors):
     advance_to(application, State.EXPERT_REVIEW, **actors)
-    with pytest.raises(TransitionError, match="评分"):
-        transition(application, "conclude_review", actors["organiser"])
+    with pytest.raises(ReviewError, match="评分"):
+        act(application, "conclude_review", actors["organiser"])
     assignment = ReviewerAssignment.objects.create(application=application, reviewer=actors["expert"])
-    with pytest.raises(TransitionError, match="评分"):
-        transition(application, "conclude_review", actors["organiser"])
+    with pytest.raises(ReviewError, match="评分"):
+        act(application, "conclude_review", actors["organiser"])
     assignment.conflict, assignment.submitted_at = "none", timezone.now()
     assignment.save()
-    transition(application, "conclude_review", actors["organiser"])
+    act(application, "conclude_review", actors["organiser"])
     assert application.state == State.DETERMINATION
 
 
@@ -183,16 +218,21 @@ def test_available_actions_follow_the_table(application, actors):
         "return",
     }
     assert available_actions(application, actors["recommender"]) == []
-    assert {row.state for row in TRANSITIONS} >= {State.DRAFT, State.RETURNED, State.DETERMINATION}
+    assert available_actions(application, actors["applicant"]) == []
+    assert {row.task_action for row in available_actions(application, actors["organiser"])} == {
+        "approve",
+        "reject",
+        "disqualify",
+    }
 
 
 @pytest.mark.django_db
 def test_returned_application_can_be_resubmitted_after_closing(application, actors, programme):
     advance_to(application, State.RECOMMENDATION, **actors)
-    transition(application, "return", actors["recommender"], "请补充推荐材料")
+    act(application, "return", actors["recommender"], "请补充推荐材料")
     programme.closes_at = timezone.now() - datetime.timedelta(days=1)
     programme.save()
-    transition(application, "resubmit", actors["applicant"])
+    submit(application, actors["applicant"])
     assert application.state == State.RECOMMENDATION
 
 
@@ -201,11 +241,70 @@ def test_renaming_the_organiser_leaves_the_application_review_working(applicatio
     """The organiser is found by its function: a new name in the admin changes nothing about who reviews."""
     association.name = "改名后的主办单位"
     association.save()
-    transition(application, "submit", actors["applicant"])
+    submit(application, actors["applicant"])
     assert [row.action for row in available_actions(application, actors["organiser"])] == [
         "qualify",
         "disqualify",
         "return",
     ]
-    transition(application, "qualify", actors["organiser"])
+    act(application, "qualify", actors["organiser"])
     assert application.state == State.RECOMMENDATION
+
+
+@pytest.mark.django_db
+def test_wagtail_offers_each_stage_its_own_actions(application, actors):
+    """The dashboard's workflow actions are the stage's: closing expert review appears once the scores are in."""
+    advance_to(application, State.EXPERT_REVIEW, **actors)
+    task = stage_task(application)
+    assert [name for name, _label, _modal in task.get_actions(application, actors["organiser"])] == ["reject"]
+    assert task.get_actions(application, actors["expert"]) == []
+    ReviewerAssignment.objects.create(
+        application=application, reviewer=actors["expert"], conflict="none", submitted_at=timezone.now()
+    )
+    assert [name for name, _label, _modal in task.get_actions(application, actors["organiser"])] == [
+        "approve",
+        "reject",
+    ]
+    task_state = application.current_workflow_state.current_task_state.specific
+    task.on_action(task_state, actors["organiser"], "approve")
+    application.refresh_from_db()
+    assert application.state == State.DETERMINATION
+    assert application.log.last().action == "conclude_review"
+
+
+@pytest.mark.django_db
+def test_the_migration_gives_existing_applications_the_workflow_state_of_their_stage(programme, orgs, actors):
+    """Applications in review wait at their stage's task (the stages before it approved), returned ones resume at
+    the stage that returned them, awarded ones are published."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from filings.awards.models import ReviewLogEntry
+    from filings.awards.models.review import ExpertReviewTask
+
+    migration = import_module("filings.awards.migrations.0010_application_review_states")
+    in_review, returned, awarded = (
+        ApplicationFactory(programme=programme, recommending_unit=orgs.hebei) for _n in range(3)
+    )
+    Application.unscoped.filter(pk=in_review.pk).update(state=State.EXPERT_REVIEW, submitted_at=timezone.now())
+    Application.unscoped.filter(pk=returned.pk).update(state=State.RETURNED, returned_from=State.RECOMMENDATION)
+    ReviewLogEntry.objects.create(
+        application=returned, action="return", from_state="recommendation", to_state="returned", comment="请补充"
+    )
+    Application.unscoped.filter(pk=awarded.pk).update(state=State.AWARDED)
+    migration.forwards(apps, None)
+
+    for application in (in_review, returned, awarded):
+        application.refresh_from_db()
+    assert isinstance(stage_task(in_review), ExpertReviewTask)
+    ReviewerAssignment.objects.create(
+        application=in_review, reviewer=actors["expert"], conflict="none", submitted_at=timezone.now()
+    )
+    act(in_review, "conclude_review", actors["organiser"])
+    assert in_review.state == State.DETERMINATION
+    assert returned.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert returned.current_workflow_state.current_task_state.comment == "请补充"
+    submit(returned, returned.created_by)
+    assert returned.state == State.RECOMMENDATION and isinstance(stage_task(returned), RecommendationTask)
+    assert awarded.live and awarded.current_workflow_state is None
