@@ -14,7 +14,13 @@ class CQOSiteConfig(AppConfig):
         from .search import quote_fts5_terms
 
         pagecache.connect_signals()
-        # Images and documents appear on published pages; the site record holds the site's name and root.
-        for label in ("wagtailimages.Image", "wagtaildocs.Document", "wagtailcore.Site"):
+        # Images and documents appear on published pages; the site record holds the site's name and root; a view
+        # restriction takes a page (and the lists' rows below it) from the public or gives it back.
+        for label in (
+            "wagtailimages.Image",
+            "wagtaildocs.Document",
+            "wagtailcore.Site",
+            "wagtailcore.PageViewRestriction",
+        ):
             pagecache.shows_publicly(apps.get_model(label))
         quote_fts5_terms()

@@ -27,8 +27,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language_from_request
-from wagtail.models import DraftStateMixin
+from wagtail.models import DraftStateMixin, Page, Site
 from wagtail.signals import post_page_move
+from wagtail.views import serve as wagtail_serve
 
 from registry.generations import Generation
 
@@ -84,6 +85,24 @@ def shows_publicly(model, when=always):
 
 def invalidate(**kwargs):
     GENERATION.bump()
+
+
+def cached(key, compute, timeout=24 * 3600):
+    """``compute()``, kept in the shared cache under ``key`` for as long as the generation is unchanged.
+
+    What every public page shows in the same way (the sections' URLs, the home page's lists, a news list page) is
+    worked out once a generation, so a page the page cache has not stored (a first visit, a query string) renders
+    without its queries. One round trip, as the page cache reads a page: the generation and the value with the
+    generation it was computed in.
+    """
+    found = cache.get_many([GENERATION.key, key])
+    current = found.get(GENERATION.key) or GENERATION.current()
+    stored = found.get(key)
+    if stored is not None and stored[0] == current:
+        return stored[1]
+    value = compute()
+    cache.set(key, (current, value), timeout)
+    return value
 
 
 def is_public_change(instance, update_fields=None):
@@ -166,6 +185,16 @@ class AnonymousPageCacheMiddleware:
                 response.render()
             cache.set(key, (current, response), seconds)
         return self.mark_miss(response)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Wagtail finds a page for an anonymous visitor once a generation (the site, then a query per path
+        segment): a page the cache has not stored is routed without a query. Set where Wagtail keeps them."""
+        if view_func is wagtail_serve and self.cacheable_request(request):
+            key = hashlib.sha256(f"{request.get_host()}|{view_args[0]}".encode()).hexdigest()
+            request._wagtail_site, request._wagtail_route_for_request = cached(
+                f"pagecache:route:{key}",
+                lambda: (Site.find_for_request(request), Page.route_for_request(request, view_args[0])),
+            )
 
     def mark_miss(self, response):
         if self.cacheable_response(response):

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -36,23 +37,30 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Read only when the template's fragment of them is not cached for this generation of the page cache.
+        context["lists"] = SimpleLazyObject(self.lists)
+        return context
+
+    @staticmethod
+    def lists():
+        """The latest public news, notices and policies. The private sections are looked up once for the three
+        lists (``public()`` looks them up each time), and the rows leave out their bodies."""
         from news.models import NewsPage
 
-        context = super().get_context(request, *args, **kwargs)
-        # The private sections are looked up once for the three lists (``public()`` looks them up each time), and the
-        # lists' rows leave out their bodies: a first visit renders without the page cache.
         private = Page.objects.private_q()
-        context["latest_news"] = (
-            NewsPage.objects.live()
-            .exclude(private)
-            .defer_streamfields()
-            .select_related("organisation")
-            .order_by("-date", "-pk")[:8]
-        )
         listed = ContentPage.objects.live().exclude(private).defer_streamfields().order_by("-date", "-pk")
-        context["notices"] = listed.filter(category=ContentPage.Category.NOTICE)[:6]
-        context["policies"] = listed.filter(category=ContentPage.Category.POLICY)[:6]
-        return context
+        return {
+            "latest_news": list(
+                NewsPage.objects.live()
+                .exclude(private)
+                .defer_streamfields()
+                .select_related("organisation")
+                .order_by("-date", "-pk")[:8]
+            ),
+            "notices": listed.filter(category=ContentPage.Category.NOTICE)[:6],
+            "policies": listed.filter(category=ContentPage.Category.POLICY)[:6],
+        }
 
 
 CATEGORY_CHOICES = [("notice", _("Notice")), ("policy", _("Policy document")), ("about", _("About"))]

@@ -6,10 +6,9 @@ live page of its type (and category) in tree order; a section the tree lacks has
 """
 
 from django.apps import apps
-from django.core.cache import cache
 from wagtail.models import Page
 
-from cqosite.pagecache import GENERATION
+from cqosite import pagecache
 
 
 def _news_index():
@@ -59,24 +58,16 @@ def section_page(name):
 def section_urls(request):
     """Every section's URL for ``request``'s host ("" where the tree has no such section).
 
-    Every public page links to the sections, so their URLs are kept in the shared cache under the page cache's
-    generation, which moves whenever a page is published, unpublished or moved: a page the cache has not stored
-    (a first visit, a query string) renders without a query for them.
+    Every public page links to the sections, so their URLs are kept under the page cache's generation, which
+    moves whenever a page is published, unpublished or moved (:func:`cqosite.pagecache.cached`).
     """
     if request is None:  # the server error page renders without a request, and must without the database too
         return dict.fromkeys(SECTIONS, "")
     urls = getattr(request, "_portal_section_urls", None)
     if urls is None:
-        # One round trip, as the page cache reads a page: the generation and the URLs with the generation they
-        # were worked out in.
-        key = f"portal:sections:{request.get_host()}"
-        found = cache.get_many([GENERATION.key, key])
-        current = found.get(GENERATION.key) or GENERATION.current()
-        stored_generation, urls = found.get(key) or (None, None)
-        if urls is None or stored_generation != current:
-            urls = {name: _url(name, request) for name in SECTIONS}
-            cache.set(key, (current, urls), timeout=24 * 3600)
-        request._portal_section_urls = urls
+        urls = request._portal_section_urls = pagecache.cached(
+            f"portal:sections:{request.get_host()}", lambda: {name: _url(name, request) for name in SECTIONS}
+        )
     return urls
 
 

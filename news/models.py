@@ -10,6 +10,7 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -63,25 +64,30 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        query = (query_id(request, "region"), query_year(request, "year"), query_page(request, PUBLIC_MAX_PAGES))
+        # Read only when the template's fragment of this list page is not cached for the page cache's generation.
+        context.update(list_query=query, listing=SimpleLazyObject(lambda: self.listing(*query)))
+        return context
+
+    def listing(self, region_id, year, page_number):
+        """One page of the public news (of a region and its subtree, of a year) and the filters' choices."""
         all_news = self.news(Page.objects.private_q())
         news = all_news.select_related("organisation").defer_streamfields()
-        region_id, year = query_id(request, "region"), query_year(request, "year")
         region = Organisation.objects.filter(pk=region_id).first() if region_id else None
         if region is not None:
             news = news.filter(organisation__path__startswith=region.path)
         if year:
             news = news.filter(date__year=year)
-        context.update(
-            items=PublicPaginator(news, self.per_page).get_page(query_page(request, PUBLIC_MAX_PAGES)),
-            regions=self.region_choices(all_news),
-            years=self.year_choices(all_news),
-            selected_region=region,
-            selected_year=year,
-            filter_querystring="".join(
+        return {
+            "items": PublicPaginator(news, self.per_page).get_page(page_number),
+            "regions": self.region_choices(all_news),
+            "years": self.year_choices(all_news),
+            "selected_region": region,
+            "selected_year": year,
+            "filter_querystring": "".join(
                 f"{name}={value}&" for name, value in (("region", region.pk if region else ""), ("year", year)) if value
             ),
-        )
-        return context
+        }
 
 
 class NewsSectionPage(Page):

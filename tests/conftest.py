@@ -10,6 +10,7 @@ from django.apps import apps as django_apps
 from django.core.management import call_command
 from wagtail.models import Collection
 
+from cqosite.pagecache import GENERATION
 from home.site import build_site, root_page
 from registry.factories import AdministratorFactory
 from registry.models import Organisation, Role
@@ -17,6 +18,13 @@ from registry.models import Organisation, Role
 
 def org(division_code):
     return Organisation.objects.get(division_id=division_code)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache_generation():
+    """Each test starts from its own database: what an earlier one kept in the process's cache under the page
+    cache's generation (section URLs, page fragments) must not be read as current."""
+    GENERATION.bump()
 
 
 @pytest.fixture
