@@ -6,6 +6,7 @@ and deleting them one by one. Used by the anonymous page cache and the statistic
 """
 
 from django.core.cache import cache
+from django.db import transaction
 
 
 class Generation:
@@ -21,7 +22,15 @@ class Generation:
         return value
 
     def bump(self, **signal_kwargs):
-        """Start a new generation (usable as a signal receiver)."""
+        """Start a new generation (usable as a signal receiver), and again when the change commits: a request
+        served between the two read the old rows and stored them under the first new generation."""
+        self.advance()
+        connection = transaction.get_connection()
+        pending = (callback for _savepoints, callback, _robust in connection.run_on_commit)
+        if connection.in_atomic_block and self.advance not in pending:
+            transaction.on_commit(self.advance, robust=True)
+
+    def advance(self):
         try:
             cache.incr(self.key)
         except ValueError:

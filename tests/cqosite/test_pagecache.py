@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from cqosite.pagecache import GENERATION
@@ -216,3 +217,17 @@ def test_first_visits_stay_bounded():
         visits.is_first(key)
     assert len(visits.seen) <= 3
     assert visits.is_first("b")  # forgotten when the set filled up: one more rendering, then cached as before
+
+
+def test_a_change_bumps_the_generation_again_when_it_commits(client):
+    """A visit between a change and its commit reads the old rows; what it stores must not outlive the commit."""
+    EnterpriseFactory()
+    EnterpriseFactory()
+    assert cached(client)  # visits before the commit (the test's transaction never commits)
+    connection = transaction.get_connection()
+    pending = [
+        callback for _savepoints, callback, _robust in connection.run_on_commit if callback == GENERATION.advance
+    ]
+    assert len(pending) == 1  # one more bump per transaction, however many changes
+    pending[0]()  # the commit
+    assert not still_cached(client)
