@@ -23,6 +23,7 @@ from wagtail.models import ModelLogEntry, TaskState, WorkflowTask
 
 from .exports import ExportMixin
 from .models import Administrator, Organisation, User
+from .pagination import CappedCountPaginator
 from .params import query_string
 from .scoping import ScopedModelMixin, scope_for_user
 
@@ -104,6 +105,8 @@ class ScopedWorkflowFilterSet(WorkflowReportFilterSet):
 
 class ScopedWorkflowView(AuditedExportMixin, WorkflowView):
     filterset_class = ScopedWorkflowFilterSet
+    #: Wagtail counts every workflow state the user may see (all the country's for the national bureau).
+    paginator_class = CappedCountPaginator
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -142,6 +145,8 @@ def with_task_statuses(workflow_states):
 
 
 class ScopedWorkflowTasksView(AuditedExportMixin, WorkflowTasksView):
+    paginator_class = CappedCountPaginator
+
     def get_queryset(self):
         queryset = super().get_queryset()
         condition = out_of_scope(self.request.user, "workflow_state__content_type_id", "workflow_state__object_id")

@@ -72,12 +72,22 @@ def subtree_filter(prefix):
     cache = _subtree_ids.get()
     if cache is not None and prefix in cache:
         return cache[prefix]
-    subtree = Organisation.objects.filter(path__startswith=prefix).values("pk")
-    ids = [row["pk"] for row in subtree[: LITERAL_SUBTREE_LIMIT + 1]]
-    result = ids if len(ids) <= LITERAL_SUBTREE_LIMIT else subtree
+    result = unit_ids(Organisation.objects.filter(path__startswith=prefix))
     if cache is not None:
         cache[prefix] = result
     return result
+
+
+def unit_ids(units):
+    """The ids of ``units`` (an Organisation queryset) for an ``__in`` filter: a literal list of at most
+    ``LITERAL_SUBTREE_LIMIT``, else the subquery.
+
+    PostgreSQL estimates a literal id's records from the column's statistics, a subquery's as an average unit's: the
+    national bureau and its 31 provinces (no records of their own) would look like most of the registry.
+    """
+    subquery = units.values("pk")
+    ids = [row["pk"] for row in subquery[: LITERAL_SUBTREE_LIMIT + 1]]
+    return ids if len(ids) <= LITERAL_SUBTREE_LIMIT else subquery
 
 
 def unscoped():

@@ -35,7 +35,7 @@ from wagtail.admin.mail import (
 from wagtail.models import AbstractPage, Task, TaskState, Workflow, WorkflowContentType, WorkflowState, WorkflowTask
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .scoping import unscoped
+from .scoping import unit_ids, unscoped
 
 #: Set while an approval publishes its object: the only time a moderated record may be published.
 _approving: ContextVar[bool] = ContextVar("registry_approving", default=False)
@@ -293,7 +293,7 @@ class OrganisationApprovalTask(ComputedApprovalTask):
         raise NotImplementedError
 
     def objects_of_units(self, units):
-        """A queryset of the objects whose unit is in ``units`` (an Organisation queryset)."""
+        """A queryset of the objects whose unit is in ``units`` (Organisation ids: a list or a subquery)."""
         raise NotImplementedError
 
     def approver_units(self, obj):
@@ -303,7 +303,7 @@ class OrganisationApprovalTask(ComputedApprovalTask):
         return self.unit_approved_by(self.object_unit(obj), organisation)
 
     def objects_approved_by(self, organisation):
-        return self.objects_of_units(self.approved_units(organisation))
+        return self.objects_of_units(unit_ids(self.approved_units(organisation)))
 
     def units_approving(self, unit):
         """The units whose administrators approve an object of ``unit``."""

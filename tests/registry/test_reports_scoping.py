@@ -86,3 +86,19 @@ def test_the_workflow_report_shows_each_rows_task_statuses_in_the_same_queries_f
     with_task_statuses(states)
     ours = statuses(states)
     assert ours == wagtails and ours[0][0][1] == "approved" and ours[-1][0][1] == "in_progress"
+
+
+def test_the_workflow_report_counts_no_further_than_its_cap(client, admins, monkeypatch):
+    """Wagtail counts every workflow state in scope (the country's for the national bureau): the count stops at the
+    cap the officer listing uses."""
+    from registry import pagination
+
+    for number in range(3):
+        submit(
+            OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name=f"待审{number}"), admins.changan
+        )
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    client.force_login(admins.shijiazhuang)
+    response = client.get("/admin/reports/workflow/")
+    assert response.context["paginator"].count == 3 and response.context["paginator"].count_capped
+    assert all(f"待审{number}" in response.content.decode() for number in range(3))

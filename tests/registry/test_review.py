@@ -315,3 +315,36 @@ def test_selected_records_outside_the_users_review_are_skipped(client, admins, d
     assert ChiefQualityOfficer.unscoped.filter(review_status=ReviewStatus.REJECTED).count() == 2
     history = client.get(reverse(f"{ADMIN}:history", args=[ids[1]])).content.decode()
     assert "请补充登记表" in history
+
+
+def awaiting_listing_queries(client, user):
+    client.force_login(user)
+    url = reverse(f"{ADMIN}:list") + "?awaiting=me"
+    client.get(url)  # warm per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_awaiting_my_review_listing_query_count_is_the_same_with_5_and_50_records_awaiting(client, admins):
+    import_officers(admins.changan, range(1, 6))
+    users = {"city": admins.shijiazhuang, "national": admins.national}
+    few = {name: awaiting_listing_queries(client, user) for name, user in users.items()}
+    assert "王质量5" in few["city"][1] and "王质量5" not in few["national"][1]
+    import_officers(admins.changan, range(6, 51))
+    many = {name: awaiting_listing_queries(client, user) for name, user in users.items()}
+    assert "王质量50" in many["city"][1]
+    assert {name: count for name, (count, _html) in many.items()} == {
+        name: count for name, (count, _html) in few.items()
+    }
+
+
+def test_the_units_a_bureau_approves_reach_the_review_query_as_ids(admins, orgs):
+    """The national bureau approves its 31 provinces' records (none of their own): named by id, PostgreSQL sees that
+    they hold no records; as a subquery of units it took them for an average unit's each and walked the registry."""
+    import_officers(admins.changan, range(1, 4))
+    sql = str(reviewable_states(admins.national).query)
+    assert "registry_organisation" not in sql
+    assert not reviewable_states(admins.national).exists()
+    assert reviewable_states(admins.shijiazhuang).count() == 3
