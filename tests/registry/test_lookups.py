@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from filings.standards.factories import DisclosedStandardFactory
 from filings.standards.models import DisclosedStandard
 from registry.factories import EnterpriseFactory
+from registry.lookups import distinctive_part
 from registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,59 @@ def plan_without_scans(query):
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.fixture
+def enterprises(db):
+    names = ["新华区中成新材料有限公司", "新华区中成新材料股份有限公司", "长安区华恒化工有限责任公司", "中成建材厂"]
+    for name in names:
+        EnterpriseFactory(name=name)
+
+
+def enterprises_matching(fragment):
+    return sorted(Enterprise.unscoped.filter(name__fragment=fragment).values_list("name", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("新华区中成新材料有限公司", ["新华区中成新材料有限公司"]),  # a whole name: not the 股份有限公司 one
+        ("中成新材料有限", ["新华区中成新材料有限公司"]),
+        ("中成新材料", ["新华区中成新材料有限公司", "新华区中成新材料股份有限公司"]),
+        ("材料股份有限公司", ["新华区中成新材料股份有限公司"]),
+        ("化工有限责任", ["长安区华恒化工有限责任公司"]),
+        ("有限公司", ["新华区中成新材料有限公司", "新华区中成新材料股份有限公司"]),  # a legal form alone: every name
+        ("限责任公司", ["长安区华恒化工有限责任公司"]),
+        ("中成建材有限公司", []),
+    ],
+)
+def test_a_name_fragment_matches_as_icontains_does_whatever_legal_form_it_ends_with(enterprises, fragment, expected):
+    assert enterprises_matching(fragment) == expected
+    reference = Enterprise.unscoped.filter(name__icontains=fragment).values_list("name", flat=True)
+    assert enterprises_matching(fragment) == sorted(reference)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "part"),
+    [
+        ("新华区中成新材料有限公司", "新华区中成新材料"),
+        ("中成新材料集团股份有限公司", "中成新材料"),
+        ("中成新材料股份有", "中成新材料"),
+        ("材料有限", None),  # two characters left: the whole fragment is the better look-up
+        ("有限公司", None),
+        ("中成新材料", None),  # no legal form: looked up as it is
+    ],
+)
+def test_the_distinctive_part_drops_the_legal_form(fragment, part):
+    assert distinctive_part(fragment) == part
+
+
+@on_postgresql
+def test_the_trigram_index_looks_up_a_name_without_its_legal_form(enterprises):
+    """The legal form's trigrams are in nearly every name: the index reads the rest, strpos checks the whole."""
+    with CaptureQueriesContext(connection) as queries:
+        assert enterprises_matching("新华区中成新材料有限公司") == ["新华区中成新材料有限公司"]
+    sql = queries[0]["sql"]
+    assert "LIKE '%新华区中成新材料%'" in sql and "strpos(" in sql and "有限公司%'" not in sql
+    query = Enterprise.unscoped.filter(name__fragment="中成新材料有限公司").values("id")
+    assert "registry_enterprise_name_trgm" in plan_without_scans(query)

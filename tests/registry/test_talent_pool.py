@@ -120,3 +120,34 @@ def test_an_enterprise_search_matching_more_than_the_pages_list_says_so(client, 
     page = response.context["page_obj"]
     assert page.number == 1 and len(page.object_list) == 20 and page.paginator.count_label == "20+"
     assert "仅列出前 1 页" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_enterprise_name_search_reads_the_same_queries_whatever_the_data_size(client, orgs):
+    """A whole registered name, its trade name and a legal form alone (which every name holds): as many queries
+    with 44 officers as with two, and the same rows as icontains."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    searches = ["新华区中成新材料有限公司", "中成新材料", "有限公司"]
+
+    def queries_and_names():
+        counts, names = [], []
+        for fragment in searches:
+            with CaptureQueriesContext(connection) as context:
+                page = client.get(reverse("talent_pool"), {"enterprise": fragment}).context["page_obj"]
+            counts.append(len(context.captured_queries))
+            names.append({row["enterprise__name"] for row in page.object_list})
+        return counts, names
+
+    officer(orgs, 1, enterprise_name="新华区中成新材料有限公司")
+    officer(orgs, 2, enterprise_name="新华区中成新材料股份有限公司")
+    client.get(reverse("talent_pool"))  # the province options, once per process
+    few, names = queries_and_names()
+    assert names[0] == {"新华区中成新材料有限公司"}
+    assert names[1] == names[2] == {"新华区中成新材料有限公司", "新华区中成新材料股份有限公司"}
+    for serial in range(3, 45):
+        officer(orgs, serial, enterprise_name=f"长安区华恒{serial}化工有限公司")
+    client.get(reverse("talent_pool"))  # what the writes made the site read again (navigation, settings)
+    many, names = queries_and_names()
+    assert many == few and len(names[2]) == 20
