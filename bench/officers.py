@@ -651,10 +651,11 @@ def review_pages(scale, approved, inspect_url, baseline_client):
     province's queue full."""
     from django.urls import reverse
 
+    from home.site import build_site
     from registry.models import Role
 
     # Every unit has its news section, as on a real site: Wagtail opens the workflow report only to page editors.
-    harness.load_demo_data()
+    build_site()
     delete_pending()
     pending = insert_pending(PENDING_PER_PROVINCE[scale])
     try:
