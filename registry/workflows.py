@@ -246,9 +246,15 @@ class ComputedApprovalTask(Task):
         Approval publishes the record as submitted, unscoped: an approver by function (the award organiser)
         may sit outside the subtree of records it points at (the applicant's enterprise), which a scoped
         rebuild from the revision would silently drop.
+
+        Wagtail's action URL names the object and the task state separately and checks the user against the
+        object only, so the user is checked here against the task state's own object.
         """
         task_state.status = TaskState.objects.select_for_update().values_list("status", flat=True).get(pk=task_state.pk)
         with approval(), unscoped():
+            obj = task_state.workflow_state.content_object
+            if obj is None or not self.user_can_approve(obj, user):
+                raise PermissionDenied
             return super().on_action(task_state, user, action_name, **kwargs)
 
     def moderator_actions(self):

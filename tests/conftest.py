@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
-from wagtail.models import Collection
+from wagtail.models import Collection, Site
 
 from cqosite.pagecache import GENERATION
 from home.site import build_site, root_page
@@ -23,8 +23,10 @@ def org(division_code):
 @pytest.fixture(autouse=True)
 def fresh_page_cache_generation():
     """Each test starts from its own database: what an earlier one kept in the process's cache under the page
-    cache's generation (section URLs, page fragments) must not be read as current."""
+    cache's generation (section URLs, page fragments, routes) or as Wagtail's sites' root paths (a page's ``url``)
+    must not be read as current."""
     GENERATION.bump()
+    Site.clear_site_root_paths_cache()
 
 
 @pytest.fixture

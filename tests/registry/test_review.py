@@ -348,3 +348,18 @@ def test_the_units_a_bureau_approves_reach_the_review_query_as_ids(admins, orgs)
     assert "registry_organisation" not in sql
     assert not reviewable_states(admins.national).exists()
     assert reviewable_states(admins.shijiazhuang).count() == 3
+
+
+def test_an_action_url_naming_ones_own_record_cannot_decide_another_units(client, admins):
+    """Wagtail's action URL names the record and the task state apart and checks the user against the record."""
+    import_officers(admins.changan, [1])
+    import_officers(admins.tangshan, [2], region="130203")
+    mine = ChiefQualityOfficer.unscoped.get(real_name="王质量1")
+    theirs = ChiefQualityOfficer.unscoped.get(real_name="王质量2")
+    client.force_login(admins.changan_colleague)
+    client.post(reverse(f"{ADMIN}:workflow_action", args=[mine.pk, "approve", officer_state(theirs).pk]), {})
+    theirs.refresh_from_db()
+    assert not theirs.live and officer_state(theirs).status == TaskState.STATUS_IN_PROGRESS
+    client.post(reverse(f"{ADMIN}:workflow_action", args=[mine.pk, "approve", officer_state(mine).pk]), {})
+    mine.refresh_from_db()
+    assert mine.live

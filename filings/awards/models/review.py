@@ -151,6 +151,8 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
         if status != TaskState.STATUS_IN_PROGRESS:
             raise PermissionDenied
         application = Application.unscoped.select_for_update().get(pk=task_state.workflow_state.object_id)
+        if not self.user_can_approve(application, user):  # the action URL's object may not be this task's
+            raise PermissionDenied
         self.check_action(application, row)
         if row.outcome == APPROVE:
             workflows.keep_revision(application, user)
