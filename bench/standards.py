@@ -298,13 +298,14 @@ def main(scale: str = "small") -> list[dict]:
                 "≤ 0.2",
             )
         )
-        # Served by gunicorn over the whole data set: searches as visitors type them (each request a URL of its
-        # own, so the page cache never answers) and the listing's deepest page, against the bare hello view.
+        # Served by gunicorn over the whole data set (issue 25's goal: ≥ 0.3× hello's throughput, p95 ≤ 4×):
+        # searches as visitors type them (each request a URL of its own, so the page cache never answers) and the
+        # listing's deepest page, against the bare hello view.
         searches = [
             "/standards/?" + urlencode({"q": q})
             for q in [*fragments, *number_digits, *(products[i][-1][1] for i in picks)]
         ]
-        rows += harness.load_test(scale, {"standard search (name, number, barcode)": searches}, 0.2, uncached=True)
+        rows += harness.load_test(scale, {"standard search (name, number, barcode)": searches}, 0.3, uncached=True)
         rows.append(harness.depth_test(scale, "standards list", "/standards/", 10_000))
     finally:
         cleanup(ids, enterprises)
