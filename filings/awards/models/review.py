@@ -24,7 +24,7 @@ from django.db.models import CharField, Exists, F
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.forms import TaskStateCommentForm
-from wagtail.models import TaskState, Workflow, WorkflowState, WorkflowTask
+from wagtail.models import Task, TaskState, Workflow, WorkflowState, WorkflowTask
 
 from registry import workflows
 from registry.models import Organisation
@@ -360,7 +360,10 @@ def creation_lock():
 def application_workflow(programme):
     """The workflow of ``programme``'s configuration of stages (created with its tasks, once, when missing)."""
     tasks = stage_tasks(programme)
-    task_ids = [task.objects.order_by("pk").values_list("pk", flat=True).first() for task in tasks]
+    types = [ContentType.objects.get_for_model(task) for task in tasks]
+    rows = Task.objects.filter(content_type__in=types).order_by("-pk").values_list("content_type", "pk")
+    first = dict(rows)  # each type's oldest task (the last one read), as ApplicationStageTask.task finds it
+    task_ids = [first.get(content_type.pk) for content_type in types]
     workflow = workflow_of_tasks(task_ids) if None not in task_ids else None
     if workflow is not None:
         return workflow
