@@ -16,7 +16,7 @@ class AwardsConfig(AppConfig):
         from cqosite import pagecache
         from registry import contributions
 
-        from . import organisers
+        from . import organisers, snapshot
         from .access import ORGANISER
         from .figures import applications_by_programme
         from .models import AwardIndexPage
@@ -35,3 +35,4 @@ class AwardsConfig(AppConfig):
         post_migrate.connect(
             organisers.after_migrate, sender=apps.get_app_config("wagtailcore"), dispatch_uid="awards.organiser_sync"
         )
+        post_migrate.connect(snapshot.freeze_left_unfrozen, sender=self, dispatch_uid="awards.freeze_left_unfrozen")

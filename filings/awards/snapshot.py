@@ -9,6 +9,8 @@ never alters what was submitted. Files are referenced through :class:`SubmittedF
 import os
 
 from django.core.files.base import File
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -286,3 +288,21 @@ def changes(before, after):
                 ]
             )
     return rows
+
+
+def freeze_left_unfrozen(sender, plan=None, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Freeze, as they are now (the best record left), the applications submitted before versions existed: a
+    post_migrate receiver that waits for every migration to be applied, since ``freeze`` reads the code's models."""
+    if not plan:
+        return  # nothing migrated (a flush, or nothing pending)
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return  # migrated to an earlier point: the migrate that completes the schema freezes them
+    pending = Application.unscoped.using(using).exclude(state=Application.State.DRAFT).filter(submission=None)
+    for application in pending.iterator():
+        freeze(application, None)
+        Application.unscoped.filter(pk=application.pk).update(
+            submission=application.submission,
+            submitted_organisation=application.submitted_organisation,
+            submitted_project=application.submitted_project,
+        )

@@ -83,7 +83,16 @@ class TaskDecidesMixin:
 
 
 class ApplicationWorkflowActionView(TaskDecidesMixin, WorkflowActionView):
-    pass
+    def post(self, request, *args, **kwargs):
+        """A stage action its task refuses (``ReviewError``: scores still due…) is a message, not a server error;
+        the task's atomic ``on_action`` changed nothing."""
+        try:
+            return super().post(request, *args, **kwargs)
+        except ReviewError as error:
+            messages.error(request, str(error))
+            if request.headers.get("x-requested-with") == "XMLHttpRequest":
+                return self.render_modal_json(request, {"step": "success", "redirect": self.redirect_url})
+            return redirect(self.redirect_url)
 
 
 class ApplicationCollectWorkflowActionDataView(TaskDecidesMixin, CollectWorkflowActionDataView):

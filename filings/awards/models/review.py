@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField, F
+from django.db.models import CharField, Exists, F
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.forms import TaskStateCommentForm
-from wagtail.models import TaskState, Workflow, WorkflowState, WorkflowTask
+from wagtail.models import Task, TaskState, Workflow, WorkflowState, WorkflowTask
 
 from registry import workflows
 from registry.models import Organisation
@@ -72,12 +72,24 @@ def set_state(application_pk, state, returned_from=""):
     )
 
 
-def units_up_from(unit):
-    """``unit`` and every unit above it (an Organisation queryset; none for ``None``)."""
-    if unit is None:
-        return Organisation.objects.none()
-    step = Organisation.steplen
-    return Organisation.objects.filter(path__in=[unit.path[:end] for end in range(step, len(unit.path) + 1, step)])
+def stages_approvable_by(user):
+    """The stages (``ApplicationStageTask.stage``) whose applications ``user``'s unit or a unit below it may ever
+    approve: one query, kept on the user object like Django's permission cache (Wagtail's dashboard asks every
+    stage task in turn, and most administrators take part in no award)."""
+    if "_award_stages" not in user.__dict__:
+        from .applications import Application
+        from .pages import AwardProgrammePage
+
+        units = Organisation.objects.filter(path__startswith=user.organisation.path)
+        found = Organisation.objects.filter(pk=user.organisation_id).values(
+            organises=Exists(AwardProgrammePage.objects.filter(organiser__in=units)),
+            recommends=Exists(Application.unscoped.filter(recommending_unit__in=units)),
+        )
+        row = found.first() or {}
+        user.__dict__["_award_stages"] = {
+            task.stage for task in STAGE_TASKS if row.get("recommends" if task.recommends else "organises")
+        }
+    return user.__dict__["_award_stages"]
 
 
 class ApplicationStageTask(workflows.ComputedApprovalTask):
@@ -88,6 +100,8 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
     default_name = ""
     #: The lookup from an application to its approving unit.
     unit_lookup = ""
+    #: Whether the approving unit is the recommending unit (otherwise the programme's organiser).
+    recommends = False
     #: The stage's actions (StageAction), approval first.
     stage_actions = ()
 
@@ -96,8 +110,9 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
 
     @classmethod
     def task(cls):
-        """The stage's task (recreated when a flushed test database lost the migration's)."""
-        return cls.objects.filter(name=cls.default_name).first() or cls.objects.create(name=cls.default_name)
+        """The stage's task: the first of its type, whatever an administrator renamed it to (created when missing:
+        under ``creation_lock``)."""
+        return cls.objects.order_by("pk").first() or cls.objects.create(name=cls.default_name)
 
     def stage_action(self, name):
         """The stage action called ``name`` (its log name or its name for Wagtail), or None."""
@@ -189,7 +204,10 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
         return obj
 
     def approver_units(self, obj):
-        return units_up_from(self.unit_of(obj))
+        unit = self.unit_of(obj)
+        if unit is None:
+            return Organisation.objects.none()
+        return unit.get_ancestors() | Organisation.objects.filter(pk=unit.pk)
 
     def unit_approves(self, obj, organisation):
         unit = self.unit_of(obj)
@@ -199,6 +217,13 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
         from .applications import Application
 
         return Application.unscoped.filter(**{f"{self.unit_lookup}__path__startswith": organisation.path})
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        """None at once for an administrator whose unit takes no part in this stage (see stages_approvable_by)."""
+        if workflows.is_approver_account(user) and not user.is_superuser and user.organisation_id is not None:
+            if self.stage not in stages_approvable_by(user):
+                return TaskState.objects.none()
+        return super().get_task_states_user_can_moderate(user, **kwargs)
 
 
 class QualificationTask(ApplicationStageTask):
@@ -220,6 +245,7 @@ class RecommendationTask(ApplicationStageTask):
     stage = "recommendation"
     default_name = "质量奖申报推荐单位意见"
     unit_lookup = "recommending_unit"
+    recommends = True
     stage_actions = (
         StageAction("recommend", _("Recommend"), False, APPROVE),
         StageAction("decline", _("Do not recommend"), True, "rejected"),
@@ -310,11 +336,43 @@ def workflow_name(tasks):
     return "质量奖申报评审：" + "、".join(task.default_name.removeprefix("质量奖申报") for task in tasks)
 
 
+def workflow_of_tasks(task_ids):
+    """The workflow whose tasks are exactly ``task_ids`` in order (an active one first, then the oldest), or None:
+    found by its tasks, never by its name (an administrator may rename it in Wagtail's admin)."""
+    candidates = Workflow.objects.filter(workflow_tasks__task_id=task_ids[0]).values("pk")
+    rows = WorkflowTask.objects.filter(workflow__in=candidates).order_by("workflow_id", "sort_order")
+    tasks_of = {}
+    for workflow_id, task_id in rows.values_list("workflow_id", "task_id"):
+        tasks_of.setdefault(workflow_id, []).append(task_id)
+    matching = [pk for pk, ids in tasks_of.items() if ids == list(task_ids)]
+    return Workflow.objects.filter(pk__in=matching).order_by("-active", "pk").first()
+
+
+def creation_lock():
+    """Serialise the creation of the stage tasks and workflows (two first submissions at once would make two):
+    a row lock on the application's content type, held until the caller's transaction ends."""
+    from .applications import Application
+
+    content_type = ContentType.objects.get_for_model(Application)
+    list(ContentType.objects.select_for_update().filter(pk=content_type.pk).values_list("pk"))
+
+
 def application_workflow(programme):
-    """The workflow of ``programme``'s configuration of stages (created with its tasks when missing)."""
+    """The workflow of ``programme``'s configuration of stages (created with its tasks, once, when missing)."""
     tasks = stage_tasks(programme)
-    workflow, created = Workflow.objects.get_or_create(name=workflow_name(tasks), defaults={"active": True})
-    if created:
-        for order, task in enumerate(tasks):
-            WorkflowTask.objects.create(workflow=workflow, task=task.task(), sort_order=order)
+    types = [ContentType.objects.get_for_model(task) for task in tasks]
+    rows = Task.objects.filter(content_type__in=types).order_by("-pk").values_list("content_type", "pk")
+    first = dict(rows)  # each type's oldest task (the last one read), as ApplicationStageTask.task finds it
+    task_ids = [first.get(content_type.pk) for content_type in types]
+    workflow = workflow_of_tasks(task_ids) if None not in task_ids else None
+    if workflow is not None:
+        return workflow
+    with transaction.atomic():
+        creation_lock()
+        task_ids = [task.task().pk for task in tasks]
+        workflow = workflow_of_tasks(task_ids)
+        if workflow is None:
+            workflow = Workflow.objects.create(name=workflow_name(tasks), active=True)
+            for order, task_id in enumerate(task_ids):
+                WorkflowTask.objects.create(workflow=workflow, task_id=task_id, sort_order=order)
     return workflow

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import TaskState
+from wagtail.models import Task, TaskState, Workflow
 
 from filings.awards.factories import ApplicationFactory, make_programme
 from filings.awards.models import (
@@ -128,3 +128,67 @@ def test_a_queue_is_one_query_however_many_applications_wait(programme, orgs, he
         submit_one()
     assert measured() == once
     assert len(ExpertReviewTask.task().get_task_states_user_can_moderate(expert)) == 4
+
+
+def at_expert_review(application):
+    """``application`` submitted and passed through qualification and recommendation."""
+    workflows.submit(application, application.created_by, application.get_workflow())
+    for _stage in ("qualification", "recommendation"):
+        with workflows.approval():
+            application.current_workflow_state.current_task_state.approve(user=None)
+        application.refresh_from_db()
+    return application
+
+
+def test_the_workflow_is_found_by_its_tasks_whatever_its_name(application):
+    """Renamed in Wagtail's admin (workflow and tasks) or with a namesake beside it, it is still the one used."""
+    workflow = application.get_workflow()
+    Workflow.objects.filter(pk=workflow.pk).update(name="质量奖评审（改名）")
+    Task.objects.update(name="改名的任务")
+    Workflow.objects.create(name=workflow.name, active=True)  # a namesake without the stages
+    count = Workflow.objects.count()
+    assert application.get_workflow() == workflow
+    assert Workflow.objects.count() == count
+    assert [task.specific_class for task in workflow.tasks][0] is QualificationTask
+
+
+def test_a_stage_action_its_task_refuses_in_wagtails_admin_is_a_message(
+    client, programme, orgs, association_admin, expert
+):
+    """Wagtail's action URL names the record and the task state apart: approving through a record whose scores are
+    in the expert review of one whose scores are due is refused with the task's message, not a server error."""
+    ready, due = (at_expert_review(ApplicationFactory(programme=programme, recommending_unit=orgs.hebei)) for _ in "12")
+    ReviewerAssignment.objects.create(application=ready, reviewer=expert, conflict="none", submitted_at=timezone.now())
+    ReviewerAssignment.objects.create(application=due, reviewer=expert, conflict="none")
+    task_state = due.current_workflow_state.current_task_state
+    action = reverse(
+        Application.snippet_viewset.get_url_name("workflow_action"), args=[ready.pk, "approve", task_state.pk]
+    )
+    client.force_login(association_admin)
+    response = client.post(action, follow=True)
+    assert "尚有专家未提交评分" in [str(message) for message in response.context["messages"]]
+    due.refresh_from_db()
+    assert due.state == Application.State.EXPERT_REVIEW and isinstance(stage(due), ExpertReviewTask)
+    assert not due.log.filter(action="conclude_review").exists()
+
+
+def test_the_dashboard_asks_the_award_stages_nothing_for_an_administrator_outside_them(
+    client, application, applicant, orgs, make_admin, association_admin
+):
+    """Wagtail's dashboard asks every task type for its queue: an administrator whose unit neither organises a
+    programme nor recommends an application costs the four stages one cheap check, not subqueries of every
+    application in the queue's query."""
+    workflows.submit(application, applicant, application.get_workflow())
+    county = make_admin(orgs.changan)
+    client.force_login(county)
+    client.get(reverse("wagtailadmin_home"))  # content types and site root paths cached
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    awards = [query["sql"] for query in queries.captured_queries if "awards_application" in query["sql"]]
+    assert len(awards) == 1 and "wagtailcore_taskstate" not in awards[0]  # stages_approvable_by's one check
+    queue_queries = [
+        sql for sql in (query["sql"] for query in queries.captured_queries) if "wagtailcore_taskstate" in sql
+    ]
+    assert queue_queries and not any("awards_" in sql.replace("awards_reviewerassignment", "") for sql in queue_queries)
+    assert queue(county) == set()
+    assert queue(association_admin) == {str(application.pk)}  # the organiser's check lets its queue through

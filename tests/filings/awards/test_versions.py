@@ -234,3 +234,23 @@ def test_an_awarded_application_cannot_be_rewritten(client, awarded, applicant, 
     superuser = make_admin(orgs.platform, role="platform", is_superuser=True)
     assert not policy.user_has_permission(superuser, "publish")
     assert not policy.user_has_permission(superuser, "unpublish")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_before_versions_freezes_its_submitted_applications_once_migrated():
+    """Applications submitted before versions existed are frozen by ``migrate`` with the code's models, once every
+    migration is applied (the models read columns that later migrations add)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    call_command("load_reference_data", verbosity=0)  # an earlier transactional test's flush emptied the tree
+    application = ApplicationFactory()
+    Application.unscoped.filter(pk=application.pk).update(state=Application.State.DETERMINATION)
+    MigrationExecutor(connection).migrate([("awards", "0002_submitted_versions")])
+    call_command("migrate", verbosity=0)
+
+    application = Application.unscoped.get(pk=application.pk)
+    assert application.submission is not None and application.submission.number == 1
+    assert application.submitted_project == application.project.name
+    assert application.current_workflow_state.current_task_state.task.specific.stage == "determination"

@@ -308,3 +308,36 @@ def test_the_migration_gives_existing_applications_the_workflow_state_of_their_s
     submit(returned, returned.created_by)
     assert returned.state == State.RECOMMENDATION and isinstance(stage_task(returned), RecommendationTask)
     assert awarded.live and awarded.current_workflow_state is None
+
+
+@pytest.mark.django_db
+def test_the_migration_keeps_the_award_time_and_moves_applications_past_a_stage_no_longer_used(orgs, actors):
+    """An awarded application is published as of its award, not of the migration; one waiting at (or returned by)
+    the recommending unit's stage of a programme that dropped it waits at the programme's next stage."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from filings.awards.models import ReviewLogEntry
+    from filings.awards.models.review import ExpertReviewTask
+
+    migration = import_module("filings.awards.migrations.0010_application_review_states")
+    programme = make_programme("2026年质量创新奖", uses_recommendation=False)
+    waiting, returned, awarded = (ApplicationFactory(programme=programme, recommending_unit=None) for _n in range(3))
+    Application.unscoped.filter(pk=waiting.pk).update(state=State.RECOMMENDATION)
+    Application.unscoped.filter(pk=returned.pk).update(state=State.RETURNED, returned_from=State.RECOMMENDATION)
+    Application.unscoped.filter(pk=awarded.pk).update(state=State.AWARDED)
+    award = ReviewLogEntry.objects.create(
+        application=awarded, action="award", from_state="determination", to_state="awarded"
+    )
+    awarded_at = timezone.now() - datetime.timedelta(days=40)
+    ReviewLogEntry.objects.filter(pk=award.pk).update(created_at=awarded_at)
+    migration.forwards(apps, None)
+
+    for application in (waiting, returned, awarded):
+        application.refresh_from_db()
+    assert awarded.live and awarded.first_published_at == awarded.last_published_at == awarded_at
+    assert waiting.state == State.EXPERT_REVIEW and isinstance(stage_task(waiting), ExpertReviewTask)
+    assert returned.returned_from == State.EXPERT_REVIEW
+    submit(returned, returned.created_by)
+    assert returned.state == State.EXPERT_REVIEW and isinstance(stage_task(returned), ExpertReviewTask)
