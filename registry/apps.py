@@ -11,11 +11,12 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from cqosite import pagecache
 
-        from . import contributions, lookups, roles, workflows
+        from . import contributions, lookups, policies, roles, workflows
         from .models import Organisation
         from .officers import grant_officer_permissions
 
         lookups.register()
+        policies.register_default_policies()
         workflows.connect_notifiers()
         contributions.add_function(Organisation.PLATFORM_OPERATOR, _("Platform operator"))
         contributions.add_function(Organisation.NATIONAL_BUREAU, _("National market regulation bureau"))

@@ -24,8 +24,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from wagtail.permissions import policy_registry
 
-from .scoping import scope_for_user
 from .uploads import FILE_KINDS, detect
 
 #: Headers of every private file response: a download, never a page, whatever the browser thinks of it.
@@ -75,14 +75,11 @@ def file_url(record, field_name):
 
 
 def administers(user, record, action="view"):
-    """Whether an administrator may ``action`` ``record`` in the admin: the permission, and the record inside the
-    user's subtree by the scope policy (``registry.scoping``)."""
+    """Whether an administrator may ``action`` ``record`` in the admin: the record's scope policy
+    (``registry.policies``: the permission, and the record inside the user's subtree)."""
     if not (user.is_authenticated and user.is_active and (user.is_superuser or user.is_administrator)):
         return False
-    model = type(record)
-    if not user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
-        return False
-    return model.unscoped.filter(pk=record.pk).within(scope_for_user(user)).exists()
+    return policy_registry.get_by_type(type(record)).user_has_permission_for_instance(user, action, record)
 
 
 def private_fields():

@@ -8,18 +8,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models.organisations import FunctionMissing
-from .scoping import scope, scope_for_user
+from .policies import ScopePolicy
+from .scoping import scope
 
 
 class AdminScopeMiddleware:
-    """Confine every admin request's registry queries to the user's organisation subtree."""
+    """Confine every admin request's registry queries to the subtree the scope policy gives the user."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.path.startswith("/admin/") and request.user.is_authenticated:
-            with scope(scope_for_user(request.user), unit=getattr(request.user, "organisation", None)):
+            with scope(ScopePolicy.scope_for(request.user), unit=getattr(request.user, "organisation", None)):
                 return self.get_response(request)
         return self.get_response(request)
 

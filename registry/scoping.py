@@ -31,15 +31,10 @@ LITERAL_SUBTREE_LIMIT = 64
 
 
 def scope_for_user(user):
-    """The organisation path prefix ``user`` may reach, or ``None`` for everything."""
-    if not user.is_authenticated:
-        return NOTHING
-    if user.is_superuser:
-        return None
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or not user.is_administrator:
-        return NOTHING
-    return organisation.path
+    """The organisation path prefix ``user`` may reach, or ``None`` for everything: the scope policy's answer."""
+    from .policies import ScopePolicy
+
+    return ScopePolicy.scope_for(user)
 
 
 @contextmanager

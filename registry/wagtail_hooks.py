@@ -3,7 +3,6 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
@@ -11,6 +10,7 @@ from wagtail_modeladmin.options import modeladmin_register
 from . import contributions, two_factor
 from .models import Administrator, EnterpriseAccount
 from .officers import wagtail_hooks as officer_hooks  # noqa: F401 - registers the officer admin
+from .policies import ScopePolicy
 from .reports import ABOLISH_ACTION, EXPORT_ACTION, IMPORT_ACTION, PASSWORD_RESET_ACTION
 from .statistics import wagtail_hooks as statistics_hooks  # noqa: F401 - registers dashboard and reports
 from .viewsets import (
@@ -22,9 +22,10 @@ from .viewsets import (
 )
 
 # Administrators carry their own permissions (registry.*_administrator); without this the proxy would
-# inherit the User policy of Wagtail's user admin, which stays superuser-only.
-register_permission_policy(Administrator, ModelPermissionPolicy(Administrator), exact_class=True)
-register_permission_policy(EnterpriseAccount, ModelPermissionPolicy(EnterpriseAccount), exact_class=True)
+# inherit the User policy of Wagtail's user admin, which stays superuser-only. Both proxies are reached through
+# the account's unit (an enterprise account's: its enterprise's), like every scoped record.
+register_permission_policy(Administrator, ScopePolicy(Administrator), exact_class=True)
+register_permission_policy(EnterpriseAccount, ScopePolicy(EnterpriseAccount), exact_class=True)
 
 contributions.add_menu_group("registry", _("Registry"), "group", 200)
 

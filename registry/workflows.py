@@ -33,8 +33,8 @@ from wagtail.admin.mail import (
     WorkflowStateRejectionEmailNotifier,
 )
 from wagtail.models import AbstractPage, Task, TaskState, Workflow, WorkflowContentType, WorkflowState, WorkflowTask
-from wagtail.permission_policies import ModelPermissionPolicy
 
+from .policies import ScopePolicy
 from .scoping import unit_ids, unscoped
 
 #: Set while an approval publishes its object: the only time a moderated record may be published.
@@ -55,17 +55,23 @@ def approving():
     return _approving.get()
 
 
-class ApprovalPublishingPolicy(ModelPermissionPolicy):
+class ApprovalPublishingPolicy(ScopePolicy):
     """Publishing a reviewed record is approving it: allowed only while an approval publishes it.
 
     Wagtail's "Publish" (edit view), unpublish and any code path that checks the policy are refused to every
-    user, superusers included; the approval task and bulk review publish inside :func:`approval`.
+    user, superusers included; the approval task and bulk review publish inside :func:`approval`, whose task has
+    already decided who may act on which record (so the record's scope is not asked again).
     """
 
     def user_has_permission(self, user, action):
         if action in ("publish", "unpublish"):
             return approving()
         return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action in ("publish", "unpublish"):
+            return approving()
+        return super().user_has_permission_for_instance(user, action, instance)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)

@@ -15,8 +15,8 @@ from registry.exports import dated_filename
 from registry.imports import WORKBOOK_ACCEPT, WorkbookError, check_workbook_upload
 from registry.models import Organisation
 from registry.params import query_id
+from registry.policies import ScopePolicy, permitted
 from registry.reports import IMPORT_ACTION, log_export
-from registry.scoping import scope_for_user
 from registry.uploads import MB, UploadValidator
 
 from . import services
@@ -29,7 +29,7 @@ from .questions import QuestionImport, template_workbook
 
 def bureaus(user):
     """The bureaus in the user's subtree that keep a question bank (provincial and city bureaus)."""
-    prefix = scope_for_user(user)
+    prefix = ScopePolicy.scope_for(user)
     units = Organisation.objects.select_related("division").filter(division__level__in=("province", "city"))
     if prefix is not None:
         units = units.filter(path__startswith=prefix)
@@ -109,9 +109,9 @@ class EnrolmentImportForm(forms.Form):
     training = forms.ModelChoiceField(label=gettext_lazy("Training"), queryset=Training.objects.none())
     file = QuestionImportForm.base_fields["file"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["training"].queryset = Training.objects.order_by("-starts_on")  # the user's subtree (scoped)
+        self.fields["training"].queryset = permitted(user, Training).order_by("-starts_on")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -121,7 +121,7 @@ class EnrolmentImportForm(forms.Form):
 
 def enrolment_import_view(request):
     require(request, "add_enrolment")
-    form = EnrolmentImportForm(request.POST or None, request.FILES or None)
+    form = EnrolmentImportForm(request.POST or None, request.FILES or None, user=request.user)
     errors = []
     if request.method == "POST" and form.is_valid():
         training, upload = form.cleaned_data["training"], form.cleaned_data["file"]
@@ -161,8 +161,7 @@ def template_view(request):
 
 def export_view(request):
     """The bank (of one bureau when ``?bureau=`` names it) in the import template's layout."""
-    require(request, "view_question")
-    questions = Question.objects.order_by("organisation_id", "kind", "topic", "pk")
+    questions = permitted(request.user, Question).order_by("organisation_id", "kind", "topic", "pk")
     bureau = query_id(request, "bureau")
     if bureau is not None:
         questions = questions.filter(organisation_id=bureau)
@@ -176,7 +175,7 @@ class RevokeForm(forms.Form):
 
 def revoke_view(request, pk):
     require(request, "change_certificate")
-    certificate = get_object_or_404(Certificate, pk=pk)
+    certificate = get_object_or_404(permitted(request.user, Certificate), pk=pk)
     form = RevokeForm(request.POST or None)
     if certificate.revoked_at is None and request.method == "POST" and form.is_valid():
         services.revoke(certificate, form.cleaned_data["reason"])
@@ -189,5 +188,4 @@ def revoke_view(request, pk):
 
 
 def certificate_pdf_view(request, pk):
-    require(request, "view_certificate")
-    return certificate_response(request, get_object_or_404(Certificate, pk=pk))
+    return certificate_response(request, get_object_or_404(permitted(request.user, Certificate), pk=pk))

@@ -8,9 +8,9 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn, TitleColu
 from wagtail.admin.views.generic import CreateView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from registry import contributions
+from registry.policies import ScopePolicy
 from registry.reports import AuditedExportMixin
 
 from . import admin_views
@@ -167,7 +167,7 @@ class ExamViewSet(ModelViewSet):
     search_fields = ["title"]
 
 
-class ViewOnlyPolicy(ModelPermissionPolicy):
+class ViewOnlyPolicy(ScopePolicy):
     """Records made by the portal (attempts) or by passing (certificates): looked at, never added or edited here."""
 
     def user_has_permission(self, user, action):

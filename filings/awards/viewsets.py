@@ -44,9 +44,27 @@ class FilingPermissionPolicy(workflows.ApprovalPublishingPolicy):
             return super().user_has_permission(user, action)
         return action in ("view", "change") and access.can_review_filings(user)
 
+    def reachable(self, user):
+        """Filings are not scoped by a subtree: whoever reviews filings reviews every one."""
+        return OrganisationFiling.objects.all()
+
+    def reaches(self, user, instance):
+        return True
+
 
 class ApplicationPermissionPolicy(workflows.ApprovalPublishingPolicy):
-    """Publishing an application is awarding it: only the determination's approval does (models.review)."""
+    """Publishing an application is awarding it: only the determination's approval does (models.review). Its
+    administrators are its organiser's and its recommending unit's (``access``), not one subtree's."""
+
+    def reachable(self, user):
+        if self.owner_of(user) is not None:
+            return super().reachable(user)
+        return access.administered_applications(user)
+
+    def reaches(self, user, instance):
+        if self.owner_of(user) is not None:
+            return super().reaches(user, instance)
+        return access.is_organiser_admin(user, instance.programme) or access.is_recommender(user, instance)
 
 
 class FilingRecordViewSet(SnippetViewSet):

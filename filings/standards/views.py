@@ -23,6 +23,7 @@ from wagtail.log_actions import log
 from registry.files import file_response
 from registry.pagination import PUBLIC_MAX_PAGES
 from registry.params import query_choice, query_page, query_text
+from registry.policies import permitted
 from registry.portal import enterprise_required
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
@@ -44,8 +45,13 @@ from .search import filter_own, filter_public, newest_page, search_filters
 # --- enterprise side -------------------------------------------------------------------------------
 
 
+def own_standards(request):
+    """The account's own disclosures, as the scope policy gives them; what it may do to one is the view's to say."""
+    return permitted(request.user, DisclosedStandard)
+
+
 def own_standard(request, pk):
-    return get_object_or_404(DisclosedStandard.unscoped, pk=pk, enterprise_id=request.user.enterprise_id)
+    return get_object_or_404(own_standards(request), pk=pk)
 
 
 @enterprise_required
@@ -53,9 +59,7 @@ def own_list(request):
     """Published and unpublished standards of one kind, with search and reset (seed 002 §5.7)."""
     filters = search_filters(request)
     kind = filters["kind"] or StandardKind.ENTERPRISE
-    records = filter_own(
-        DisclosedStandard.unscoped.filter(enterprise_id=request.user.enterprise_id, kind=kind), filters
-    ).prefetch_related("products")
+    records = filter_own(own_standards(request).filter(kind=kind), filters).prefetch_related("products")
     now = timezone.now()
     context = {
         "kind": kind,
@@ -315,9 +319,7 @@ def continue_use(request, pk):
 
 @enterprise_required
 def own_view(request, pk):
-    standard = get_object_or_404(
-        with_region_name(DisclosedStandard.unscoped), pk=pk, enterprise_id=request.user.enterprise_id
-    )
+    standard = get_object_or_404(with_region_name(own_standards(request)), pk=pk)
     return TemplateResponse(request, "standards/detail.html", disclosure_context(standard, own=True))
 
 

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 
 from registry import contributions, imports
 from registry.imports import WORKBOOK_ACCEPT, SheetImport, WorkbookError, cell_text
 from registry.models import Role
+from registry.policies import ScopePolicy
 from registry.reports import AuditedExportMixin
 from registry.uploads import MB, UploadValidator
 
@@ -34,7 +34,7 @@ from .models.catalogue import tidy_number
 WRITE_ACTIONS = {"add", "change", "delete", "publish", "lock", "unlock"}
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
+class ReadOnlyPolicy(ScopePolicy):
     """Disclosures are the enterprises' own declarations: regulators inspect and export, never edit."""
 
     def user_has_permission(self, user, action):

@@ -9,8 +9,9 @@ from wagtail.admin.ui.components import Component
 from registry.exports import dated_filename
 from registry.models import Organisation
 from registry.params import query_id
+from registry.policies import ScopePolicy
 from registry.reports import log_export
-from registry.scoping import NOTHING, scope_for_user
+from registry.scoping import NOTHING
 
 from . import caching
 from .charts import chart_for
@@ -18,7 +19,7 @@ from .export import figures_workbook
 
 
 def reaches_statistics(user):
-    return user.is_authenticated and scope_for_user(user) != NOTHING
+    return user.is_authenticated and ScopePolicy.scope_for(user) != NOTHING
 
 
 def selected_unit(request):
@@ -26,7 +27,7 @@ def selected_unit(request):
 
     Returns (unit or None for the whole registry, path prefix or None).
     """
-    scope = scope_for_user(request.user)
+    scope = ScopePolicy.scope_for(request.user)
     if scope == NOTHING:
         raise Http404
     unit_id = query_id(request, "unit")

@@ -1,0 +1,60 @@
+"""The scope policy: every scoped model's Wagtail permission policy, right outside any request."""
+
+import pytest
+from django.apps import apps
+from wagtail.permissions import policy_registry
+
+from filings.standards.factories import DisclosedStandardFactory
+from filings.standards.models import DisclosedStandard
+from registry.factories import AdministratorFactory, EnterpriseAccountFactory, ManagedEnterpriseAccountFactory
+from registry.models import Administrator, EnterpriseAccount, Role
+from registry.policies import ScopePolicy
+from registry.scoping import ScopedModelMixin, current_scope
+from tests.test_scoping_sweep import all_factories, organisation_of
+
+pytestmark = pytest.mark.django_db
+
+SCOPED_MODELS = [model for model in apps.get_models() if issubclass(model, ScopedModelMixin)]
+#: The account proxies, scoped by their unit (an enterprise account's: its enterprise's), and their factories.
+ACCOUNTS = {
+    Administrator: AdministratorFactory,
+    EnterpriseAccount: lambda organisation: ManagedEnterpriseAccountFactory(enterprise__region=organisation.division),
+}
+
+
+@pytest.mark.parametrize("model", [*SCOPED_MODELS, *ACCOUNTS], ids=lambda model: model._meta.label)
+def test_every_scoped_model_is_governed_by_a_scope_policy(model):
+    assert isinstance(policy_registry.get_by_type(model), ScopePolicy)
+
+
+def sibling(unit):
+    return unit.get_parent().get_children().exclude(pk=unit.pk).first()
+
+
+@pytest.mark.parametrize("model", [*SCOPED_MODELS, *ACCOUNTS], ids=lambda model: model._meta.label)
+def test_a_sibling_units_administrator_is_refused_outside_a_request(orgs, model):
+    assert current_scope() is None  # no admin request: the default manager is not confined
+    record = ACCOUNTS[model](organisation=orgs.changan) if model in ACCOUNTS else all_factories()[model]()
+    unit = organisation_of(record)
+    policy = policy_registry.get_by_type(model)
+    own = AdministratorFactory(organisation=unit, role=Role.PROVINCIAL)
+    other = AdministratorFactory(organisation=sibling(unit), role=Role.PROVINCIAL)
+    action = next((a for a in ("view", "change") if policy.user_has_permission(other, a)), None)
+    if action is None:
+        pytest.skip(f"{model._meta.label}: the role holds no permission on the model")
+    assert not policy.user_has_permission_for_instance(other, action, record)
+    assert not policy.instances_user_has_permission_for(other, action).filter(pk=record.pk).exists()
+    assert policy.user_has_permission_for_instance(own, action, record)
+    assert policy.instances_user_has_permission_for(own, action).filter(pk=record.pk).exists()
+    assert own in policy.users_with_permission_for_instance(action, record)
+    assert other not in policy.users_with_permission_for_instance(action, record)
+
+
+def test_a_portal_account_reaches_its_own_enterprises_records_only():
+    mine, theirs = DisclosedStandardFactory(), DisclosedStandardFactory()
+    account = EnterpriseAccountFactory(enterprise=mine.enterprise)
+    policy = policy_registry.get_by_type(DisclosedStandard)
+    assert list(policy.instances_user_has_permission_for(account, "view")) == [mine]
+    assert policy.user_has_permission_for_instance(account, "view", mine)
+    assert not policy.user_has_permission_for_instance(account, "view", theirs)
+    assert not policy.instances_user_has_permission_for(account, "delete").exists()
