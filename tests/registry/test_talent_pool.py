@@ -1,6 +1,7 @@
 """The public talent pool shows approved, certified officers' name, employer and appointment date — nothing else."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -154,14 +155,16 @@ def test_an_enterprise_name_search_reads_the_same_queries_whatever_the_data_size
     assert many == few and len(names[2]) == 20
 
 
+visits = itertools.count()
+
+
 def first_visit(client, query=""):
     """A URL of its own, as a first visit (which the page cache does not answer) has it: (html, query count)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    first_visit.serial = getattr(first_visit, "serial", 0) + 1
     with CaptureQueriesContext(connection) as context:
-        html = client.get(f"{reverse('talent_pool')}?{query}&visit={first_visit.serial}").content.decode()
+        html = client.get(f"{reverse('talent_pool')}?{query}&visit={next(visits)}").content.decode()
     return html, len(context.captured_queries)
 
 
