@@ -87,21 +87,27 @@ def invalidate(**kwargs):
     GENERATION.bump()
 
 
-def cached(key, compute, timeout=24 * 3600):
+def cached(key, compute):
     """``compute()``, kept in the shared cache under ``key`` for as long as the generation is unchanged.
 
     What every public page shows in the same way (the sections' URLs, the home page's lists, a news list page) is
     worked out once a generation, so a page the page cache has not stored (a first visit, a query string) renders
     without its queries. One round trip, as the page cache reads a page: the generation and the value with the
-    generation it was computed in.
+    generation it was computed in. Only while the page cache is on (``PAGE_CACHE_SECONDS``, its timeout too): a
+    per-process cache would go on serving a value the other workers' changes made stale. ``None`` is never
+    stored, so what does not exist (a mistyped path) costs no cache entry.
     """
+    seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+    if not seconds:
+        return compute()
     found = cache.get_many([GENERATION.key, key])
     current = found.get(GENERATION.key) or GENERATION.current()
     stored = found.get(key)
     if stored is not None and stored[0] == current:
         return stored[1]
     value = compute()
-    cache.set(key, (current, value), timeout)
+    if value is not None:
+        cache.set(key, (current, value), seconds)
     return value
 
 
@@ -191,10 +197,15 @@ class AnonymousPageCacheMiddleware:
         segment): a page the cache has not stored is routed without a query. Set where Wagtail keeps them."""
         if view_func is wagtail_serve and self.cacheable_request(request):
             key = hashlib.sha256(f"{request.get_host()}|{view_args[0]}".encode()).hexdigest()
-            request._wagtail_site, request._wagtail_route_for_request = cached(
-                f"pagecache:route:{key}",
-                lambda: (Site.find_for_request(request), Page.route_for_request(request, view_args[0])),
-            )
+            found = cached(f"pagecache:route:{key}", lambda: self.route(request, view_args[0]))
+            if found is not None:
+                request._wagtail_site, request._wagtail_route_for_request = found
+
+    @staticmethod
+    def route(request, path):
+        """The site and the route of an existing page, or ``None`` (a 404: Wagtail keeps it on the request)."""
+        route = Page.route_for_request(request, path)
+        return None if route is None else (Site.find_for_request(request), route)
 
     def mark_miss(self, response):
         if self.cacheable_response(response):

@@ -64,16 +64,21 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        query = (query_id(request, "region"), query_year(request, "year"), query_page(request, PUBLIC_MAX_PAGES))
+        region_id = query_id(request, "region")
+        # The fragment is keyed on the region found, not on the parameter: any number typed in makes no entry.
+        region = Organisation.objects.filter(pk=region_id).first() if region_id else None
+        year, page_number = query_year(request, "year"), query_page(request, PUBLIC_MAX_PAGES)
         # Read only when the template's fragment of this list page is not cached for the page cache's generation.
-        context.update(list_query=query, listing=SimpleLazyObject(lambda: self.listing(*query)))
+        context.update(
+            list_query=(region.pk if region else None, year, page_number),
+            listing=SimpleLazyObject(lambda: self.listing(region, year, page_number)),
+        )
         return context
 
-    def listing(self, region_id, year, page_number):
+    def listing(self, region, year, page_number):
         """One page of the public news (of a region and its subtree, of a year) and the filters' choices."""
         all_news = self.news(Page.objects.private_q())
         news = all_news.select_related("organisation").defer_streamfields()
-        region = Organisation.objects.filter(pk=region_id).first() if region_id else None
         if region is not None:
             news = news.filter(organisation__path__startswith=region.path)
         if year:

@@ -23,7 +23,8 @@ def publicfragment(parser, token):
     of the page cache (:func:`cqosite.pagecache.cached`) per host, language and ``value…``.
 
     For what every visitor sees alike (public lists, never a form or a user's name): a page the page cache has not
-    stored renders it without its queries, and a public change shows in it at once.
+    stored renders it without its queries, and a public change shows in it at once. A name that is empty (``None``)
+    renders the part each time: for a search by words typed, whose keys would be as many as the searches.
     """
     name, *vary_on = (parser.compile_filter(bit) for bit in token.split_contents()[1:])
     nodelist = parser.parse(("endpublicfragment",))
@@ -36,10 +37,10 @@ class PublicFragmentNode(template.Node):
         self.name, self.vary_on, self.nodelist = name, vary_on, nodelist
 
     def render(self, context):
-        request = context.get("request")
-        if request is None:
+        request, name = context.get("request"), self.name.resolve(context)
+        if request is None or not name:
             return self.nodelist.render(context)
-        parts = [self.name.resolve(context), request.get_host(), get_language()]
+        parts = [name, request.get_host(), get_language()]
         parts += [value.resolve(context) for value in self.vary_on]
         key = "portal:fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
         return pagecache.cached(key, lambda: self.nodelist.render(context))

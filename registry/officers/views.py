@@ -10,12 +10,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, Enterprise, User, in_talent_pool
 from ..pagination import PublicPaginator, few_matches_page, public_page_number
 from ..params import query_page, query_text, raw
-from ..provinces import province_options
+from ..provinces import province_options, provinces
 from ..validators import validate_mobile
 from .filters import division_prefix
 from .pdf import registration_form_pdf
@@ -27,8 +28,15 @@ TALENT_POOL_ORDER = ("-appointment_date", "-id")
 
 
 def talent_pool(request):
-    """Approved officers holding a valid certificate only, and only the three fields the seed allows to publish."""
-    queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(timezone.localdate()), erased_at=None)
+    """Approved officers holding a valid certificate only, and only the three fields the seed allows to publish.
+
+    The list of a province (or of all), not searched by name, is the same for every visitor of the day: the
+    template keeps it under the page cache's generation (``{% publicfragment %}``), so a first visit reads no rows
+    and counts nothing. A search by name, or a region the form does not offer, is read each time: its keys would
+    be as many as the words typed.
+    """
+    today = timezone.localdate()
+    queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(today), erased_at=None)
     queryset = queryset.order_by(*TALENT_POOL_ORDER)
     enterprise = query_text(request, "enterprise", max_length=100)
     region = query_text(request, "region", max_length=12)
@@ -37,15 +45,24 @@ def talent_pool(request):
     if region:
         queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
     paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
-    page = enterprise and searched_page(paginator, queryset, raw(request, "page"))
+    number = query_page(request, paginator.max_pages)
+
+    def page():
+        found = enterprise and searched_page(paginator, queryset, raw(request, "page"))
+        return found or paginator.get_page(number)
+
+    shared = not enterprise and (not region or region in dict(provinces()))
     return TemplateResponse(
         request,
         "registry/talent_pool.html",
         {
-            "page_obj": page or paginator.get_page(query_page(request, paginator.max_pages)),
+            "page_obj": SimpleLazyObject(page),
             "enterprise": enterprise,
             "region": region,
             "province_options": province_options(region),
+            # The certificates valid today: the day is part of the key, as an expiry moves no generation.
+            "list_fragment": "talent pool" if shared else None,
+            "list_key": (today.isoformat(), region, number),
         },
     )
 

@@ -231,3 +231,12 @@ def test_a_change_bumps_the_generation_again_when_it_commits(client):
     assert len(pending) == 1  # one more bump per transaction, however many changes
     pending[0]()  # the commit
     assert not still_cached(client)
+
+
+def test_a_path_with_no_page_makes_no_cache_entry(client, monkeypatch):
+    """A crawler's mistyped paths must not fill the shared cache (which holds the sessions too)."""
+    keys, set_ = [], cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: (keys.append(key), set_(key, *args, **kwargs))[1])
+    for path in ("/no-such-page/", "/no-such-page/", "/another-one/"):
+        assert client.get(path).status_code == 404
+    assert not [key for key in keys if key.startswith("pagecache:route:")]

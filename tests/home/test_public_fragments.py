@@ -3,6 +3,7 @@ read once a generation, whatever the query string, and never stale after a publi
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
@@ -13,10 +14,29 @@ pytestmark = pytest.mark.django_db
 visits = iter(range(1_000_000))
 
 
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def stored_keys(monkeypatch):
+    """The keys and timeouts the visits store in the cache under the page cache's generation (not Wagtail's own)."""
+    stored, set_ = {}, cache.set
+
+    def store(key, value, timeout, **kwargs):
+        if key.startswith(("pagecache:", "portal:")):
+            stored[key] = timeout
+        return set_(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", store)
+    return stored
+
+
 def visit(client, url):
     """``url`` with a query string of its own, as a first visit (which the page cache does not answer) has it."""
     with CaptureQueriesContext(connection) as queries:
-        html = client.get(f"{url}?visit={next(visits)}").content.decode()
+        html = client.get(f"{url}{'&' if '?' in url else '?'}visit={next(visits)}").content.decode()
     return html, " ".join(query["sql"] for query in queries.captured_queries)
 
 
@@ -58,3 +78,35 @@ def test_pages_are_routed_once_a_generation_and_follow_a_new_address_or_an_unpub
     assert client.get(f"{article.url}?visit=live").status_code == 200
     article.unpublish()
     assert client.get(f"{article.url}?visit=gone").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/", "/news/"])
+def test_without_the_page_cache_lists_and_routes_are_read_each_time(client, orgs, portal, settings, stored_keys, url):
+    """A cache of each worker's own (no Redis) would show one worker's lists after another worker's publishing."""
+    settings.PAGE_CACHE_SECONDS = 0
+    make_news(orgs.hebei, "河北省质量大会召开")
+    visit(client, url)
+    html, queries = visit(client, url)
+    assert "河北省质量大会召开" in html
+    assert "news_newspage" in queries and '"wagtailcore_site"' in queries
+    assert not stored_keys
+
+
+def test_lists_and_routes_are_kept_for_the_page_cache_seconds(client, orgs, portal, settings, stored_keys):
+    settings.PAGE_CACHE_SECONDS = 123
+    visit(client, "/news/")
+    assert any(key.startswith("pagecache:route:") for key in stored_keys)
+    assert any(key.startswith("portal:fragment:") for key in stored_keys)
+    assert set(stored_keys.values()) == {123}
+
+
+def test_a_news_region_that_does_not_exist_makes_no_cache_entry(client, orgs, portal, stored_keys):
+    make_news(orgs.hebei, "河北省质量大会召开")
+    visit(client, "/news/")
+    stored_keys.clear()
+    for junk in ("999999", "999998"):
+        html, _queries = visit(client, f"/news/?region={junk}")
+        assert "河北省质量大会召开" in html
+    assert not stored_keys
+    html, _queries = visit(client, f"/news/?region={orgs.beijing.pk}")
+    assert "河北省质量大会召开" not in html and len(stored_keys) == 1

@@ -1,6 +1,7 @@
 """The public talent pool shows approved, certified officers' name, employer and appointment date — nothing else."""
 
 import datetime
+import itertools
 
 import pytest
 from django.urls import reverse
@@ -94,9 +95,10 @@ def test_enterprise_search_can_use_the_trigram_index(client, orgs):
 
 
 @pytest.mark.django_db
-def test_an_enterprise_search_is_counted_and_sorted_in_one_query(client, orgs, django_assert_num_queries):
+def test_an_enterprise_search_is_counted_and_sorted_in_one_query(client, orgs, settings, django_assert_num_queries):
     """A name matching a few officers: newest appointment first, the count, and a page past the last answered
     with the last page, from one query (registry.pagination.few_matches_page) instead of a count and a page."""
+    settings.PAGE_CACHE_SECONDS = 300  # the navigation's section URLs, read once a generation
     for serial in range(1, 24):
         officer(orgs, serial, enterprise_name=f"长安精密机械{serial}厂", appointment_date=f"2020-01-{serial:02d}")
     officer(orgs, 30, enterprise_name="桥西软件有限公司")
@@ -151,3 +153,58 @@ def test_an_enterprise_name_search_reads_the_same_queries_whatever_the_data_size
     client.get(reverse("talent_pool"))  # what the writes made the site read again (navigation, settings)
     many, names = queries_and_names()
     assert many == few and len(names[2]) == 20
+
+
+visits = itertools.count()
+
+
+def first_visit(client, query=""):
+    """A URL of its own, as a first visit (which the page cache does not answer) has it: (html, query count)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        html = client.get(f"{reverse('talent_pool')}?{query}&visit={next(visits)}").content.decode()
+    return html, len(context.captured_queries)
+
+
+@pytest.mark.django_db
+def test_the_list_is_read_once_a_generation_and_a_day_whatever_the_data_size(client, orgs, settings, monkeypatch):
+    """The list every visitor sees alike (all regions or a province, by page) costs a first visit no query, at
+    two sizes; an approval shows at once, and an expired certificate the next day."""
+    settings.PAGE_CACHE_SECONDS = 300
+    officer(orgs, 1, certificate_valid_until=timezone.localdate())
+    for query in ("", "region=130000", "region=130000&page=3"):
+        first_visit(client, query)
+        html, queries = first_visit(client, query)
+        assert "周人才1<" in html and queries == 0
+    for serial in range(2, 45):
+        officer(orgs, serial)
+    html, _queries = first_visit(client)
+    assert "周人才44<" in html and "共 44 人" in html
+    for query in ("", "region=130000", "region=130000&page=3"):
+        first_visit(client, query)
+        html, queries = first_visit(client, query)
+        assert queries == 0
+    assert "周人才1<" in html and "周人才44<" not in html  # page 3, the first appointed last
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr("registry.officers.views.timezone.localdate", lambda: tomorrow)
+    html, _queries = first_visit(client, "region=130000&page=3")
+    assert "周人才1<" not in html
+
+
+@pytest.mark.django_db
+def test_a_search_by_name_or_an_unlisted_region_is_read_each_time_and_stored_nowhere(client, orgs, settings):
+    """Words typed make no cache entry: a crawler cannot fill the shared cache (which holds the sessions too)."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    officer(orgs, 1, enterprise_name="长安精密机械有限公司")
+    first_visit(client)
+    stored = set(cache._cache)
+    for query in ("enterprise=精密", "enterprise=精密机械", "region=1301", "region=130102", "region=zz"):
+        first_visit(client, query)
+        html, queries = first_visit(client, query)
+        assert queries > 0, query
+        assert ("周人才1<" in html) == (query != "region=zz"), query
+    assert set(cache._cache) == stored

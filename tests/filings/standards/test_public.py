@@ -233,15 +233,17 @@ def test_full_text_download_only_for_published(client):
     assert client.get(reverse("standards:public_full_text", args=[draft.pk])).status_code == 404
 
 
-def test_detail_reads_one_row_and_shows_category_paths(client, django_assert_num_queries):
-    """Products come from the copy on the standard's row, category paths from the cached reference table."""
+def test_detail_reads_one_row_and_shows_category_paths(client, settings, django_assert_num_queries):
+    """Products come from the copy on the standard's row, category paths from the cached reference table (the
+    navigation's section URLs from the page cache's, read once a generation)."""
+    settings.PAGE_CACHE_SECONDS = 300
     standard = DisclosedStandardFactory(kind="national", number="GB/T 2-2020", content="")
     product = ProductFactory(standard=standard, name="一号产品")
     ProductFactory(standard=standard, name="二号产品")
     url = reverse("standards:public_detail", args=[standard.pk])
     client.get(url)  # fills the category cache
     with django_assert_num_queries(1):
-        page = client.get(url).content.decode()
+        page = client.get(f"{url}?first=visit").content.decode()  # one the page cache does not answer
     assert page.index("一号产品") < page.index("二号产品")
     assert product.category.path_names() in page and standard.enterprise.region.name in page
 
@@ -262,7 +264,10 @@ def test_category_paths_are_rebuilt_for_a_code_they_lack():
     assert ProductCategory.paths(["990101"])["990101"] == "测试门类 / 测试大类 / 测试小类"
 
 
-def test_search_reads_its_matches_then_one_page_and_renders_rows(client, disclosures, django_assert_num_queries):
+def test_search_reads_its_matches_then_one_page_and_renders_rows(
+    client, disclosures, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 300  # the navigation's section URLs, read once a generation
     water = disclosures["water"]
     DisclosedStandard.unscoped.filter(pk=water.pk).update(
         published_at=datetime.datetime(2024, 1, 1, 17, 30, tzinfo=datetime.UTC)  # 2024-01-02 in Beijing
