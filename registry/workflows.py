@@ -32,6 +32,7 @@ from wagtail.admin.mail import (
     WorkflowStateApprovalEmailNotifier,
     WorkflowStateRejectionEmailNotifier,
 )
+from wagtail.log_actions import LogFormatter
 from wagtail.models import AbstractPage, Task, TaskState, Workflow, WorkflowContentType, WorkflowState, WorkflowTask
 
 from .policies import ScopePolicy
@@ -461,3 +462,10 @@ def connect_notifiers():
     task_submitted.connect(
         SubmissionEmailNotifier(), sender=TaskState, dispatch_uid="registry.computed_task_submitted_email", weak=False
     )
+
+
+class CommentedFormatter(LogFormatter):
+    """Shows the comment a review step was given (a revoke's or rejection's reason…) as the history entry's comment."""
+
+    def format_comment(self, log_entry):
+        return log_entry.data.get("comment", "")

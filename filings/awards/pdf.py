@@ -26,11 +26,7 @@ def pdf_key(application):
 
 
 def application_context(application):
-    application = (
-        Application.unscoped.select_related("programme", "submission")
-        .prefetch_related("log__actor")
-        .get(pk=application.pk)
-    )
+    application = Application.unscoped.select_related("programme", "submission").get(pk=application.pk)
     dossier = application.dossier
     return {
         "application": application,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from registry import workflows
 
 from . import access
-from .models import Application, ReviewLogEntry
-from .models.review import ACTION_LABELS, ReviewError
+from .models import Application
+from .models.review import ACTION_LABELS, ReviewError, log_step
 from .snapshot import freeze
 from .tasks import store_pdf
 
@@ -48,14 +48,7 @@ def submit(application, user):
         locked.save()
         workflows.submit(locked, user, locked.get_workflow())  # the stage's task writes the state
         locked.refresh_from_db()
-        ReviewLogEntry.objects.create(
-            application=locked,
-            actor=user,
-            action="resubmit" if resubmission else "submit",
-            from_state=from_state,
-            to_state=locked.state,
-            changes=changes,
-        )
+        log_step(locked, user, "resubmit" if resubmission else "submit", from_state, locked.state, changes=changes)
         if locked.printable:
             transaction.on_commit(lambda: store_pdf.enqueue(locked.pk))
     application.refresh_from_db()

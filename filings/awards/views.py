@@ -51,9 +51,9 @@ def dashboard(request):
         "programmes": AwardProgrammePage.objects.live().filter(opens_at__lte=now, closes_at__gt=now),
         "filings": OrganisationFiling.objects.filter(enterprise_id=enterprise_id),
         "projects": Project.objects.filter(enterprise_id=enterprise_id),
-        "applications": Application.unscoped.filter(enterprise_id=enterprise_id)
-        .select_related("programme", "filing", "project")
-        .prefetch_related("log__actor"),
+        "applications": Application.unscoped.filter(enterprise_id=enterprise_id).select_related(
+            "programme", "filing", "project"
+        ),
     }
     return render(request, "awards/dashboard.html", context)
 

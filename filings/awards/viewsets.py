@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import (
     CollectWorkflowActionDataView,
     EditView,
+    HistoryView,
     SnippetViewSet,
     WorkflowActionView,
 )
@@ -117,6 +118,17 @@ class ApplicationCollectWorkflowActionDataView(TaskDecidesMixin, CollectWorkflow
     pass
 
 
+class ApplicationHistoryView(HistoryView):
+    """An application's one history (Wagtail's log: its review steps beside Wagtail's workflow entries), for the
+    administrators who reach it on the review screen (the same rule, not model permissions), the organiser's outside
+    its recommending unit's subtree."""
+
+    any_permission_required = None
+
+    def get_base_object_queryset(self):
+        return access.administered_applications(self.request.user).select_related("latest_revision")
+
+
 class ApplicationRecordViewSet(SnippetViewSet):
     """Each application under review as a moderated record, for Wagtail's review queue and workflow actions."""
 
@@ -126,6 +138,7 @@ class ApplicationRecordViewSet(SnippetViewSet):
     icon = "form"
     copy_view_enabled = False
     edit_view_class = ApplicationRecordEditView
+    history_view_class = ApplicationHistoryView
     workflow_action_view_class = ApplicationWorkflowActionView
     collect_workflow_action_data_view_class = ApplicationCollectWorkflowActionDataView
     list_display = ["submitted_organisation", "submitted_project", "state"]

@@ -6,8 +6,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from registry import contributions
+from registry.workflows import CommentedFormatter
 
 from .models import Application, OrganisationFiling
+from .models.review import ACTION_LABELS, LOG_PREFIX
 from .viewsets import (
     ApplicationPermissionPolicy,
     ApplicationRecordViewSet,
@@ -32,3 +34,23 @@ def register_filing_review():
 @hooks.register("register_admin_viewset")
 def register_application_review():
     return application_review_viewset
+
+
+class ReviewStepFormatter(CommentedFormatter):
+    """A review step in the History view: its action and the states it moved the application between."""
+
+    def format_message(self, log_entry):
+        states = dict(Application.State.choices)
+        return _("%(action)s: %(from)s → %(to)s") % {
+            "action": self.label,
+            "from": states.get(log_entry.data.get("from_state"), ""),
+            "to": states.get(log_entry.data.get("to_state"), ""),
+        }
+
+
+@hooks.register("register_log_actions")
+def register_review_log_actions(actions):
+    for action, label in ACTION_LABELS.items():
+        actions.register_action(LOG_PREFIX + action)(
+            type("ReviewStepFormatter", (ReviewStepFormatter,), {"label": label})
+        )

@@ -7,6 +7,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from ..models import ChiefQualityOfficer
+from ..workflows import CommentedFormatter
 from .personal_data import ERASE_ACTION, REVEAL_ACTION, SUBJECT_EXPORT_ACTION, EraseForm, RevealForm
 from .review import BULK_REVIEW_ACTION, OfficerPermissionPolicy, ReviewBulkAction, replace_homepage_panels
 from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
@@ -16,13 +17,6 @@ register_permission_policy(ChiefQualityOfficer, OfficerPermissionPolicy(ChiefQua
 register_snippet(OfficerViewSet)
 hooks.register("register_bulk_action", ReviewBulkAction)
 hooks.register("construct_homepage_panels", replace_homepage_panels)
-
-
-class CommentedFormatter(LogFormatter):
-    """Shows the reason given with a revoke or rejection as the history entry's comment."""
-
-    def format_comment(self, log_entry):
-        return log_entry.data.get("comment", "")
 
 
 @hooks.register("register_log_actions")

@@ -1,4 +1,4 @@
-from .applications import Application, ReviewerAssignment, ReviewLogEntry, Score
+from .applications import Application, ReviewerAssignment, Score
 from .filings import ORGANISER, EconomicYear, OrganisationFiling, OrganisationFilingApprovalTask
 from .pages import AwardIndexPage, AwardProgrammePage, MaterialTemplate, ScoringCriterion
 from .projects import Honour, IntellectualProperty, Project
@@ -21,7 +21,6 @@ __all__ = [
     "Project",
     "QualificationTask",
     "RecommendationTask",
-    "ReviewLogEntry",
     "ReviewerAssignment",
     "Score",
     "ScoringCriterion",

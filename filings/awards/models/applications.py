@@ -1,4 +1,4 @@
-"""Applications, their review log, expert assignments and scores."""
+"""Applications, expert assignments and scores."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -129,6 +129,26 @@ class Application(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, 
     def __str__(self):
         return f"{self.organisation_name}：{self.project_name}"
 
+    def review_log(self):
+        """The review steps, oldest first: the awards' entries of Wagtail's log of this application (its snippet's
+        History shows them beside Wagtail's own), with their states' labels and changes for the templates."""
+        from wagtail.models import ModelLogEntry
+
+        from .review import LOG_PREFIX
+
+        states = dict(self.State.choices)
+        entries = list(
+            ModelLogEntry.objects.for_instance(self)
+            .filter(action__startswith=LOG_PREFIX)
+            .select_related("user")
+            .order_by("timestamp", "pk")
+        )
+        for entry in entries:
+            entry.from_state_display = states.get(entry.data.get("from_state"), "")
+            entry.to_state_display = states.get(entry.data.get("to_state"), "")
+            entry.changes = entry.data.get("changes", [])
+        return entries
+
     @property
     def organisation_name(self):
         """The organisation's name as submitted (the live filing's while a draft)."""
@@ -201,36 +221,6 @@ class Application(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, 
             elif not programme.recommending_units.filter(pk=self.recommending_unit_id).exists():
                 problems.append(_("The recommending unit is not one of this programme's."))
         return problems
-
-
-class ReviewLogEntry(models.Model):
-    """Who did what to an application, when, with which comment (the seed's 日志)."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="log")
-    actor = models.ForeignKey(
-        "registry.User", verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=32)
-    from_state = models.CharField(_("from"), max_length=16, choices=Application.State.choices)
-    to_state = models.CharField(_("to"), max_length=16, choices=Application.State.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    #: On a resubmission: [label, before, after] for every value that changed since the previous version.
-    changes = models.JSONField(_("changes"), default=list, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("review log entry")
-        verbose_name_plural = _("review log entries")
-
-    def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
-
-    @property
-    def action_label(self):
-        from .review import ACTION_LABELS
-
-        return ACTION_LABELS.get(self.action, self.action)
 
 
 class ReviewerAssignment(models.Model):

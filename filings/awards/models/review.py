@@ -11,8 +11,8 @@ The tasks are the one place an application's review moves: each stage's actions 
 next stage; the determination's approval publishes it: awarded), reject it (returned for more information; the
 applicant's resubmission resumes the workflow at the stage that returned it) or cancel its workflow with a final
 state (not qualified, not recommended, not awarded). They write ``Application.state`` (a stored column the listings
-and statistics filter on) and the applicant's review log; ``filings.awards.review`` is the portal's and review
-screen's way in.
+and statistics filter on) and log the step in Wagtail's log (``log_step``: the snippet's History, which the applicant
+sees too); ``filings.awards.review`` is the portal's and review screen's way in.
 """
 
 from dataclasses import dataclass
@@ -24,6 +24,7 @@ from django.db.models import CharField, Exists, F
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.forms import TaskStateCommentForm
+from wagtail.log_actions import log
 from wagtail.models import Task, TaskState, Workflow, WorkflowState, WorkflowTask
 
 from registry import workflows
@@ -154,7 +155,7 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
         approval publishes the application as it is, printed PDF included), return or cancel with a final state;
         then log it for the applicant."""
         from ..tasks import store_pdf
-        from .applications import Application, ReviewLogEntry
+        from .applications import Application
 
         row = self.stage_action(action_name)
         if row is None:
@@ -184,14 +185,7 @@ class ApplicationStageTask(workflows.ComputedApprovalTask):
             TaskState.objects.filter(pk=task_state.pk).update(comment=comment, finished_by=user)
             set_state(application.pk, row.outcome)
         state = Application.unscoped.values_list("state", flat=True).get(pk=application.pk)
-        ReviewLogEntry.objects.create(
-            application=application,
-            actor=user,
-            action=row.action,
-            from_state=self.stage,
-            to_state=state,
-            comment=comment,
-        )
+        log_step(application, user, row.action, self.stage, state, comment=comment)
         if state in Application.PRINTABLE_STATES:
             transaction.on_commit(lambda: store_pdf.enqueue(application.pk))
 
@@ -320,6 +314,17 @@ ACTION_LABELS = {
     "resubmit": _("Resubmit"),
     **{row.action: row.label for task in STAGE_TASKS for row in task.stage_actions},
 }
+#: A review step's action in Wagtail's log is ``LOG_PREFIX`` and its name: ``awards.submit``, ``awards.qualify``…
+LOG_PREFIX = "awards."
+
+
+def log_step(application, user, action, from_state, to_state, comment="", changes=()):
+    """Log a review step of ``application`` in Wagtail's log, its one history (the snippet's History view, the
+    applicant's page, the printed log): the states it moved between, the comment, what a resubmission changed."""
+    data = {"from_state": from_state, "to_state": to_state, "comment": comment}
+    if changes:
+        data["changes"] = list(changes)
+    log(application, LOG_PREFIX + action, user=user, data=data)
 
 
 def stage_tasks(programme):

@@ -28,7 +28,7 @@ def test_demo_is_idempotent_and_printable(client):
     assert OrganisationFiling.objects.get().status == OrganisationFiling.Status.APPROVED
     application = Application.unscoped.get()
     assert application.state == Application.State.RECOMMENDATION and application.printable
-    assert [entry.action for entry in application.log.all()] == ["submit", "qualify"]
+    assert [entry.action for entry in application.review_log()] == ["awards.submit", "awards.qualify"]
     urls = {url for _who, _login, _password, url in site.logins}
     assert "/apply/" in urls and "/admin/" in urls
     applicant = application.created_by

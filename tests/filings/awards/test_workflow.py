@@ -2,8 +2,11 @@
 take it, what it logs and the workflow and task states it leaves."""
 
 import datetime
+from importlib import import_module
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from wagtail.models import TaskState, WorkflowState
 
@@ -14,6 +17,7 @@ from filings.awards.review import ReviewError, act, available_actions, submit
 from registry.factories import EnterpriseAccountFactory
 
 State = Application.State
+MIGRATION_0010 = "0010_application_review_states"
 
 
 def advance_to(application, state, *, applicant, organiser, recommender, expert=None):
@@ -46,6 +50,21 @@ def newest_workflow_state(application):
     return WorkflowState.objects.for_instance(application).order_by("-pk").first()
 
 
+def before_the_review_log_moved():
+    """Migrate the awards back to 0010, when the review log had its own table (0011 copies it into Wagtail's log,
+    0012 drops it): the apps as of 0010 and the migration module."""
+    executor = MigrationExecutor(connection)
+    executor.migrate([("awards", MIGRATION_0010)])
+    apps = executor.loader.project_state([("awards", MIGRATION_0010)]).apps
+    return apps, import_module(f"filings.awards.migrations.{MIGRATION_0010}")
+
+
+def migrate_to_latest():
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture
 def actors(applicant, association_admin, hebei_admin, expert):
     return {"applicant": applicant, "organiser": association_admin, "recommender": hebei_admin, "expert": expert}
@@ -56,10 +75,10 @@ def test_submit_moves_draft_to_qualification_and_logs(application, applicant):
     submit(application, applicant)
     assert application.state == State.QUALIFICATION
     assert application.submitted_at is not None
-    entry = application.log.get()
-    assert (entry.actor, entry.action, entry.from_state, entry.to_state) == (
+    [entry] = application.review_log()
+    assert (entry.user, entry.action, entry.data["from_state"], entry.data["to_state"]) == (
         applicant,
-        "submit",
+        "awards.submit",
         "draft",
         "qualification",
     )
@@ -72,8 +91,14 @@ def test_full_pipeline_to_awarded(application, actors):
     advance_to(application, State.DETERMINATION, **{k: v for k, v in actors.items()})
     act(application, "award", actors["organiser"], "成绩突出")
     assert application.state == State.AWARDED
-    assert [e.action for e in application.log.all()] == ["submit", "qualify", "recommend", "conclude_review", "award"]
-    assert application.log.last().comment == "成绩突出"
+    assert [e.action.removeprefix("awards.") for e in application.review_log()] == [
+        "submit",
+        "qualify",
+        "recommend",
+        "conclude_review",
+        "award",
+    ]
+    assert application.review_log()[-1].comment == "成绩突出"
     # The determination's approval finished the workflow and published the application: awarded is live.
     assert application.live
     assert newest_workflow_state(application).status == WorkflowState.STATUS_APPROVED
@@ -125,7 +150,7 @@ def test_return_from_any_stage_reopens_and_resubmit_goes_back(application, actor
     # Wagtail's resume: the same workflow, restarted at the task that asked for changes.
     assert WorkflowState.objects.for_instance(application).count() == 1
     assert stage_task(application).stage == stage
-    assert [entry.action for entry in application.log.all()][-2:] == ["return", "resubmit"]
+    assert [entry.action for entry in application.review_log()][-2:] == ["awards.return", "awards.resubmit"]
 
 
 @pytest.mark.django_db
@@ -157,7 +182,7 @@ def test_who_may_act(application, actors, beijing_admin, expert, orgs, make_admi
     assert isinstance(stage_task(application), RecommendationTask)
     act(application, "recommend", make_admin(orgs.platform, role="platform"))
     assert application.state == State.EXPERT_REVIEW
-    assert application.log.count() == 3
+    assert len(application.review_log()) == 3
 
 
 @pytest.mark.django_db
@@ -165,7 +190,7 @@ def test_unknown_action_for_state_is_refused(application, actors):
     with pytest.raises(ReviewError, match="不允许此操作"):
         act(application, "award", actors["organiser"])
     assert application.state == State.DRAFT
-    assert not application.log.exists()
+    assert not application.review_log()
 
 
 @pytest.mark.django_db
@@ -269,31 +294,30 @@ def test_wagtail_offers_each_stage_its_own_actions(application, actors):
     task.on_action(task_state, actors["organiser"], "approve")
     application.refresh_from_db()
     assert application.state == State.DETERMINATION
-    assert application.log.last().action == "conclude_review"
+    assert application.review_log()[-1].action == "awards.conclude_review"
 
 
-@pytest.mark.django_db
-def test_the_migration_gives_existing_applications_the_workflow_state_of_their_stage(programme, orgs, actors):
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_existing_applications_the_workflow_state_of_their_stage(
+    reference_data, programme, orgs, actors
+):
     """Applications in review wait at their stage's task (the stages before it approved), returned ones resume at
     the stage that returned them, awarded ones are published."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from filings.awards.models import ReviewLogEntry
     from filings.awards.models.review import ExpertReviewTask
 
-    migration = import_module("filings.awards.migrations.0010_application_review_states")
+    apps, migration = before_the_review_log_moved()
+    ReviewLogEntry = apps.get_model("awards", "ReviewLogEntry")
     in_review, returned, awarded = (
         ApplicationFactory(programme=programme, recommending_unit=orgs.hebei) for _n in range(3)
     )
     Application.unscoped.filter(pk=in_review.pk).update(state=State.EXPERT_REVIEW, submitted_at=timezone.now())
     Application.unscoped.filter(pk=returned.pk).update(state=State.RETURNED, returned_from=State.RECOMMENDATION)
     ReviewLogEntry.objects.create(
-        application=returned, action="return", from_state="recommendation", to_state="returned", comment="请补充"
+        application_id=returned.pk, action="return", from_state="recommendation", to_state="returned", comment="请补充"
     )
     Application.unscoped.filter(pk=awarded.pk).update(state=State.AWARDED)
     migration.forwards(apps, None)
+    migrate_to_latest()
 
     for application in (in_review, returned, awarded):
         application.refresh_from_db()
@@ -310,29 +334,28 @@ def test_the_migration_gives_existing_applications_the_workflow_state_of_their_s
     assert awarded.live and awarded.current_workflow_state is None
 
 
-@pytest.mark.django_db
-def test_the_migration_keeps_the_award_time_and_moves_applications_past_a_stage_no_longer_used(orgs, actors):
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_the_award_time_and_moves_applications_past_a_stage_no_longer_used(
+    reference_data, orgs, actors
+):
     """An awarded application is published as of its award, not of the migration; one waiting at (or returned by)
     the recommending unit's stage of a programme that dropped it waits at the programme's next stage."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from filings.awards.models import ReviewLogEntry
     from filings.awards.models.review import ExpertReviewTask
 
-    migration = import_module("filings.awards.migrations.0010_application_review_states")
+    apps, migration = before_the_review_log_moved()
+    ReviewLogEntry = apps.get_model("awards", "ReviewLogEntry")
     programme = make_programme("2026年质量创新奖", uses_recommendation=False)
     waiting, returned, awarded = (ApplicationFactory(programme=programme, recommending_unit=None) for _n in range(3))
     Application.unscoped.filter(pk=waiting.pk).update(state=State.RECOMMENDATION)
     Application.unscoped.filter(pk=returned.pk).update(state=State.RETURNED, returned_from=State.RECOMMENDATION)
     Application.unscoped.filter(pk=awarded.pk).update(state=State.AWARDED)
     award = ReviewLogEntry.objects.create(
-        application=awarded, action="award", from_state="determination", to_state="awarded"
+        application_id=awarded.pk, action="award", from_state="determination", to_state="awarded"
     )
     awarded_at = timezone.now() - datetime.timedelta(days=40)
     ReviewLogEntry.objects.filter(pk=award.pk).update(created_at=awarded_at)
     migration.forwards(apps, None)
+    migrate_to_latest()
 
     for application in (waiting, returned, awarded):
         application.refresh_from_db()
