@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast
+from django.db.models.lookups import IsNull
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -191,6 +192,12 @@ def is_approver_account(user):
     return user.is_authenticated and user.is_active and (user.is_superuser or user.is_administrator)
 
 
+def base_model(model):
+    """The model whose content type workflow states name as ``base_content_type`` (the root of multi-table models)."""
+    parents = model._meta.get_parent_list()
+    return parents[-1] if parents else model
+
+
 def administrators_of(units):
     """The enabled administrators with a role of ``units`` (an Organisation queryset)."""
     User = get_user_model()
@@ -237,11 +244,27 @@ class ComputedApprovalTask(Task):
         if user.is_superuser:
             return states
         objects = self.objects_approved_by(user.organisation)
-        base = objects.model._meta.get_parent_list()[-1] if objects.model._meta.get_parent_list() else objects.model
         return states.filter(
-            workflow_state__base_content_type=ContentType.objects.get_for_model(base),
+            workflow_state__base_content_type=ContentType.objects.get_for_model(base_model(objects.model)),
             workflow_state__object_id__in=objects.order_by().annotate(key=Cast("pk", CharField())).values("key"),
         )
+
+    def objects_user_can_moderate(self, user):
+        """The objects whose in-progress state of this task ``user`` (an approver of a unit, not a superuser) may
+        decide.
+
+        Driven from the objects of the units ``user`` approves that are in review (as many as their queue), each
+        looked up in the workflow states by its id: never from every state in progress in the country. The look-up
+        is a scalar subquery, which PostgreSQL runs per object; an ``EXISTS`` it turns into a join that hashes every
+        state in progress.
+        """
+        objects = self.objects_approved_by(user.organisation)
+        states = self.task_states.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            workflow_state__base_content_type=ContentType.objects.get_for_model(base_model(objects.model)),
+            workflow_state__object_id=Cast(OuterRef("pk"), CharField()),
+        ).exclude(workflow_state__requested_by=user)
+        return objects.filter(IsNull(Subquery(states.values("pk")[:1]), False))
 
     @transaction.atomic
     def on_action(self, task_state, user, action_name, **kwargs):

@@ -41,7 +41,7 @@ from wagtail.models import (
 from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
 from ..params import query_ids
-from ..workflows import ApprovalPublishingPolicy, ComputedApprovalTask
+from ..workflows import ApprovalPublishingPolicy, ComputedApprovalTask, is_approver_account
 from .submission import officer_task
 
 logger = logging.getLogger(__name__)
@@ -82,9 +82,21 @@ def reviewable_keys(user):
     return reviewable_states(user).annotate(key=Cast("workflow_state__object_id", BigIntegerField())).values("key")
 
 
+def reviewable(officers, user):
+    """``officers`` (a queryset) narrowed to those whose review ``user`` may decide.
+
+    An administrator's are the records in review of the units they approve, each looked up in the workflow states
+    (objects_user_can_moderate), as conditions on the listing's own rows: a page costs its rows' look-ups, where
+    ``pk IN (...)`` made PostgreSQL hash the whole subtree's records or every state in progress.
+    """
+    if is_approver_account(user) and not user.is_superuser and user.organisation is not None:
+        return officers & officer_task().objects_user_can_moderate(user)
+    return officers.filter(pk__in=reviewable_keys(user))
+
+
 def reviewable_ids(user, officers):
     """Ids (ints) of ``officers`` (a queryset) whose review ``user`` may decide, as a subquery."""
-    return officers.filter(pk__in=reviewable_keys(user)).values("pk")
+    return reviewable(officers, user).values("pk")
 
 
 # Dashboard panels: Wagtail's list every state (with ~6 queries each); these list the newest few and count the rest.

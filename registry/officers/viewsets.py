@@ -22,7 +22,7 @@ from . import admin_views, personal_data
 from .admin_forms import officer_edit_handler
 from .filters import OfficerFilterSet, search_officers
 from .personal_data import may_erase, may_reveal
-from .review import reviewable_keys
+from .review import reviewable
 from .submission import can_revoke
 
 #: What a page of the listing loads: the displayed columns, the draft and lock state Wagtail's buttons and
@@ -106,7 +106,7 @@ class OfficerIndexView(AuditedExportMixin, KeysetPaginationMixin, IndexView):
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
         if raw(self.request, "awaiting") == "me":  # 待我审核: the records whose review is the user's to decide
-            queryset = queryset.filter(pk__in=reviewable_keys(self.request.user))
+            queryset = reviewable(queryset, self.request.user)
         if self.is_export:
             return queryset.select_related("enterprise__region", "enterprise__industry", "education")
         return listing_queryset(queryset)

@@ -102,3 +102,53 @@ def test_the_workflow_report_counts_no_further_than_its_cap(client, admins, monk
     response = client.get("/admin/reports/workflow/")
     assert response.context["paginator"].count == 3 and response.context["paginator"].count_capped
     assert all(f"待审{number}" in response.content.decode() for number in range(3))
+
+
+def test_the_workflow_report_looks_for_records_in_review_or_decided_never_the_whole_subtrees(client, admins):
+    """A county's subtree holds a quarter of a million approved officers at full scale: the report's scope condition
+    looks among the records in review (for states in progress) and the records with decided states, and keeps a
+    decided state of the county's own while dropping the neighbour's."""
+    import re
+
+    from django.test import RequestFactory
+
+    from registry.reports import ScopedWorkflowView
+
+    def decided(region, name, submitter, approver):
+        officer = OfficerFactory(enterprise=EnterpriseFactory(region_id=region), real_name=name)
+        submit(officer, submitter)
+        state = officer.current_workflow_state.current_task_state
+        state.task.specific.on_action(state, approver, "approve")
+
+    decided("130102", "长安已审质量官", admins.changan, admins.changan_colleague)
+    decided("130104", "桥西已审质量官", admins.qiaoxi, admins.shijiazhuang)
+    submit(OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安待审质量官"), admins.changan)
+
+    request = RequestFactory().get("/admin/reports/workflow/")
+    request.user = admins.changan
+    view = ScopedWorkflowView()
+    view.setup(request)
+    sql = str(view.get_queryset().query)
+    officer_subqueries = re.split(r'FROM "registry_chiefqualityofficer"', sql)[1:]
+    assert officer_subqueries
+    for subquery in officer_subqueries:
+        where = subquery[:400]
+        assert '"live"' in where or 'FROM "wagtailcore_workflowstate"' in where, where
+
+    client.force_login(admins.changan)
+    page = client.get("/admin/reports/workflow/").content.decode()
+    assert "长安已审质量官" in page and "长安待审质量官" in page and "桥西已审质量官" not in page
+
+
+def test_the_workflow_report_builds_its_scope_once_a_request(client, admins, monkeypatch):
+    """The requester filter's choices reuse the report's states instead of building the scope condition again."""
+    from registry import reports
+
+    calls = []
+    built = reports.workflow_states_in_scope
+    monkeypatch.setattr(reports, "workflow_states_in_scope", lambda *args: calls.append(args) or built(*args))
+    submit(OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安待审质量官"), admins.changan)
+    client.force_login(admins.shijiazhuang)
+    page = client.get("/admin/reports/workflow/").content.decode()
+    assert "长安待审质量官" in page and admins.changan.real_name in page  # the requester is offered
+    assert len(calls) == 1

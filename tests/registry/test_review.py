@@ -363,3 +363,25 @@ def test_an_action_url_naming_ones_own_record_cannot_decide_another_units(client
     client.post(reverse(f"{ADMIN}:workflow_action", args=[mine.pk, "approve", officer_state(mine).pk]), {})
     mine.refresh_from_db()
     assert mine.live
+
+
+def test_the_awaiting_listing_filters_its_own_rows_not_a_subquery_of_ids(client, admins):
+    """`id IN (ids awaiting)` made PostgreSQL hash the whole subtree's records (a million at a city) or every state in
+    progress; the listing's own rows are narrowed by the conditions, each row looked up in the workflow states."""
+    from registry.officers.review import reviewable
+
+    import_officers(admins.changan, range(1, 4))
+    import_officers(admins.tangshan, [4], region="130203")
+    for user, seen in (
+        (admins.changan_colleague, {"王质量1", "王质量2", "王质量3"}),
+        (admins.changan, set()),  # nobody approves their own
+        (admins.shijiazhuang, {"王质量1", "王质量2", "王质量3"}),
+        (admins.hebei, {"王质量4"}),  # a province approves its cities' own records (唐山市 imported 4)
+    ):
+        awaiting = reviewable(ChiefQualityOfficer.objects.all(), user)
+        assert '"registry_chiefqualityofficer"."id" IN (SELECT' not in str(awaiting.query)
+        assert set(awaiting.values_list("real_name", flat=True)) == seen, user
+        client.force_login(user)
+        page = client.get(reverse(f"{ADMIN}:list") + "?awaiting=me").content.decode()
+        unseen = {f"王质量{serial}" for serial in range(1, 5)} - seen
+        assert all(name in page for name in seen) and not any(name in page for name in unseen)
