@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
-from .scoping import NOTHING, ScopedModelMixin, subtree_filter
+from .scoping import NOTHING, ScopedModelMixin, organisation_of, subtree_filter, subtree_id_set
 
 #: The actions a portal account holds on its own enterprise's records, whatever its model permissions.
 OWNER_ACTIONS = frozenset({"view"})
@@ -78,7 +78,9 @@ class ScopePolicy(ModelPermissionPolicy):
         # A small subtree's ids are one lookup per admin request (subtree_filter), so a listing asking row by row
         # (Wagtail's admin URL finder) does not load each row's organisation.
         units = subtree_filter(prefix)
-        if isinstance(units, list):
+        if not isinstance(units, list):
+            units = subtree_id_set(prefix)  # a province's or the country's: one set per admin request
+        if units is not None:
             return organisation_id_of(instance) in units
         organisation = organisation_of(instance)
         return organisation is not None and organisation.path.startswith(prefix)
@@ -159,15 +161,6 @@ def organisation_id_of(instance):
         if node is None:
             return None
     return getattr(node, f"{last}_id")
-
-
-def organisation_of(instance):
-    organisation = instance
-    for part in filter(None, scope_lookup(type(instance)).split("__")):
-        organisation = getattr(organisation, part)
-        if organisation is None:
-            return None
-    return organisation
 
 
 def register_default_policies():

@@ -73,6 +73,24 @@ def subtree_filter(prefix):
     return result
 
 
+def subtree_id_set(prefix):
+    """Every organisation id under ``prefix`` as a set, looked up once within one :func:`scope` (an admin request);
+    ``None`` outside one. For checking records one at a time against a province- or country-wide subtree (a permission
+    policy asked per listed row) without loading each row's organisation."""
+    from .models import Organisation
+
+    cache = _subtree_ids.get()
+    if cache is None:
+        return None
+    key = ("set", prefix)
+    if key not in cache:
+        units = subtree_filter(prefix)
+        if not isinstance(units, list):
+            units = Organisation.objects.filter(path__startswith=prefix).values_list("pk", flat=True)
+        cache[key] = frozenset(units)
+    return cache[key]
+
+
 def unit_ids(units):
     """The ids of ``units`` (an Organisation queryset) for an ``__in`` filter: a literal list of at most
     ``LITERAL_SUBTREE_LIMIT``, else the subquery.
@@ -183,9 +201,15 @@ class ScopedModelMixin(models.Model):
         """Whether this record lies in the subtree at ``prefix`` (``None``: everything)."""
         if prefix is None:
             return True
-        organisation = self
-        for part in filter(None, self.scope_lookup.split("__")):
-            organisation = getattr(organisation, part)
-            if organisation is None:
-                return False
-        return organisation.path.startswith(prefix)
+        organisation = organisation_of(self)
+        return organisation is not None and organisation.path.startswith(prefix)
+
+
+def organisation_of(instance):
+    """The organisation ``instance`` belongs to, by its model's ``scope_lookup`` (an account's is its own unit)."""
+    organisation = instance
+    for part in filter(None, getattr(type(instance), "scope_lookup", "organisation").split("__")):
+        organisation = getattr(organisation, part)
+        if organisation is None:
+            return None
+    return organisation

@@ -7,9 +7,10 @@ from wagtail.permissions import policy_registry
 from filings.standards.factories import DisclosedStandardFactory
 from filings.standards.models import DisclosedStandard
 from registry.factories import AdministratorFactory, EnterpriseAccountFactory, ManagedEnterpriseAccountFactory
-from registry.models import Administrator, EnterpriseAccount, Role
+from registry.models import Administrator, ChiefQualityOfficer, EnterpriseAccount, Role
+from registry.officers.factories import OfficerFactory
 from registry.policies import ScopePolicy
-from registry.scoping import ScopedModelMixin, current_scope
+from registry.scoping import ScopedModelMixin, current_scope, scope
 from tests.test_scoping_sweep import all_factories, organisation_of
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,20 @@ def test_a_portal_account_reaches_its_own_enterprises_records_only():
     assert policy.user_has_permission_for_instance(account, "view", mine)
     assert not policy.user_has_permission_for_instance(account, "view", theirs)
     assert not policy.instances_user_has_permission_for(account, "delete").exists()
+
+
+@pytest.mark.parametrize("count", [2, 6])
+def test_a_provinces_rows_are_checked_with_one_lookup_per_request(orgs, count, django_assert_num_queries):
+    """Wagtail asks the policy row by row (a listing's edit links): a province's subtree (more units than a literal
+    list holds) is one id set per admin request, not each row's organisation loaded."""
+    counties = [orgs.changan, orgs.qiaoxi, *orgs.tangshan.get_children()[:2]]
+    officers = [OfficerFactory(organisation=counties[i % len(counties)]) for i in range(count)]
+    outsider = OfficerFactory(organisation=orgs.chaoyang)
+    officers = list(ChiefQualityOfficer.unscoped.filter(pk__in=[o.pk for o in officers]))
+    outsider = ChiefQualityOfficer.unscoped.get(pk=outsider.pk)
+    province = AdministratorFactory(organisation=orgs.hebei, role=Role.PROVINCIAL)
+    policy = policy_registry.get_by_type(ChiefQualityOfficer)
+    policy.user_has_permission(province, "change")  # the user's permissions, cached on the user before counting
+    with scope(orgs.hebei.path, unit=orgs.hebei), django_assert_num_queries(2):
+        assert all(policy.user_has_permission_for_instance(province, "change", officer) for officer in officers)
+        assert not policy.user_has_permission_for_instance(province, "change", outsider)
