@@ -146,15 +146,30 @@ class ReviewedRecordMixin:
 
 
 def workflow_for(model, task_model, task_name, workflow_name):
-    """The active workflow of ``model``; created (one ``task_model`` task) when a flushed test database lost it."""
+    """The active workflow of ``model``; created (with the oldest ``task_model`` task, or a new one) when none is.
+
+    Found by content type and task type, never by name: renaming either in the admin breaks nothing.
+    """
     content_type = ContentType.objects.get_for_model(model)
-    workflow = Workflow.objects.filter(workflow_content_types__content_type=content_type, active=True).first()
+    active = Workflow.objects.filter(workflow_content_types__content_type=content_type, active=True)
+    workflow = active.first()
     if workflow is None:
-        task = task_model.objects.filter(name=task_name).first() or task_model.objects.create(name=task_name)
-        workflow, _created = Workflow.objects.get_or_create(name=workflow_name, defaults={"active": True})
-        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-        WorkflowContentType.objects.update_or_create(content_type=content_type, defaults={"workflow": workflow})
+        with transaction.atomic():
+            creation_lock(model)
+            workflow = active.first()
+            if workflow is None:
+                task = task_model.objects.order_by("pk").first() or task_model.objects.create(name=task_name)
+                workflow = Workflow.objects.create(name=workflow_name, active=True)
+                WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+                WorkflowContentType.objects.update_or_create(content_type=content_type, defaults={"workflow": workflow})
     return workflow
+
+
+def creation_lock(model):
+    """Serialise the creation of ``model``'s workflows and tasks (two first submissions at once would make two): a
+    row lock on its content type, held until the caller's transaction ends."""
+    content_type = ContentType.objects.get_for_model(model)
+    list(ContentType.objects.select_for_update().filter(pk=content_type.pk).values_list("pk"))
 
 
 def submit(obj, user, workflow):

@@ -385,3 +385,22 @@ def test_the_awaiting_listing_filters_its_own_rows_not_a_subquery_of_ids(client,
         page = client.get(reverse(f"{ADMIN}:list") + "?awaiting=me").content.decode()
         unseen = {f"王质量{serial}" for serial in range(1, 5)} - seen
         assert all(name in page for name in seen) and not any(name in page for name in unseen)
+
+
+def test_the_officer_workflow_is_found_by_type_whatever_its_name(db):
+    """An administrator renaming the review task or the workflow, or switching the workflow off, breaks nothing: the
+    workflow is found by the officers' content type, a new one reuses the existing task instead of adding one."""
+    from wagtail.models import Task, Workflow
+
+    from registry.officers.submission import officer_workflow
+
+    workflow = officer_workflow()
+    task = officer_task()
+    Task.objects.filter(pk=task.pk).update(name="改名的审核")
+    Workflow.objects.filter(pk=workflow.pk).update(name="改名的流程")
+    assert officer_workflow() == workflow
+    Workflow.objects.filter(pk=workflow.pk).update(active=False)
+    Workflow.objects.create(name="首席质量官审核流程", active=False)  # a namesake, not assigned to officers
+    replacement = officer_workflow()
+    assert replacement.active and replacement.pk != workflow.pk
+    assert officer_task().pk == task.pk and type(task).objects.count() == 1

@@ -353,17 +353,10 @@ def workflow_of_tasks(task_ids):
     return Workflow.objects.filter(pk__in=matching).order_by("-active", "pk").first()
 
 
-def creation_lock():
-    """Serialise the creation of the stage tasks and workflows (two first submissions at once would make two):
-    a row lock on the application's content type, held until the caller's transaction ends."""
-    from .applications import Application
-
-    content_type = ContentType.objects.get_for_model(Application)
-    list(ContentType.objects.select_for_update().filter(pk=content_type.pk).values_list("pk"))
-
-
 def application_workflow(programme):
     """The workflow of ``programme``'s configuration of stages (created with its tasks, once, when missing)."""
+    from .applications import Application
+
     tasks = stage_tasks(programme)
     types = [ContentType.objects.get_for_model(task) for task in tasks]
     rows = Task.objects.filter(content_type__in=types).order_by("-pk").values_list("content_type", "pk")
@@ -373,7 +366,7 @@ def application_workflow(programme):
     if workflow is not None:
         return workflow
     with transaction.atomic():
-        creation_lock()
+        workflows.creation_lock(Application)
         task_ids = [task.task().pk for task in tasks]
         workflow = workflow_of_tasks(task_ids)
         if workflow is None:
