@@ -1,12 +1,8 @@
 """Portal template tags: ``{% section_url "news" %}``, the URL of a portal section as the page tree has it (see
-:mod:`home.sections`), and ``{% publicfragment %}``, a part of a page kept under the page cache's generation."""
-
-import hashlib
+:mod:`home.sections`)."""
 
 from django import template
-from django.utils.translation import get_language
 
-from cqosite import pagecache
 from home import sections
 
 register = template.Library()
@@ -15,32 +11,3 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def section_url(context, name):
     return sections.section_url(name, context.get("request"))
-
-
-@register.tag
-def publicfragment(parser, token):
-    """``{% publicfragment "name" value… %}…{% endpublicfragment %}``: the enclosed part, rendered once a generation
-    of the page cache (:func:`cqosite.pagecache.cached`) per host, language and ``value…``.
-
-    For what every visitor sees alike (public lists, never a form or a user's name): a page the page cache has not
-    stored renders it without its queries, and a public change shows in it at once. A name that is empty (``None``)
-    renders the part each time: for a search by words typed, whose keys would be as many as the searches.
-    """
-    name, *vary_on = (parser.compile_filter(bit) for bit in token.split_contents()[1:])
-    nodelist = parser.parse(("endpublicfragment",))
-    parser.delete_first_token()
-    return PublicFragmentNode(name, vary_on, nodelist)
-
-
-class PublicFragmentNode(template.Node):
-    def __init__(self, name, vary_on, nodelist):
-        self.name, self.vary_on, self.nodelist = name, vary_on, nodelist
-
-    def render(self, context):
-        request, name = context.get("request"), self.name.resolve(context)
-        if request is None or not name:
-            return self.nodelist.render(context)
-        parts = [name, request.get_host(), get_language()]
-        parts += [value.resolve(context) for value in self.vary_on]
-        key = "portal:fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        return pagecache.cached(key, lambda: self.nodelist.render(context))
