@@ -50,8 +50,10 @@ class ScopePolicy(ModelPermissionPolicy):
 
     def owner_of(self, user):
         """The enterprise id through which the portal account ``user`` reaches this model's records, or ``None``."""
-        if self.owner_lookup is None or not user.is_authenticated or user.is_administrator or user.is_superuser:
+        if self.owner_lookup is None or not user.is_authenticated or user.is_superuser:
             return None
+        if user.kind != get_user_model().Kind.ENTERPRISE:
+            return None  # an administrator whose role was taken away owns nothing by an enterprise left on the row
         return getattr(user, "enterprise_id", None)
 
     def reachable(self, user):

@@ -47,9 +47,9 @@ def is_applicant(user, application):
 
 
 def administered_applications(user):
-    """Applications an administrator reaches: all of programmes their unit organises, plus those that
-    chose a recommending unit in their subtree."""
-    queryset = Application.unscoped.all()
+    """Applications an administrator reaches once submitted (a draft is its enterprise's alone): all of programmes
+    their unit organises, plus those that chose a recommending unit in their subtree."""
+    queryset = Application.unscoped.exclude(state=Application.State.DRAFT)
     if user.is_superuser:
         return queryset
     if not (user.is_authenticated and user.is_administrator and user.organisation_id):

@@ -6,10 +6,11 @@ are looked up when shown), so a later edit of the organisation, the project, a r
 never alters what was submitted. Files are referenced through :class:`SubmittedFile` rows of their own.
 """
 
+import logging
 import os
 
 from django.core.files.base import File
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,8 @@ from .models import (
     Submission,
     SubmittedFile,
 )
+
+logger = logging.getLogger(__name__)
 
 FILING_FIELDS = ("name", "economic_type", "address", "industry", "quality_head", "quality_phone", "size")
 YEAR_FIELDS = ("total_assets", "revenue", "other_revenue", "profit", "tax", "employees")
@@ -300,9 +303,15 @@ def freeze_left_unfrozen(sender, plan=None, using=DEFAULT_DB_ALIAS, **kwargs):
         return  # migrated to an earlier point: the migrate that completes the schema freezes them
     pending = Application.unscoped.using(using).exclude(state=Application.State.DRAFT).filter(submission=None)
     for application in pending.iterator():
-        freeze(application, None)
-        Application.unscoped.filter(pk=application.pk).update(
-            submission=application.submission,
-            submitted_organisation=application.submitted_organisation,
-            submitted_project=application.submitted_project,
-        )
+        # One application at a time, never failing migrate: one that cannot be frozen (a file missing from a copy
+        # of the site) leaves nothing behind, is logged, and is tried again by the next migrate.
+        try:
+            with transaction.atomic(using=using):
+                freeze(application, None)
+                Application.unscoped.using(using).filter(pk=application.pk).update(
+                    submission=application.submission,
+                    submitted_organisation=application.submitted_organisation,
+                    submitted_project=application.submitted_project,
+                )
+        except Exception:
+            logger.exception("Application %s could not be frozen; the next migrate tries again", application.pk)

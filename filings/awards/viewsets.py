@@ -65,6 +65,8 @@ class ApplicationPermissionPolicy(workflows.ApprovalPublishingPolicy):
     def reaches(self, user, instance):
         if self.owner_of(user) is not None:
             return super().reaches(user, instance)
+        if instance.state == Application.State.DRAFT:
+            return False
         return access.is_organiser_admin(user, instance.programme) or access.is_recommender(user, instance)
 
 
@@ -219,7 +221,7 @@ class ApplicationReviewViewSet(ViewSet):
         return access.administered_applications(request.user).select_related("programme", "recommending_unit")
 
     def filtered(self, request):
-        applications = self.visible(request).exclude(state=Application.State.DRAFT)
+        applications = self.visible(request)
         programme = query_id(request, "programme")
         state = query_choice(request, "state", Application.State.values)
         if programme is not None:
@@ -260,9 +262,7 @@ class ApplicationReviewViewSet(ViewSet):
         )
 
     def detail(self, request, pk):
-        application = get_object_or_404(
-            self.visible(request).select_related("submission").exclude(state=Application.State.DRAFT), pk=pk
-        )
+        application = get_object_or_404(self.visible(request).select_related("submission"), pk=pk)
         if request.method == "POST":
             form = ReviewActionForm(request.POST)
             if form.is_valid():

@@ -38,6 +38,8 @@ from wagtail.models import (
     get_default_page_content_type,
 )
 
+from cqosite import pagecache
+
 from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
 from ..params import query_ids
@@ -342,6 +344,7 @@ def decide_set(task_, user, pairs, decision, reason, now):
             base_content_type=ContentType.objects.get_for_model(ChiefQualityOfficer),
             object_id__in=[str(pk) for pk in officer_ids],
         ).exclude(approved_go_live_at=None).update(approved_go_live_at=None)
+        pagecache.invalidate()  # the talent pool shows them: Wagtail's publish would have said so
     else:
         officers.update(review_status=ReviewStatus.REJECTED, review_comment=reason)
     content_type_id = ContentType.objects.get_for_model(ChiefQualityOfficer).pk

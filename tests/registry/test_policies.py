@@ -76,3 +76,13 @@ def test_a_provinces_rows_are_checked_with_one_lookup_per_request(orgs, count, d
     with scope(orgs.hebei.path, unit=orgs.hebei), django_assert_num_queries(2):
         assert all(policy.user_has_permission_for_instance(province, "change", officer) for officer in officers)
         assert not policy.user_has_permission_for_instance(province, "change", outsider)
+
+
+def test_only_an_enterprise_account_owns_its_enterprises_records():
+    """An administrator whose role was taken away, with an enterprise left on the row, is not a portal account."""
+    mine = DisclosedStandardFactory()
+    account = EnterpriseAccountFactory(enterprise=mine.enterprise)
+    policy = policy_registry.get_by_type(DisclosedStandard)
+    account.kind, account.role = type(account).Kind.ADMINISTRATOR, ""
+    assert not policy.user_has_permission_for_instance(account, "view", mine)
+    assert not policy.instances_user_has_permission_for(account, "view").exists()

@@ -81,3 +81,16 @@ def test_the_migration_copies_the_old_review_log_into_wagtails(reference_data, a
     )
     assert copied.to_state_display == Application.State.RETURNED.label
     assert "awards_reviewlogentry" not in connection.introspection.table_names()
+
+
+@pytest.mark.django_db
+def test_a_draft_has_no_history_for_administrators(client, application, association_admin):
+    """A draft is its enterprise's alone: the organiser opens neither its history nor finds it through the policy."""
+    from wagtail.permissions import policy_registry
+
+    assert application.state == Application.State.DRAFT
+    client.force_login(association_admin)
+    assert client.get(reverse("award_application_records:history", args=[application.pk])).status_code == 404
+    policy = policy_registry.get_by_type(Application)
+    assert not policy.user_has_permission_for_instance(association_admin, "view", application)
+    assert not policy.instances_user_has_permission_for(association_admin, "view").filter(pk=application.pk).exists()
