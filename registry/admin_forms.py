@@ -78,15 +78,17 @@ class UnitSelect(SearchableSelect):
 
 
 class UnitChoiceIterator(ModelChoiceIterator):
-    """Options labelled with the unit's path (Organisation.path_labels): two queries however many units."""
+    """Options labelled with the unit's path (Organisation.row_labels): two queries however many units, and plain
+    values rather than a model instance per unit (the national bureau's filter lists thousands)."""
 
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        units = list(self.queryset)
-        labels = Organisation.path_labels(units)
-        for unit in units:
-            yield (ModelChoiceIteratorValue(self.field.prepare_value(unit), unit), labels[unit.pk])
+        key = self.field.to_field_name or "pk"
+        rows = list(self.queryset.values_list("pk", "path", "name", "division__name", key))
+        labels = Organisation.row_labels(row[:4] for row in rows)
+        for pk, *_unit, value in rows:
+            yield (ModelChoiceIteratorValue(value, pk), labels[pk])
 
 
 class UnitChoiceField(forms.ModelChoiceField):

@@ -24,7 +24,10 @@ from .spreadsheets import summary_workbook
 
 
 def reaches_secretariat(user):
-    """Whether the secretariat lies in the user's organisation subtree (its own or an ancestor's admins)."""
+    """Whether the secretariat lies in the user's organisation subtree (its own or an ancestor's admins).
+
+    Kept on the user object like Django's permission cache: the menu item, the viewset and the summary panel each ask
+    once per admin page."""
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -32,7 +35,10 @@ def reaches_secretariat(user):
     organisation = getattr(user, "organisation", None)
     if organisation is None or not user.is_administrator:
         return False
-    return Organisation.objects.filter(function=SECRETARIAT, path__startswith=organisation.path).exists()
+    if "_reaches_secretariat" not in user.__dict__:
+        secretariats = Organisation.objects.filter(function=SECRETARIAT, path__startswith=organisation.path)
+        user.__dict__["_reaches_secretariat"] = secretariats.exists()
+    return user.__dict__["_reaches_secretariat"]
 
 
 def require_permission(user, codename):

@@ -93,21 +93,29 @@ class Organisation(MP_Node):
         have one; the root and the units above the regions (the national bureau) are left out. The ancestors
         come from the units' paths, in one query for those not among ``units``: no walk up the tree per unit.
         """
-        units = list(units)
+        return cls.row_labels(
+            (unit.pk, unit.path, unit.name, unit.division.name if unit.division_id else None) for unit in units
+        )
+
+    @classmethod
+    def row_labels(cls, rows):
+        """:meth:`path_labels` for ``(pk, path, name, region name or None)`` rows, e.g. from ``values_list(...,
+        "division__name")``: a long option list need not build a model instance per unit."""
+        rows = list(rows)
         step = cls.steplen
-        known = {unit.path: (unit.name, unit.division.name if unit.division_id else "") for unit in units}
-        wanted = {unit.path[:end] for unit in units for end in range(2 * step, len(unit.path), step)}
+        known = {path: (name, region or "") for _pk, path, name, region in rows}
+        wanted = {path[:end] for _pk, path, _name, _region in rows for end in range(2 * step, len(path), step)}
         if missing := wanted - known.keys():
             ancestors = cls.objects.filter(path__in=missing).values_list("path", "name", "division__name")
             known.update((path, (name, region or "")) for path, name, region in ancestors)
         labels = {}
-        for unit in units:
-            chain = [known[unit.path[:end]] for end in range(2 * step, len(unit.path), step)]
+        for pk, path, name, region in rows:
+            chain = [known[path[:end]] for end in range(2 * step, len(path), step)]
             # The regions start at the first ancestor (or the unit) that has one; what lies above them is left out.
-            starts = [i for i, (_name, region) in enumerate(chain) if region]
-            first = starts[0] if starts else (len(chain) if unit.division_id else 0)
-            parts = [region or name for name, region in chain[first:]]
-            labels[unit.pk] = " / ".join([*parts, unit.name])
+            starts = [i for i, (_name, ancestor_region) in enumerate(chain) if ancestor_region]
+            first = starts[0] if starts else (len(chain) if region is not None else 0)
+            parts = [ancestor_region or ancestor for ancestor, ancestor_region in chain[first:]]
+            labels[pk] = " / ".join([*parts, name])
         return labels
 
     @property

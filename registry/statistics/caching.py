@@ -14,7 +14,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from registry import contributions
 from registry.generations import Generation
 
-from . import snapshot
+from . import queries, snapshot
 
 TTL_SECONDS = 60
 GENERATION = Generation("statistics:generation")
@@ -27,7 +27,8 @@ def cache_key(prefix):
 def dashboard(prefix):
     figures = cache.get(cache_key(prefix))
     if figures is None:
-        figures = snapshot.dashboard(prefix)
+        with queries.one_dashboard():
+            figures = snapshot.dashboard(prefix)
         # Counting a registry never counted starts a new generation: keep the figures under that one.
         cache.set(cache_key(prefix), figures, TTL_SECONDS)
     return figures

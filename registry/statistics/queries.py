@@ -9,6 +9,8 @@ the breakdown by review status. Each breakdown is one GROUP BY query; sub-region
 
 import datetime
 import zoneinfo
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
@@ -63,8 +65,29 @@ class Figure:
         return sum(row[self.value_column] or 0 for row in self.rows)
 
 
+#: Subtree ids already looked up while one dashboard is counted, by path prefix (see :func:`one_dashboard`).
+_subtree_ids: ContextVar[dict | None] = ContextVar("statistics_subtree_ids", default=None)
+
+
+@contextmanager
+def one_dashboard():
+    """Look each subtree up once while the figures of one dashboard are counted: every figure (the programmes'
+    too) filters by the same subtree's ids."""
+    token = _subtree_ids.set({})
+    try:
+        yield
+    finally:
+        _subtree_ids.reset(token)
+
+
 def organisation_ids(prefix):
-    return list(Organisation.objects.filter(path__startswith=prefix).values_list("id", flat=True))
+    known = _subtree_ids.get()
+    if known is not None and prefix in known:
+        return known[prefix]
+    ids = list(Organisation.objects.filter(path__startswith=prefix).values_list("id", flat=True))
+    if known is not None:
+        known[prefix] = ids
+    return ids
 
 
 def holds_every_enterprise(prefix):

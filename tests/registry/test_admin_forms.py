@@ -1,12 +1,17 @@
 """The enterprise form's long region and industry lists: Django's markup, written without a template per option."""
 
+from unittest import mock
+
 import pytest
 from django import forms
+from django.db import connection
+from django.db.models import Q
 from django.test.html import parse_html
+from django.test.utils import CaptureQueriesContext
 
-from registry.admin_forms import EnterpriseForm, LongSelect
+from registry.admin_forms import EnterpriseForm, LongSelect, UnitChoiceField
 from registry.factories import EnterpriseFactory
-from registry.models import Division
+from registry.models import Division, Organisation
 
 
 @pytest.mark.django_db
@@ -28,3 +33,20 @@ def test_enterprise_form_keeps_the_chosen_region_and_industry(make_admin, orgs):
     html = str(form["region"])
     assert '<option value="130102" selected>' in html and html.count(" selected") == 1
     assert isinstance(form.fields["industry"].widget, LongSelect)
+
+
+@pytest.mark.django_db
+def test_unit_options_are_the_units_path_labels_in_two_queries_without_a_model_per_unit(orgs):
+    """The national bureau's filter lists its whole tree: building an Organisation per option was most of a page."""
+    units = Organisation.objects.filter(Q(path__startswith=orgs.shijiazhuang.path) | Q(pk=orgs.national.pk))
+    labels = Organisation.path_labels(units.select_related("division").order_by("path"))
+    field = UnitChoiceField(queryset=units, empty_label="---")
+    with mock.patch.object(Organisation, "from_db", wraps=Organisation.from_db) as built:
+        with CaptureQueriesContext(connection) as queries:
+            choices = [choice for choice in field.choices]  # list() would count them first
+        html = field.widget.render("organisation", orgs.changan.pk, {"id": "id_organisation"})
+    assert built.call_count == 0
+    assert len(queries) == 2  # the units, then their ancestors outside them
+    assert [(value, label) for value, label in choices] == [("", "---"), *labels.items()]
+    assert labels[orgs.changan.pk] == "河北省 / 石家庄市 / 长安区市场监督管理局"
+    assert f'<option value="{orgs.changan.pk}" selected>河北省 / 石家庄市 / 长安区市场监督管理局</option>' in html

@@ -6,6 +6,8 @@ import io
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -79,6 +81,19 @@ def test_province_panel_counts_every_city(client, orgs, make_admin, data):
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'data-figure="enterprises">6<' in html and 'data-figure="covered">3<' in html
     assert orgs.shijiazhuang.name in html and orgs.tangshan.name in html
+
+
+def test_the_home_panel_looks_its_subtree_up_once_however_many_figures_filter_by_it(client, orgs, make_admin, data):
+    """The programmes' figures each filter by the subtree's ids: one lookup for the panel, not one per figure."""
+    for unit in (orgs.changan, orgs.shijiazhuang, orgs.hebei):
+        client.force_login(make_admin(unit))
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("wagtailadmin_home")).status_code == 200
+        ids = 'SELECT "registry_organisation"."id" AS "id" FROM "registry_organisation" WHERE '
+        lookups = [query["sql"] for query in queries.captured_queries if query["sql"].startswith(ids)]
+        lookups = [sql for sql in lookups if sql[len(ids) :].startswith('"registry_organisation"."path"')]
+        assert sum(f"LIKE '{unit.path}%'" in sql for sql in lookups) == 1, unit
 
 
 def test_statistics_page_drills_down_within_the_subtree_only(client, orgs, make_admin, data):

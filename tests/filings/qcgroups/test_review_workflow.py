@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import ModelLogEntry, TaskState, WorkflowState
 
@@ -147,3 +148,15 @@ def test_the_migration_gives_existing_units_the_state_their_status_said(make_adm
     secretariat_admin = make_admin(organisation, Role.INSTITUTION)
     assert pending.current_workflow_state.current_task_state.task.specific.user_can_approve(pending, secretariat_admin)
     assert pending.get_latest_revision_as_object().name == "单位0"
+
+
+@pytest.mark.django_db
+def test_whether_an_administrator_reaches_the_secretariat_is_asked_once_per_admin_page(client, make_admin, orgs):
+    """The menu item, the viewset and the panels each ask; the answer is kept on the request's user."""
+    for user in (make_admin(orgs.national, Role.NATIONAL), make_admin(orgs.changan)):
+        client.force_login(user)
+        client.get("/admin/")  # warm per-process caches
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/").status_code == 200
+        asked = [query["sql"] for query in queries.captured_queries if f"'{SECRETARIAT}'" in query["sql"]]
+        assert len(asked) == 1, user.organisation
