@@ -15,7 +15,9 @@ from django.views import View
 from registry import workflows
 from registry.models import Division, Organisation
 from registry.params import query_choice, query_id, query_string, query_text, query_year, raw
+from registry.policies import ScopePolicy
 from registry.reports import log_export
+from registry.scoping import NOTHING
 
 from . import statistics
 from .forms import ApproveForm, RejectForm
@@ -28,15 +30,13 @@ def reaches_secretariat(user):
 
     Kept on the user object like Django's permission cache: the menu item, the viewset and the summary panel each ask
     once per admin page."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
+    prefix = ScopePolicy.scope_for(user)
+    if prefix is None:
         return True
-    organisation = getattr(user, "organisation", None)
-    if organisation is None or not user.is_administrator:
+    if prefix == NOTHING:
         return False
     if "_reaches_secretariat" not in user.__dict__:
-        secretariats = Organisation.objects.filter(function=SECRETARIAT, path__startswith=organisation.path)
+        secretariats = Organisation.objects.filter(function=SECRETARIAT, path__startswith=prefix)
         user.__dict__["_reaches_secretariat"] = secretariats.exists()
     return user.__dict__["_reaches_secretariat"]
 
