@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from wagtail.models import Collection, Site
 
 from cqosite.pagecache import GENERATION
@@ -27,6 +29,15 @@ def fresh_page_cache_generation():
     must not be read as current."""
     GENERATION.bump()
     Site.clear_site_root_paths_cache()
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: Django's LocaleMiddleware leaves a request's language active in the
+    thread, so an earlier test's English request made a later test's messages English (in one xdist worker)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
