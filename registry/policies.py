@@ -16,7 +16,15 @@ from django.utils.functional import cached_property
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry
 
-from .scoping import NOTHING, ScopedModelMixin, organisation_of, subtree_filter, subtree_id_set
+from .scoping import (
+    NOTHING,
+    ScopedModelMixin,
+    organisation_id_of,
+    organisation_of,
+    scope_lookup,
+    subtree_filter,
+    subtree_id_set,
+)
 
 #: The actions a portal account holds on its own enterprise's records, whatever its model permissions.
 OWNER_ACTIONS = frozenset({"view"})
@@ -148,21 +156,6 @@ def owner_id(instance, lookup):
     if lookup == "pk":
         return instance.pk
     return getattr(instance, f"{lookup}_id")
-
-
-def scope_lookup(model):
-    """The lookup from ``model`` to its organisation (an administrator's is its own unit)."""
-    return getattr(model, "scope_lookup", "organisation")
-
-
-def organisation_id_of(instance):
-    *path, last = scope_lookup(type(instance)).split("__")
-    node = instance
-    for part in path:
-        node = getattr(node, part)
-        if node is None:
-            return None
-    return getattr(node, f"{last}_id")
 
 
 def register_default_policies():

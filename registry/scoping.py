@@ -205,11 +205,27 @@ class ScopedModelMixin(models.Model):
         return organisation is not None and organisation.path.startswith(prefix)
 
 
+def scope_lookup(model):
+    """The lookup from ``model`` to its organisation (an account's is its own unit)."""
+    return getattr(model, "scope_lookup", "organisation")
+
+
 def organisation_of(instance):
-    """The organisation ``instance`` belongs to, by its model's ``scope_lookup`` (an account's is its own unit)."""
+    """The organisation ``instance`` belongs to, by its model's ``scope_lookup``."""
     organisation = instance
-    for part in filter(None, getattr(type(instance), "scope_lookup", "organisation").split("__")):
+    for part in filter(None, scope_lookup(type(instance)).split("__")):
         organisation = getattr(organisation, part)
         if organisation is None:
             return None
     return organisation
+
+
+def organisation_id_of(instance):
+    """The id of the organisation ``instance`` belongs to, without loading the organisation itself."""
+    *path, last = scope_lookup(type(instance)).split("__")
+    node = instance
+    for part in path:
+        node = getattr(node, part)
+        if node is None:
+            return None
+    return getattr(node, f"{last}_id")
