@@ -2,19 +2,25 @@
 
 ``OFFSET 500000`` makes the database walk half a million rows and ``COUNT(*)`` walks them all, so a deep page
 of a big registry costs hundreds of times the first. Here the count stops at ``COUNT_CAP`` (the label then
-says "10,000+"), and the Previous/Next links carry the id of the row next to them (``?after=`` / ``?before=``)
-so that every step, however deep, is one index range scan of ``per_page`` rows. Numbered links still jump
-by offset, which the cap keeps shallow.
+says "10,000+") and comes in the page's own statement, and the Previous/Next links carry the id of the row next
+to them (``?after=`` / ``?before=``) so that every step, however deep, is one index range scan of ``per_page``
+rows. Numbered links still jump by offset, which the cap keeps shallow.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from wagtail.admin.paginator import WagtailPaginator
 
 #: Counting more rows than this for the page links costs more than it tells; the listing says "more than N".
 COUNT_CAP = 1_000
+
+#: The column a first page's statement brings its capped count in (CappedCountPaginator._counting).
+COUNTED = "_capped_count"
 
 #: Public lists number this many pages at most; past them the visitor narrows the search, as on a search engine.
 PUBLIC_MAX_PAGES = 50
@@ -125,8 +131,24 @@ class CappedCountPaginator(WagtailPaginator):
             rows = rows[:size][::-1]
             return KeysetPage(rows, number, self, has_next=True, has_previous=has_previous and number > 1)
         bottom = (number - 1) * size
-        rows = list(self.object_list[bottom : bottom + size + 1])
+        rows = list(self._counting(self.object_list)[bottom : bottom + size + 1])
+        if rows and hasattr(rows[0], COUNTED):
+            self.count = getattr(rows[0], COUNTED)
         return KeysetPage(rows[:size], number, self, has_next=len(rows) > size, has_previous=number > 1)
+
+    def _counting(self, queryset):
+        """``queryset`` with its capped count as a column, while the count is still to be made: one statement for the
+        page and its count, where two cost two round trips (most of a first page's time on a busy database server)."""
+        counted = "count" in self.__dict__
+        if counted or not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
+            return queryset
+        if queryset.query.combinator or queryset.query.is_sliced or queryset.query.group_by is not None:
+            return queryset
+        try:
+            sql, params = queryset.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        except EmptyResultSet:  # matches nothing: no statement at all
+            return queryset
+        return queryset.annotate(**{COUNTED: RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped", params)})
 
     def _seek(self, cursor, *, forward):
         """Rows past ``cursor`` in listing order (``forward``) or before it, nearest first."""

@@ -234,6 +234,28 @@ def test_listing_count_is_capped_for_huge_registries(orgs, monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_first_page_brings_its_capped_count_in_the_same_statement(orgs, monkeypatch, django_assert_num_queries):
+    """Two statements cost two round trips, most of a first page's time on a busy database server: the page's rows
+    carry the capped count. A page past the last row counts on its own."""
+    from registry import pagination
+
+    for serial in range(1, 5):
+        make_officer(orgs.changan, serial=serial)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    queryset = ChiefQualityOfficer.unscoped.select_related("enterprise").order_by("-id")
+    paginator = pagination.CappedCountPaginator(queryset, 2)
+    with django_assert_num_queries(1):
+        page = paginator.page(1)
+        assert paginator.count == 3 and paginator.count_capped and page.has_next()
+    paginator = pagination.CappedCountPaginator(ChiefQualityOfficer.unscoped.filter(real_name="李质量4"), 2)
+    with django_assert_num_queries(1):
+        assert len(paginator.page(1).object_list) == 1 and paginator.count == 1
+    paginator = pagination.CappedCountPaginator(queryset, 2)
+    with django_assert_num_queries(2):
+        assert not paginator.page(9).object_list and paginator.count == 3
+
+
+@pytest.mark.django_db
 def test_cursor_pages_walk_the_listing_like_offsets_do(orgs, django_assert_max_num_queries):
     from registry.pagination import CappedCountPaginator
 

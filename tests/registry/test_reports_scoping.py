@@ -104,10 +104,11 @@ def test_the_workflow_report_counts_no_further_than_its_cap(client, admins, monk
     assert all(f"待审{number}" in response.content.decode() for number in range(3))
 
 
-def test_the_workflow_report_looks_for_records_in_review_or_decided_never_the_whole_subtrees(client, admins):
-    """A county's subtree holds a quarter of a million approved officers at full scale: the report's scope condition
-    looks among the records in review (for states in progress) and the records with decided states, and keeps a
-    decided state of the county's own while dropping the neighbour's."""
+def test_the_workflow_report_finds_its_states_from_the_subtrees_side(client, admins):
+    """The scope condition is one ``IN`` over a union of branches, each naming a content type (served by the states'
+    ``(content_type, object_id)`` index from the subtree's records): no condition tested on every workflow state in
+    the country, and no branch over every decided state of a model. It keeps a decided state of the county's own while
+    dropping the neighbour's."""
     import re
 
     from django.test import RequestFactory
@@ -129,11 +130,11 @@ def test_the_workflow_report_looks_for_records_in_review_or_decided_never_the_wh
     view = ScopedWorkflowView()
     view.setup(request)
     sql = str(view.get_queryset().query)
-    officer_subqueries = re.split(r'FROM "registry_chiefqualityofficer"', sql)[1:]
-    assert officer_subqueries
-    for subquery in officer_subqueries:
-        where = subquery[:400]
-        assert '"live"' in where or 'FROM "wagtailcore_workflowstate"' in where, where
+    assert "UNION ALL" in sql and "hashed" not in sql
+    branches = re.split(r'FROM "wagtailcore_workflowstate" (?:\w+ )?WHERE', sql)[1:]  # [0]: the report's own SELECT
+    assert len(branches) >= 3, sql  # the other reviewed models; in review and decided for each scoped one
+    for branch in branches:
+        assert '"content_type_id" IN' in branch[:120] or '"content_type_id" =' in branch[:120], branch[:200]
 
     client.force_login(admins.changan)
     page = client.get("/admin/reports/workflow/").content.decode()
@@ -152,3 +153,60 @@ def test_the_workflow_report_builds_its_scope_once_a_request(client, admins, mon
     page = client.get("/admin/reports/workflow/").content.decode()
     assert "长安待审质量官" in page and admins.changan.real_name in page  # the requester is offered
     assert len(calls) == 1
+
+
+def test_the_workflow_reports_run_the_same_queries_for_5_and_60_decided_records_and_name_no_id_list(client, admins):
+    """A decided state is kept by looking its own record up (a page's rows), never by reading every decided state in
+    the country: the query count stays the same as the decided records multiply, and no statement carries a list of
+    ids longer than a page (the rows it shows)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.models import ChiefQualityOfficer
+    from registry.officers.review import review_chunk
+    from tests.registry.test_review import import_officers
+
+    def decided(serials):
+        for region, submitter, approver in (
+            ("130102", admins.changan, admins.shijiazhuang),  # in the viewers' subtree
+            ("130203", admins.tangshan, admins.hebei),  # 唐山市路南区: outside the county's and the city's
+        ):
+            first = serials[0] + (0 if region == "130102" else 10_000)
+            import_officers(submitter, [first + offset for offset in range(len(serials))], region)
+            review_chunk(
+                approver, list(ChiefQualityOfficer.unscoped.filter(live=False).values_list("pk", flat=True)), "approve"
+            )
+
+    id_list = re.compile(r"IN \(((?:%s|\d+|'[^']*')(?:, (?:%s|\d+|'[^']*'))*)\)")
+
+    def counts():
+        found = {}
+        for viewer in (admins.changan_colleague, admins.shijiazhuang, admins.hebei):
+            client.force_login(viewer)
+            for report in ("/admin/reports/workflow/", "/admin/reports/workflow_tasks/"):
+                client.get(report)  # warm per-process caches
+                with CaptureQueriesContext(connection) as queries:
+                    page = client.get(report).content.decode()
+                lists = [
+                    (len(items.split(", ")), query["sql"])
+                    for query in queries
+                    for items in id_list.findall(query["sql"])
+                ]
+                longest = max(lists, default=(0, ""))
+                # A page of the report names its own rows only (50, and the one telling that a next page exists).
+                assert longest[0] <= 51, (viewer, report, longest)
+                found[viewer.organisation.name, report] = len(queries), page
+        return found
+
+    decided(range(1, 6))
+    few = counts()
+    assert "王质量5" in few["长安区市场监督管理局", "/admin/reports/workflow/"][1]
+    assert "王质量10005" not in few["石家庄市市场监督管理局", "/admin/reports/workflow/"][1]
+    assert "王质量10005" in few["河北省市场监督管理局", "/admin/reports/workflow/"][1]
+    decided(range(6, 61))
+    many = counts()
+    assert "王质量60" in many["长安区市场监督管理局", "/admin/reports/workflow/"][1]
+    assert "王质量10060" not in many["长安区市场监督管理局", "/admin/reports/workflow_tasks/"][1]
+    assert {key: count for key, (count, _page) in many.items()} == {key: count for key, (count, _page) in few.items()}

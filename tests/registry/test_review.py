@@ -407,3 +407,35 @@ def test_the_officer_workflow_is_found_by_type_whatever_its_name(db):
     replacement = officer_workflow()
     assert replacement.active and replacement.pk != workflow.pk
     assert officer_task().pk == task.pk and type(task).objects.count() == 1
+
+
+def test_bulk_review_runs_the_same_queries_for_5_and_500_records(client, admins):
+    """批量审核 finds what the user may decide with one query and decides a chunk (CHUNK, 500) with set-based
+    statements: the confirmation page of "all matching" and a chunk's decision run as many queries for 5 records as
+    for 500, none per record. The history entries are one bulk insert, which SQLite's limit on parameters splits
+    into batches of dozens of rows."""
+    from registry.officers.review import CHUNK
+
+    client.force_login(admins.shijiazhuang)
+    bulk = reverse("wagtail_bulk_action", args=["registry", "chiefqualityofficer", "review"])
+    url = f"{bulk}?id=all&next={reverse(f'{ADMIN}:list')}%3Freview_status%3Dpending"
+
+    def queries(serials):
+        import_officers(admins.changan, serials)
+        client.get(url)  # warm per-process caches
+        with CaptureQueriesContext(connection) as confirming:
+            page = client.get(url).content.decode()
+        assert f'data-count="{len(serials)}"' in page
+        ids = list(ChiefQualityOfficer.unscoped.filter(live=False).values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as deciding:
+            assert review_chunk(admins.shijiazhuang, ids, "approve") == len(serials)
+        history = [
+            q for q in deciding.captured_queries if q["sql"].startswith('INSERT INTO "wagtailcore_modellogentry"')
+        ]
+        assert len(history) <= 2 * len(serials) / 50 + 1  # two entries a record, dozens a statement (PostgreSQL: COPY)
+        return len(confirming), len(deciding) - len(history)
+
+    few = queries(range(1, 6))
+    many = queries(range(6, 6 + CHUNK))
+    assert many == few
+    assert ChiefQualityOfficer.unscoped.filter(live=True).count() == 5 + CHUNK
