@@ -87,6 +87,9 @@ def main(seconds, rate):
     from django.db import transaction
 
     mix, job = writers()
+    # Django's set-up takes seconds on a busy machine: the load test waits for this line, so the writes span it.
+    sys.stdout.write("WORKDAY_READY\n")
+    sys.stdout.flush()
     counts = {work.__name__: 0 for work in mix}
     interval = 1 / rate
     deadline = time.monotonic() + seconds
