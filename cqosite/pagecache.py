@@ -149,11 +149,15 @@ def deleted(sender, instance, **kwargs):
 
 
 def connect_signals():
-    from wagtail.signals import page_published, page_unpublished, published, unpublished
+    """A publish saves the record live, which :func:`saved` sees: Wagtail's ``published`` and ``page_published``
+    that follow would start one or two more generations for the same change, and every page rendered between them
+    in vain (an officer's approval made the public pages out of date three times). An unpublish saves the record
+    neither live nor with a live revision, so only its signals say so."""
+    from wagtail.signals import page_unpublished, unpublished
 
     post_save.connect(saved, dispatch_uid="pagecache.saved")
     post_delete.connect(deleted, dispatch_uid="pagecache.deleted")
-    for signal in (page_published, page_unpublished, published, unpublished, post_page_move):
+    for signal in (page_unpublished, unpublished, post_page_move):
         signal.connect(invalidate, dispatch_uid=f"pagecache.invalidate.{id(signal)}")
 
 

@@ -312,3 +312,18 @@ def test_a_failed_rebuild_frees_its_slot(rf):
     with pytest.raises(RuntimeError):
         middleware(rf.get("/somewhere/"))
     assert take_rebuild_slot() is not None
+
+
+def test_a_publish_starts_one_generation_and_one_more_when_it_commits(orgs, portal, monkeypatch):
+    """Wagtail's publish signals follow the live save: counted again, they made every page out of date again."""
+    from registry.officers.factories import OfficerFactory
+
+    advances = []
+    advance = GENERATION.advance
+    monkeypatch.setattr(GENERATION, "advance", lambda: (advances.append(1), advance())[1])
+    officer = OfficerFactory(enterprise=EnterpriseFactory(region=orgs.changan.division))
+    page = make_news(orgs.hebei, "一篇草稿", publish=False)
+    for record in (officer, page):
+        advances.clear()
+        record.save_revision().publish()
+        assert len(advances) == 1
