@@ -87,13 +87,14 @@ request = function()
 end
 """
 # Cycles through a list of paths as they come (a repeated visit may be served from the cache) and counts the
-# responses the page cache answered, for the working-day test's hit rate.
+# responses the page cache answered (current pages, and out-of-date ones while another request renders them
+# again: cqosite.pagecache), for the working-day test's hit rate.
 WRK_MIX = """
 local paths = {%s}
 local counter = 0
 local threads = {}
 setup = function(thread) table.insert(threads, thread) end
-init = function() hits = 0; responses = 0 end
+init = function() hits = 0; stale = 0; responses = 0 end
 request = function()
   counter = counter + 1
   return wrk.format(nil, paths[counter %% #paths + 1])
@@ -101,12 +102,15 @@ end
 response = function(status, headers, body)
   responses = responses + 1
   if headers["X-Page-Cache"] == "hit" then hits = hits + 1 end
+  if headers["X-Page-Cache"] == "stale" then stale = stale + 1 end
 end
 local report = done
 done = function(summary, latency, requests)
-  local hit, total = 0, 0
-  for _, thread in ipairs(threads) do hit = hit + thread:get("hits"); total = total + thread:get("responses") end
-  io.write(string.format('WRK_HITS {"hits":%%d,"responses":%%d}\\n', hit, total))
+  local hit, old, total = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    hit = hit + thread:get("hits"); old = old + thread:get("stale"); total = total + thread:get("responses")
+  end
+  io.write(string.format('WRK_HITS {"hits":%%d,"stale":%%d,"responses":%%d}\\n', hit, old, total))
   report(summary, latency, requests)
 end
 """
@@ -452,7 +456,8 @@ class LoadTester:
 
     def wrk(self, server, path, uncached=(), mix=()):
         """wrk ``path``; with ``uncached`` (a list of paths), every request a different, never-cached URL; with
-        ``mix`` (a list of paths), the paths in turn, counting page-cache hits (``hits`` and ``responses``)."""
+        ``mix`` (a list of paths), the paths in turn, counting page-cache answers (``hits``, ``stale`` and
+        ``responses``)."""
         seconds = size(self.scale, "load_seconds")
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
             script.write(WRK_REPORT)

@@ -7,6 +7,7 @@ page 10,000 of a listing within 2× of page 1 (public lists answer it with their
 (issue 25): the same pages in turn while administrators write (bench/workday.py): ≥ 0.8× hello's req/s, p95 ≤ 2×,
 at least 98 % of requests answered by the page cache. Uncached (issue 25: a first visit, a cache node restart): the
 same pages with every request a URL the page cache has not seen, ≥ 0.1× hello's req/s.
+``BENCH_PORTAL_ONLY=working-day`` measures the working day alone.
 """
 
 import json
@@ -81,6 +82,8 @@ def working_day(scale, cacheable):
         text=True,
     )
     try:
+        if writer.stdout.readline().strip() != "WORKDAY_READY":
+            raise RuntimeError("bench.workday did not start")
         figures = load.wrk(load.site, "/", mix=list(cacheable.values()))
     finally:
         output, _errors = writer.communicate(timeout=seconds + 300)
@@ -89,7 +92,9 @@ def working_day(scale, cacheable):
     writes = json.loads(re.search(r"WORKDAY_JSON (\{.*\})", output).group(1))
     done = ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in writes.items())
     label = f"working day ({len(cacheable)} public pages in turn; writes: {done})"
-    misses = (figures["responses"] - figures["hits"]) / max(figures["responses"], 1)
+    # A stale page is the cache's answer while another request renders that page again (cqosite.pagecache).
+    answered = figures["hits"] + figures["stale"]
+    misses = (figures["responses"] - answered) / max(figures["responses"], 1)
     harness.LOAD_TABLE.append((label, "/ …", figures, hello, 0.8, 2.0))
     return [
         harness.row(
@@ -107,7 +112,7 @@ def working_day(scale, cacheable):
             "every request",
             1.0,
             "≤ 0.02 (hit rate ≥ 98 %)",
-            measured_text=f"{misses:.2%} of {figures['responses']:,}",
+            measured_text=f"{misses:.2%} of {figures['responses']:,} ({figures['stale']:,} stale)",
             baseline_text="100 %",
         ),
     ]
@@ -123,6 +128,8 @@ def main(scale):
             cacheable[f"{label.removesuffix(' list')} detail"] = detail
         else:
             harness.say(f"   {label}: no item link below {cacheable[label]} answered 200, no detail page measured")
+    if os.environ.get("BENCH_PORTAL_ONLY") == "working-day":
+        return report(working_day(scale, cacheable))
     searches = answering(load, {label: path for label, path in SEARCHES.items() if path not in cacheable.values()})
     rows = harness.load_test(scale, cacheable) + harness.load_test(scale, searches, throughput_goal=0.2)
     first_visits = {f"{label}, uncached": [path] for label, path in cacheable.items() if label in UNCACHED}
@@ -136,6 +143,10 @@ def main(scale):
             continue
         # Public lists number at most registry.pagination.PUBLIC_MAX_PAGES pages: page 10,000 answers the last.
         rows.append(harness.depth_test(scale, label, cacheable[label], DEEPEST_PAGE))
+    return report(rows)
+
+
+def report(rows):
     for item in rows:
         harness.say(
             f"   {item['scenario']}: {harness.shown(item, 'measured')} vs {harness.shown(item, 'baseline')}"

@@ -156,6 +156,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Whole-page cache for anonymous visitors (cqosite.pagecache); it needs a cache shared by all workers.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0))
+# Out-of-date pages rendered at once across the site while other visitors get the stored copy; one per application
+# server keeps most workers answering from the cache after a change.
+PAGE_CACHE_REBUILDS = int(os.environ.get("PAGE_CACHE_REBUILDS", 1))
 
 AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [

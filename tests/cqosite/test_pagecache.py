@@ -240,3 +240,90 @@ def test_a_path_with_no_page_makes_no_cache_entry(client, monkeypatch):
     for path in ("/no-such-page/", "/no-such-page/", "/another-one/"):
         assert client.get(path).status_code == 404
     assert not [key for key in keys if key.startswith("pagecache:route:")]
+
+
+@pytest.fixture
+def rebuild_under_way():
+    """Another request (of any worker) rendering an out-of-date page: the one rebuild slot taken."""
+    from cqosite.pagecache import take_rebuild_slot
+
+    slot = take_rebuild_slot()
+    assert slot is not None
+    yield slot
+    cache.delete(slot)
+
+
+def test_an_out_of_date_page_is_served_stale_while_another_is_rendered_then_rebuilt(client, orgs, portal):
+    from cqosite.pagecache import take_rebuild_slot
+
+    assert cached(client, "/news/")
+    make_news(orgs.hebei, "刚刚发布的新闻")
+    slot = take_rebuild_slot()
+    response = client.get("/news/")
+    assert response.get("X-Page-Cache") == "stale" and "刚刚发布的新闻" not in response.content.decode()
+    cache.delete(slot)  # that rendering done: the next visitor renders the page again, and sees the news
+    response = client.get("/news/")
+    assert response.get("X-Page-Cache") == "miss" and "刚刚发布的新闻" in response.content.decode()
+    assert take_rebuild_slot() is not None  # the rebuild gave its slot back
+    assert still_cached(client, "/news/")
+
+
+def test_stale_pages_are_served_for_seconds_at_most(client, orgs, portal, rebuild_under_way, monkeypatch):
+    from cqosite import pagecache
+
+    assert cached(client, "/news/")
+    make_news(orgs.hebei, "刚刚发布的新闻")
+    assert client.get("/news/").get("X-Page-Cache") == "stale"
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS - 0.5)
+    assert client.get("/news/").get("X-Page-Cache") == "stale"
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS)
+    response = client.get("/news/")  # rendered, although the other rebuild still holds the slot
+    assert response.get("X-Page-Cache") == "miss" and "刚刚发布的新闻" in response.content.decode()
+
+
+def test_a_page_never_stored_is_rendered_while_another_is(client, rebuild_under_way):
+    assert client.get("/").get("X-Page-Cache") == "miss"
+    assert still_cached(client)
+
+
+def test_more_rebuild_slots_render_more_pages_at_once(client, orgs, portal, rebuild_under_way, settings):
+    settings.PAGE_CACHE_REBUILDS = 2
+    assert cached(client, "/news/")
+    make_news(orgs.hebei, "刚刚发布的新闻")
+    assert client.get("/news/").get("X-Page-Cache") == "miss"
+
+
+def test_a_failed_rebuild_frees_its_slot(rf):
+    from django.http import HttpResponse
+
+    from cqosite.pagecache import AnonymousPageCacheMiddleware, take_rebuild_slot
+
+    responses = [HttpResponse("first")]
+
+    def view(request):
+        if not responses:
+            raise RuntimeError("the database went away")
+        return responses.pop()
+
+    middleware = AnonymousPageCacheMiddleware(view)
+    middleware(rf.get("/somewhere/"))
+    GENERATION.bump()
+    with pytest.raises(RuntimeError):
+        middleware(rf.get("/somewhere/"))
+    assert take_rebuild_slot() is not None
+
+
+def test_a_publish_starts_one_generation_and_one_more_when_it_commits(orgs, portal, monkeypatch):
+    """Wagtail's publish signals follow the live save: counted again, they made every page out of date again."""
+    from registry.officers.factories import OfficerFactory
+
+    advances = []
+    advance = GENERATION.advance
+    monkeypatch.setattr(GENERATION, "advance", lambda: (advances.append(1), advance())[1])
+    officer = OfficerFactory(enterprise=EnterpriseFactory(region=orgs.changan.division))
+    page = make_news(orgs.hebei, "一篇草稿", publish=False)
+    for record in (officer, page):
+        advances.clear()
+        record.save_revision().publish()
+        assert len(advances) == 1
