@@ -3,9 +3,11 @@ scoped model.
 
 Like Wagtail's ``CollectionPermissionPolicy`` over its treebeard tree, it joins the model permission to the place of
 the record in the organisation tree: an administrator reaches the subtree of their unit, a superuser everything, a
-portal (enterprise) account its own enterprise's records. Its queries go through ``Model.unscoped.within(...)``, so
-they give the same answer inside an admin request (where ``AdminScopeMiddleware`` also confines the default manager,
-with the prefix :meth:`ScopePolicy.scope_for` gives) and outside one (jobs, commands, portal views).
+portal account what it owns (its enterprise's records, or a QC filing unit's account its unit's: the model's owner
+lookup) and nothing else. Portal views look their records up here too (:func:`permitted`, :func:`owned`). Its
+queries go through ``Model.unscoped.within(...)``, so they give the same answer inside an admin request (where
+``AdminScopeMiddleware`` also confines the default manager, with the prefix :meth:`ScopePolicy.scope_for` gives) and
+outside one (jobs, commands, portal views).
 """
 
 from django.contrib.auth import get_user_model
@@ -21,22 +23,27 @@ from .scoping import (
     ScopedModelMixin,
     organisation_id_of,
     organisation_of,
+    related_id,
     scope_lookup,
     subtree_filter,
     subtree_id_set,
 )
 
-#: The actions a portal account holds on its own enterprise's records, whatever its model permissions.
+#: The actions a portal account holds on the records it owns, whatever its model permissions: reading them. A model
+#: its owners keep on the portal (award filings, QC filings…) names more, each one a portal view takes (within the
+#: view's own state rules: only a draft is deleted…).
 OWNER_ACTIONS = frozenset({"view"})
 
 
 class ScopePolicy(ModelPermissionPolicy):
     """Model permission AND the record within the user's reach."""
 
-    def __init__(self, model, auth_model=None, owner_lookup=None):
+    def __init__(self, model, auth_model=None, owner_lookup=None, owner_actions=OWNER_ACTIONS):
         super().__init__(model, auth_model=auth_model)
-        #: Lookup from the model to its enterprise's id, for portal accounts; ``None``: they reach nothing.
+        #: Lookup from the model to its owner: an enterprise (its accounts own the record) or an account (a QC
+        #: filing unit's); ``None``: portal accounts reach nothing.
         self.owner_lookup = owner_lookup or enterprise_lookup(model)
+        self.owner_actions = owner_actions
 
     @cached_property
     def _content_type(self):
@@ -56,32 +63,64 @@ class ScopePolicy(ModelPermissionPolicy):
             return NOTHING
         return organisation.path
 
+    @cached_property
+    def _owned_by_account(self):
+        """Whether the owner lookup ends at an account (a QC filing unit's) rather than at an enterprise."""
+        model = self.model
+        for part in self.owner_lookup.split("__"):
+            model = model if part == "pk" else model._meta.get_field(part).related_model
+        return issubclass(model, get_user_model())
+
     def owner_of(self, user):
-        """The enterprise id through which the portal account ``user`` reaches this model's records, or ``None``."""
+        """The id of what the portal account ``user`` owns this model's records through: its enterprise, or for a
+        model owned by accounts the account itself; ``None`` for every other user."""
         if self.owner_lookup is None or not user.is_authenticated or user.is_superuser:
             return None
         if user.kind != get_user_model().Kind.ENTERPRISE:
             return None  # an administrator whose role was taken away owns nothing by an enterprise left on the row
-        return getattr(user, "enterprise_id", None)
+        return user.pk if self._owned_by_account else user.enterprise_id
+
+    def owns(self, user, instance):
+        """Whether ``instance`` is one of the records ``user`` owns."""
+        owner = self.owner_of(user)
+        return owner is not None and related_id(instance, self.owner_lookup) == owner
+
+    def _records(self):
+        # Accounts, award filings and projects have an unscoped default manager; scoped models their ``unscoped``.
+        return self.model.unscoped if issubclass(self.model, ScopedModelMixin) else self.model._default_manager
+
+    def owned(self, user):
+        """The records ``user`` owns: a portal account's own, none for anyone else."""
+        owner = self.owner_of(user)
+        if owner is None:
+            return self._records().none()
+        return self._records().filter(**{self.owner_lookup: owner})
 
     def reachable(self, user):
-        """Every record of the model ``user`` reaches, whatever the action (no context variable involved)."""
-        owner = self.owner_of(user)
-        if owner is not None:
-            return self.model.unscoped.filter(**{self.owner_lookup: owner})
+        """Every record of the model ``user`` reaches, whatever the action (no context variable involved): what it
+        owns, for a portal account; otherwise what it administers."""
+        if self.owner_of(user) is not None:
+            return self.owned(user)
+        return self.administered(user)
+
+    def reaches(self, user, instance):
+        if self.owner_of(user) is not None:
+            return self.owns(user, instance)
+        return self.administers(user, instance)
+
+    def administered(self, user):
+        """The records within ``user``'s reach as an administrator (:meth:`scope_for`); a model whose
+        administrators are not one subtree's (award filings and applications) says who they are here."""
         prefix = self.scope_for(user)
         if issubclass(self.model, ScopedModelMixin):
             return self.model.unscoped.within(prefix)
-        # Accounts (the administrator and enterprise-account proxies): their default manager is not scoped.
-        records = self.model._default_manager.all()
+        records = self._records().all()
         if prefix is None:
             return records
         return records.filter(**{f"{scope_lookup(self.model)}__path__startswith": prefix})
 
-    def reaches(self, user, instance):
-        owner = self.owner_of(user)
-        if owner is not None:
-            return owner_id(instance, self.owner_lookup) == owner
+    def administers(self, user, instance):
+        """Whether ``instance`` is within ``user``'s reach as an administrator: :meth:`administered`, one record."""
         prefix = self.scope_for(user)
         if prefix is None:
             return True
@@ -96,9 +135,9 @@ class ScopePolicy(ModelPermissionPolicy):
         return organisation is not None and organisation.path.startswith(prefix)
 
     def may(self, user, action):
-        """The model permission, or for a portal account an owner's action on what its enterprise owns."""
+        """The model permission, or for a portal account one of the owner's actions on what it owns."""
         if self.owner_of(user) is not None:
-            return action in OWNER_ACTIONS
+            return action in self.owner_actions
         return self.user_has_permission(user, action)
 
     def instances_user_has_permission_for(self, user, action):
@@ -131,18 +170,30 @@ class ScopePolicy(ModelPermissionPolicy):
 
 def permitted(user, model, action="view"):
     """The records of ``model`` that ``user`` may ``action``, by the model's registered policy: what a view outside
-    Wagtail's generic ones looks its records up in. Without the permission at all, PermissionDenied (403)."""
+    Wagtail's generic ones (a portal view included) looks its records up in, so another owner's record is a 404.
+    Without the permission at all, PermissionDenied (403)."""
     policy = policy_registry.get_by_type(model)
     if not policy.may(user, action):
         raise PermissionDenied
     return policy.instances_user_has_permission_for(user, action)
 
 
+def owned(user, model):
+    """The records of ``model`` that ``user`` owns, by its policy: a portal page that must never widen to what an
+    administrator reaches (which unit a QC account files for) looks them up here."""
+    return policy_registry.get_by_type(model).owned(user)
+
+
+def owns(user, record):
+    """Whether ``user`` owns ``record`` by its model's policy (an enterprise's account, a QC filing unit's)."""
+    return policy_registry.get_by_type(type(record)).owns(user, record)
+
+
 def enterprise_lookup(model):
     """``pk`` for the enterprise itself, the name of the model's foreign key to an enterprise, or ``None``."""
     from .models import Enterprise
 
-    if not issubclass(model, ScopedModelMixin):
+    if issubclass(model, get_user_model()):
         return None  # accounts are not records a portal account owns
     if issubclass(model, Enterprise):
         return "pk"
@@ -150,12 +201,6 @@ def enterprise_lookup(model):
         if field.is_relation and field.many_to_one and issubclass(field.related_model, Enterprise):
             return field.name
     return None
-
-
-def owner_id(instance, lookup):
-    if lookup == "pk":
-        return instance.pk
-    return getattr(instance, f"{lookup}_id")
 
 
 def register_default_policies():

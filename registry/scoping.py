@@ -222,10 +222,16 @@ def organisation_of(instance):
 
 def organisation_id_of(instance):
     """The id of the organisation ``instance`` belongs to, without loading the organisation itself."""
-    *path, last = scope_lookup(type(instance)).split("__")
+    return related_id(instance, scope_lookup(type(instance)))
+
+
+def related_id(instance, lookup):
+    """The id at the end of ``lookup`` from ``instance`` (``"unit__account"``: its unit's ``account_id``; ``"pk"``:
+    its own), loading only the records in between."""
+    *path, last = lookup.split("__")
     node = instance
     for part in path:
         node = getattr(node, part)
         if node is None:
             return None
-    return getattr(node, f"{last}_id")
+    return node.serializable_value(last)

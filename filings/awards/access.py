@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from registry.models import Organisation
+from registry.policies import owns
 
 from .models import ORGANISER, Application, OrganisationFiling, ReviewerAssignment
 
@@ -42,13 +43,10 @@ def is_recommender(user, application):
     return unit is not None and _administers(user, unit)
 
 
-def is_applicant(user, application):
-    return user.is_authenticated and user.enterprise_id is not None and user.enterprise_id == application.enterprise_id
-
-
 def administered_applications(user):
     """Applications an administrator reaches once submitted (a draft is its enterprise's alone): all of programmes
-    their unit organises, plus those that chose a recommending unit in their subtree."""
+    their unit organises, plus those that chose a recommending unit in their subtree. The application's policy
+    (``viewsets.ApplicationPermissionPolicy``) reaches these, and :func:`administers_application` one of them."""
     queryset = Application.unscoped.exclude(state=Application.State.DRAFT)
     if user.is_superuser:
         return queryset
@@ -56,6 +54,13 @@ def administered_applications(user):
         return queryset.none()
     path = user.organisation.path
     return queryset.filter(Q(programme__organiser__path__startswith=path) | Q(recommending_unit__path__startswith=path))
+
+
+def administers_application(user, application):
+    """Whether ``application`` is one of :func:`administered_applications`."""
+    if application.state == Application.State.DRAFT:
+        return False
+    return is_organiser_admin(user, application.programme) or is_recommender(user, application)
 
 
 def assigned_applications(user):
@@ -82,18 +87,6 @@ def can_view_application(user, application):
     The one rule behind the review pages, the expert sheet, the PDF and every ``/apply/files/`` download."""
     if not (user.is_authenticated and user.is_active):
         return False
-    if is_applicant(user, application):
+    if owns(user, application) or administers_application(user, application):
         return True
-    if application.state == Application.State.DRAFT:
-        return False
-    if is_organiser_admin(user, application.programme) or is_recommender(user, application):
-        return True
-    return application.assignments.filter(reviewer=user).exists()
-
-
-def can_read_live_file(user, enterprise_id, filing_file):
-    """The live (editable) records' files: their enterprise's accounts, and for the organisation filing its
-    reviewers. Reviewers and experts of an application read the submitted copies instead."""
-    if not (user.is_authenticated and user.is_active):
-        return False
-    return user.enterprise_id == enterprise_id or (filing_file and can_review_filings(user))
+    return application.state != Application.State.DRAFT and application.assignments.filter(reviewer=user).exists()

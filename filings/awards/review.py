@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry import workflows
+from registry.policies import owns
 
-from . import access
 from .models import Application
 from .models.review import ACTION_LABELS, ReviewError, log_step
 from .snapshot import freeze
@@ -36,7 +36,7 @@ def submit(application, user):
         locked = Application.unscoped.select_for_update().get(pk=application.pk)
         if locked.state not in Application.EDITABLE_STATES:
             raise _not_allowed(locked)
-        if not access.is_applicant(user, locked):
+        if not owns(user, locked):
             raise ReviewError(_("You may not take this action."))
         resubmission = locked.state == State.RETURNED
         problems = locked.submission_problems(resubmission=resubmission)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry import workflows
+from registry.policies import permitted
 from registry.portal import enterprise_required
 
 from . import access
@@ -39,28 +40,27 @@ from .review import ReviewError
 from .review import submit as submit_application
 
 
-def _mine(queryset, request, pk):
-    return get_object_or_404(queryset, pk=pk, enterprise_id=request.user.enterprise_id)
+def _mine(request, model, pk, action="change", related=()):
+    """The account's own record ``pk`` of ``model``, by the model's scope policy: another enterprise's is a 404."""
+    return get_object_or_404(permitted(request.user, model, action).select_related(*related), pk=pk)
 
 
 @enterprise_required
 def dashboard(request):
-    enterprise_id = request.user.enterprise_id
+    user = request.user
     now = timezone.now()
     context = {
         "programmes": AwardProgrammePage.objects.live().filter(opens_at__lte=now, closes_at__gt=now),
-        "filings": OrganisationFiling.objects.filter(enterprise_id=enterprise_id),
-        "projects": Project.objects.filter(enterprise_id=enterprise_id),
-        "applications": Application.unscoped.filter(enterprise_id=enterprise_id).select_related(
-            "programme", "filing", "project"
-        ),
+        "filings": permitted(user, OrganisationFiling),
+        "projects": permitted(user, Project),
+        "applications": permitted(user, Application).select_related("programme", "filing", "project"),
     }
     return render(request, "awards/dashboard.html", context)
 
 
 @enterprise_required
 def filing_edit(request, pk=None):
-    filing = _mine(OrganisationFiling, request, pk) if pk else OrganisationFiling(enterprise=request.user.enterprise)
+    filing = _mine(request, OrganisationFiling, pk) if pk else OrganisationFiling(enterprise=request.user.enterprise)
     if pk and not filing.editable:
         messages.info(request, _("The filing is under review and cannot be changed now."))
         return redirect("awards:dashboard")
@@ -99,7 +99,7 @@ def filing_edit(request, pk=None):
 
 @enterprise_required
 def project_edit(request, pk=None):
-    project = _mine(Project, request, pk) if pk else Project(enterprise=request.user.enterprise)
+    project = _mine(request, Project, pk) if pk else Project(enterprise=request.user.enterprise)
     form = ProjectForm(request.POST or None, request.FILES or None, instance=project)
     ip = IntellectualPropertyFormSet(request.POST or None, request.FILES or None, instance=project, prefix="ip")
     honours = HonourFormSet(request.POST or None, request.FILES or None, instance=project, prefix="honours")
@@ -117,7 +117,7 @@ def project_edit(request, pk=None):
 @enterprise_required
 def application_edit(request, programme_pk=None, pk=None):
     if pk:
-        application = _mine(Application.unscoped.select_related("programme"), request, pk)
+        application = _mine(request, Application, pk, related=["programme"])
         programme = application.programme
         if not application.editable:
             return redirect("awards:application_detail", pk=application.pk)
@@ -155,9 +155,7 @@ def application_edit(request, programme_pk=None, pk=None):
 
 @enterprise_required
 def application_detail(request, pk):
-    application = _mine(
-        Application.unscoped.select_related("programme", "filing", "project", "submission"), request, pk
-    )
+    application = _mine(request, Application, pk, "view", related=["programme", "filing", "project", "submission"])
     return render(
         request, "awards/application_detail.html", {"application": application, "dossier": application.dossier}
     )
@@ -244,7 +242,7 @@ def review_sheet(request, pk):
 @require_POST
 @enterprise_required
 def application_delete(request, pk):
-    application = _mine(Application.unscoped, request, pk)
+    application = _mine(request, Application, pk, "delete")
     if application.state != Application.State.DRAFT:
         raise PermissionDenied(_("Only drafts can be deleted."))
     application.delete()

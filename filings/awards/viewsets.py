@@ -38,18 +38,18 @@ from .review import ReviewError, act, available_actions
 
 class FilingPermissionPolicy(workflows.ApprovalPublishingPolicy):
     """Filings are the organiser's to read and decide (its administrators, those above, superusers); enterprises
-    create and change them on the portal, and publishing one is its approval."""
+    create and change them on the portal (the owner's actions), and publishing one is its approval."""
 
     def user_has_permission(self, user, action):
         if action in ("publish", "unpublish"):
             return super().user_has_permission(user, action)
         return action in ("view", "change") and access.can_review_filings(user)
 
-    def reachable(self, user):
+    def administered(self, user):
         """Filings are not scoped by a subtree: whoever reviews filings reviews every one."""
         return OrganisationFiling.objects.all()
 
-    def reaches(self, user, instance):
+    def administers(self, user, instance):
         return True
 
 
@@ -57,17 +57,11 @@ class ApplicationPermissionPolicy(workflows.ApprovalPublishingPolicy):
     """Publishing an application is awarding it: only the determination's approval does (models.review). Its
     administrators are its organiser's and its recommending unit's (``access``), not one subtree's."""
 
-    def reachable(self, user):
-        if self.owner_of(user) is not None:
-            return super().reachable(user)
+    def administered(self, user):
         return access.administered_applications(user)
 
-    def reaches(self, user, instance):
-        if self.owner_of(user) is not None:
-            return super().reaches(user, instance)
-        if instance.state == Application.State.DRAFT:
-            return False
-        return access.is_organiser_admin(user, instance.programme) or access.is_recommender(user, instance)
+    def administers(self, user, instance):
+        return access.administers_application(user, instance)
 
 
 class FilingRecordViewSet(SnippetViewSet):
@@ -81,6 +75,10 @@ class FilingRecordViewSet(SnippetViewSet):
     copy_view_enabled = False
     list_display = ["name", "enterprise", "submitted_at"]
     panels = FilingForm.Meta.fields  # what the enterprise files, without the economic years
+
+
+#: Wagtail's own log actions of a workflow's steps: ``wagtail.workflow.approve``…
+WORKFLOW_LOG_PREFIX = "wagtail.workflow."
 
 
 class ApplicationRecordEditView(EditView):
@@ -121,14 +119,21 @@ class ApplicationCollectWorkflowActionDataView(TaskDecidesMixin, CollectWorkflow
 
 
 class ApplicationHistoryView(HistoryView):
-    """An application's one history (Wagtail's log: its review steps beside Wagtail's workflow entries), for the
-    administrators who reach it on the review screen (the same rule, not model permissions), the organiser's outside
-    its recommending unit's subtree."""
+    """An application's one history (Wagtail's log), for the administrators who reach it on the review screen (the
+    same rule, not model permissions), the organiser's outside its recommending unit's subtree.
+
+    Each review step is one entry: the awards' own (``awards.<action>``: its stage, the states it moved between and
+    its reason). Wagtail's workflow entries for the same steps (started, approved, rejected, resumed, cancelled) are
+    left out; they say less (a cancellation is "not qualified" or "not awarded") and would show each decision twice.
+    """
 
     any_permission_required = None
 
     def get_base_object_queryset(self):
         return access.administered_applications(self.request.user).select_related("latest_revision")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(action__startswith=WORKFLOW_LOG_PREFIX)
 
 
 class ApplicationRecordViewSet(SnippetViewSet):

@@ -6,9 +6,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from registry import contributions
+from registry.policies import ScopePolicy
 from registry.workflows import CommentedFormatter
 
-from .models import Application, OrganisationFiling
+from .models import Application, OrganisationFiling, Project
 from .models.review import ACTION_LABELS, LOG_PREFIX
 from .viewsets import (
     ApplicationPermissionPolicy,
@@ -20,8 +21,16 @@ from .viewsets import (
 )
 
 contributions.add_menu_group("awards", _("Quality awards"), "pick", 220)
-register_permission_policy(OrganisationFiling, FilingPermissionPolicy(OrganisationFiling))
-register_permission_policy(Application, ApplicationPermissionPolicy(Application))
+#: What an enterprise's accounts do with their own filings, projects and applications on the portal (views.py):
+#: within the views' state rules (a filing under review is not changed, only a draft application is deleted).
+KEPT_BY_ENTERPRISE = frozenset({"view", "add", "change"})
+register_permission_policy(
+    OrganisationFiling, FilingPermissionPolicy(OrganisationFiling, owner_actions=KEPT_BY_ENTERPRISE)
+)
+register_permission_policy(Project, ScopePolicy(Project, owner_actions=KEPT_BY_ENTERPRISE))
+register_permission_policy(
+    Application, ApplicationPermissionPolicy(Application, owner_actions=KEPT_BY_ENTERPRISE | {"delete"})
+)
 register_snippet(FilingRecordViewSet)
 register_snippet(ApplicationRecordViewSet)
 

@@ -21,6 +21,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, Workfl
 from registry import workflows
 from registry.files import PrivateFileField, administers
 from registry.models import Organisation
+from registry.policies import owns
 from registry.scoping import ScopedModelMixin
 from registry.validators import validate_mobile, validate_uscc
 
@@ -135,7 +136,7 @@ class FilingUnit(
 
     def may_read_file(self, user, field_name):
         """The licence: the unit's own account and the administrators whose subtree holds the secretariat."""
-        return user.is_authenticated and (user.pk == self.account_id or administers(user, self))
+        return owns(user, self) or administers(user, self)
 
     def name_prefixes(self):
         """Names a group name must not start with: the unit's full name and its name without legal suffix."""

@@ -1,7 +1,7 @@
 """Portal pages of filing units (/qc/): registration, profile, yearly counts, filings, import and summary.
 
-A unit only ever reaches its own records: every filing lookup is filtered by the logged-in account's unit, so
-another unit's filing URL answers 404.
+A unit only ever reaches its own records: its account owns the unit and the unit's records by their scope policy
+(``registry.policies.permitted``, registered in wagtail_hooks), so another unit's filing URL answers 404.
 """
 
 from functools import wraps
@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 
 from registry.imports import WorkbookError
 from registry.params import query_choice, query_text, query_year, raw
+from registry.policies import owned, permitted
 from registry.reports import IMPORT_ACTION
 
 from . import statistics
@@ -39,7 +40,8 @@ from .spreadsheets import import_template, summary_workbook, template_response
 
 
 def unit_of(user):
-    return FilingUnit.unscoped.filter(account=user).select_related("province", "city").first()
+    """The unit ``user`` is the account of, or None (an administrator reaching units owns none)."""
+    return owned(user, FilingUnit).select_related("province", "city").first()
 
 
 def approved_unit_required(view):
@@ -68,11 +70,10 @@ def home(request):
     context = {"unit": unit}
     if unit is not None and unit.is_approved:
         year = current_year()
-        filings = Filing.unscoped.filter(unit=unit, year=year)
         context.update(
             year=year,
-            totals=statistics.totals(filings),
-            setting=YearlySetting.unscoped.filter(unit=unit, year=year).first(),
+            totals=statistics.totals(permitted(request.user, Filing).filter(year=year)),
+            setting=permitted(request.user, YearlySetting).filter(year=year).first(),
         )
     return TemplateResponse(request, "qcgroups/home.html", context)
 
@@ -129,7 +130,7 @@ def password_change(request):
 @approved_unit_required
 def yearly_setting(request):
     year = selected_year(request)
-    setting = YearlySetting.unscoped.filter(unit=request.qc_unit, year=year).first()
+    setting = permitted(request.user, YearlySetting, "change").filter(year=year).first()
     form = YearlySettingForm(request.POST or None, instance=setting or YearlySetting(unit=request.qc_unit, year=year))
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -145,7 +146,7 @@ def yearly_setting(request):
 @approved_unit_required
 def filing_list(request):
     year = selected_year(request)
-    filings = Filing.unscoped.filter(unit=request.qc_unit, year=year)
+    filings = permitted(request.user, Filing).filter(year=year)
     kind = query_choice(request, "kind", Filing.Kind.values)
     if kind:
         filings = filings.filter(kind=kind)
@@ -165,14 +166,14 @@ def filing_list(request):
             "kind": kind,
             "kinds": Filing.Kind.choices,
             "query": query,
-            "setting": YearlySetting.unscoped.filter(unit=request.qc_unit, year=year).first(),
-            "totals": statistics.totals(Filing.unscoped.filter(unit=request.qc_unit, year=year)),
+            "setting": permitted(request.user, YearlySetting).filter(year=year).first(),
+            "totals": statistics.totals(permitted(request.user, Filing).filter(year=year)),
         },
     )
 
 
-def own_filing(request, pk):
-    return get_object_or_404(Filing.unscoped, pk=pk, unit=request.qc_unit)
+def own_filing(request, pk, action):
+    return get_object_or_404(permitted(request.user, Filing, action), pk=pk)
 
 
 def edit_filing(request, filing):
@@ -197,13 +198,13 @@ def filing_add(request):
 
 @approved_unit_required
 def filing_edit(request, pk):
-    return edit_filing(request, own_filing(request, pk))
+    return edit_filing(request, own_filing(request, pk, "change"))
 
 
 @require_POST
 @approved_unit_required
 def filing_delete(request, pk):
-    filing = own_filing(request, pk)
+    filing = own_filing(request, pk, "delete")
     year = filing.year
     log(filing, "wagtail.delete", user=request.user)
     filing.delete()
@@ -237,7 +238,7 @@ def template_download(request):
 
 def unit_summary(request):
     year = selected_year(request)
-    filings = Filing.unscoped.filter(unit=request.qc_unit, year=year).order_by("kind", "pk")
+    filings = permitted(request.user, Filing).filter(year=year).order_by("kind", "pk")
     return year, filings
 
 
@@ -254,7 +255,7 @@ def summary(request):
             "filings": filings,
             "totals": statistics.totals(filings),
             "by_enterprise": statistics.by_enterprise(filings),
-            "setting": YearlySetting.unscoped.filter(unit=request.qc_unit, year=year).first(),
+            "setting": permitted(request.user, YearlySetting).filter(year=year).first(),
         },
     )
 

@@ -4,14 +4,26 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from registry import contributions
+from registry.policies import ScopePolicy
 
 from . import admin_views
+from .models import Filing, FilingUnit, YearlySetting
 from .viewsets import FilingUnitViewSet, FilingViewSet
 
 contributions.add_menu_group("qcgroups", _("QC groups"), "list-ul", 230)
+# A filing unit's account owns its unit and the unit's records: it keeps its contact details, yearly counts and
+# filings on the portal (views.py).
+register_permission_policy(
+    FilingUnit, ScopePolicy(FilingUnit, owner_lookup="account", owner_actions=frozenset({"view", "change"}))
+)
+for model, actions in ((YearlySetting, {"view", "add", "change"}), (Filing, {"view", "add", "change", "delete"})):
+    register_permission_policy(
+        model, ScopePolicy(model, owner_lookup="unit__account", owner_actions=frozenset(actions))
+    )
 register_snippet(FilingUnitViewSet)
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 from registry.files import PrivateFileField
+from registry.policies import owns
 from registry.scoping import ScopedModelMixin
 
 from ..uploads import upload_to, validate_summary
@@ -182,8 +183,8 @@ class Application(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, 
     def may_read_file(self, user, field_name):
         from .. import access
 
-        if field_name == "summary_material":  # the live upload; reviewers read the submitted copy
-            return access.can_read_live_file(user, self.enterprise_id, filing_file=False)
+        if field_name == "summary_material":  # the live upload, its enterprise's; reviewers read the submitted copy
+            return owns(user, self)
         return access.can_view_application(user, self)
 
     def save(self, *args, **kwargs):

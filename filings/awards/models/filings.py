@@ -7,6 +7,7 @@ administrators of whichever organisation holds the award-organiser function); an
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
+from wagtail.permissions import policy_registry
 
 from registry import workflows
 from registry.files import PrivateFileField
@@ -92,9 +93,8 @@ class OrganisationFiling(
         return self.status != self.Status.PENDING
 
     def may_read_file(self, user, field_name):
-        from .. import access
-
-        return access.can_read_live_file(user, self.enterprise_id, filing_file=True)
+        """Whoever its policy lets view it: its enterprise's accounts and the organiser's reviewers."""
+        return policy_registry.get_by_type(OrganisationFiling).user_has_permission_for_instance(user, "view", self)
 
     def missing_years(self, years):
         have = set(self.economic_years.values_list("year", flat=True))

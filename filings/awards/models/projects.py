@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.files import PrivateFileField
+from registry.policies import owns
 
 from ..uploads import upload_to, validate_evidence
 
@@ -28,6 +29,9 @@ def validate_keywords(text):
 
 
 class Project(models.Model):
+    #: The enterprise's unit: where an administrator holding the model permission finds it (registry.policies).
+    scope_lookup = "enterprise__organisation"
+
     enterprise = models.ForeignKey(
         "registry.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="award_projects"
     )
@@ -51,9 +55,8 @@ class Project(models.Model):
         return self.name
 
     def may_read_file(self, user, field_name):
-        from .. import access
-
-        return access.can_read_live_file(user, self.enterprise_id, filing_file=False)
+        """The live uploads are their enterprise's; reviewers and experts read the submitted copies."""
+        return owns(user, self)
 
     def save(self, *args, **kwargs):
         self.keywords = "、".join(split_keywords(self.keywords))

@@ -43,9 +43,27 @@ def test_a_review_step_is_in_the_snippets_history_and_on_the_applicants_page(
     client.force_login(applicant)
     page = client.get(reverse("awards:application_detail", args=[application.pk])).content.decode()
     assert str(step.formatter.label) in page and "请补充近三年的财务数据" in page and "协会审核员" in page
-    # Wagtail's own workflow entries stay in the History view only.
-    assert ModelLogEntry.objects.for_instance(application).filter(action__startswith="wagtail.workflow").exists()
     assert [entry.action for entry in application.review_log()] == ["awards.submit", "awards.return"]
+
+
+@pytest.mark.django_db
+def test_each_stage_decision_is_in_the_history_once_with_its_reason(client, application, applicant, association_admin):
+    """Wagtail logs its own entry for every workflow step (started, rejected, resumed, cancelled); the History view
+    shows the awards' step alone, which carries the stage, the states and the reason."""
+    submit(application, applicant)
+    act(application, "return", association_admin, "请补充近三年的财务数据")
+    submit(application, applicant)
+    act(application, "disqualify", association_admin, "不符合申报条件")
+    logged = ModelLogEntry.objects.for_instance(application)
+    assert logged.filter(action__startswith="wagtail.workflow.").count() >= 4  # Wagtail's twins are still stored
+
+    client.force_login(association_admin)
+    history = client.get(reverse("award_application_records:history", args=[application.pk])).content.decode()
+    for reason in ("请补充近三年的财务数据", "不符合申报条件"):
+        assert history.count(reason) == 1
+    for step in logged.filter(action__startswith="awards."):
+        assert history.count(step.message) == 1
+    assert "Workflow" not in history and "工作流" not in history
 
 
 @pytest.mark.django_db(transaction=True)
