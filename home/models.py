@@ -15,10 +15,11 @@ from registry.pagination import PUBLIC_MAX_PAGES, PublicPaginator
 from registry.params import query_page
 
 from .blocks import ContentStreamBlock, stream_plain_text
+from .restrictions import CachedViewRestrictionsMixin
 from .search import SearchTextMixin
 
 
-class HomePage(Page):
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The portal's front page. Other apps' index pages (news, awards …) hang below it.
 
     ``subpage_types`` is deliberately left open: apps declare ``parent_page_types = ["home.HomePage"]``.
@@ -66,7 +67,7 @@ class HomePage(Page):
 CATEGORY_CHOICES = [("notice", _("Notice")), ("policy", _("Policy document")), ("about", _("About"))]
 
 
-class ContentIndexPage(Page):
+class ContentIndexPage(CachedViewRestrictionsMixin, Page):
     """A listing of content pages of one category (通知公告, 政策法规)."""
 
     category = models.CharField(_("category"), max_length=16, choices=CATEGORY_CHOICES, default="notice")
@@ -88,7 +89,7 @@ class ContentIndexPage(Page):
         return context
 
 
-class ContentPage(SearchTextMixin, Page):
+class ContentPage(CachedViewRestrictionsMixin, SearchTextMixin, Page):
     """A policy document, notice or about page; moderated like news when placed under a moderated index."""
 
     class Category(models.TextChoices):

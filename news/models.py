@@ -22,6 +22,7 @@ from wagtail.models import Page, get_page_models
 from wagtail.search import index
 
 from home.blocks import ContentStreamBlock, stream_plain_text
+from home.restrictions import CachedViewRestrictionsMixin
 from home.search import SearchTextMixin
 from registry.models import Organisation
 from registry.pagination import PUBLIC_MAX_PAGES, PublicPaginator
@@ -29,7 +30,7 @@ from registry.params import query_id, query_page, query_year
 from registry.workflows import OrganisationApprovalTask
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(CachedViewRestrictionsMixin, Page):
     """The news list at /news/, filterable by region (organisation subtree) and year."""
 
     intro = models.CharField(_("introduction"), max_length=255, blank=True)
@@ -95,7 +96,7 @@ class NewsIndexPage(Page):
         }
 
 
-class NewsSectionPage(Page):
+class NewsSectionPage(CachedViewRestrictionsMixin, Page):
     """One organisation's news section: its administrators write here; its parent's administrators approve."""
 
     organisation = models.OneToOneField(
@@ -130,7 +131,7 @@ class NewsPageTag(TaggedItemBase):
     content_object = ParentalKey("news.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
 
 
-class NewsPage(SearchTextMixin, Page):
+class NewsPage(CachedViewRestrictionsMixin, SearchTextMixin, Page):
     """A news article; its organisation is the section's, which decides who approves it."""
 
     summary = models.TextField(_("summary"), max_length=500, help_text=_("Shown in lists and feeds."))

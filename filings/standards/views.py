@@ -2,7 +2,6 @@
 
 from functools import lru_cache
 from html import escape
-from operator import itemgetter
 
 from django.contrib import messages
 from django.db import transaction
@@ -27,6 +26,7 @@ from registry.policies import permitted
 from registry.portal import enterprise_required
 from registry.provinces import province_options
 from registry.reports import ABOLISH_ACTION
+from registry.rows import row_format
 
 from . import kept_uploads, services
 from .forms import IndicatorFormSet, ProductFormSet, StandardForm
@@ -414,13 +414,10 @@ ROW_VALUES = ("url", "number", "name", "enterprise_name", "kind", "published")
 def row_formats(language, script_prefix):
     """The result row template per value of ``abolished``, rendered once per language (and script prefix) with a
     marker for each of ``ROW_VALUES``: a ``%``-format and the getter putting a row's values in template order."""
-    markers = {name: mark_safe(f"\0{index}\0") for index, name in enumerate(ROW_VALUES)}  # noqa: S308 - no input
-    formats = {}
-    for abolished in (False, True):
-        html = render_to_string("standards/result_row.html", {**markers, "abolished": abolished}).strip()
-        parts = html.replace("%", "%%").split("\0")
-        formats[abolished] = ("%s".join(parts[0::2]), itemgetter(*(int(index) for index in parts[1::2])))
-    return formats
+    return {
+        abolished: row_format("standards/result_row.html", ROW_VALUES, abolished=abolished)
+        for abolished in (False, True)
+    }
 
 
 @lru_cache(maxsize=8)

@@ -1,5 +1,9 @@
 """Public officer pages: the talent pool (name, employer, appointment date — nothing else) and self-filing."""
 
+import datetime
+from functools import lru_cache
+from html import escape
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,13 +14,17 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ChiefQualityOfficer, Enterprise, User, in_talent_pool
-from ..pagination import PublicPaginator, few_matches_page, public_page_number
+from ..pagination import PUBLIC_MAX_PAGES, PublicPaginator, few_matches_page, public_page_number
 from ..params import query_page, query_text, raw
 from ..provinces import province_options, provinces
+from ..rows import row_format
 from ..validators import validate_mobile
 from .filters import division_prefix
 from .pdf import registration_form_pdf
@@ -36,27 +44,30 @@ def talent_pool(request):
     be as many as the words typed.
     """
     today = timezone.localdate()
-    queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(today), erased_at=None)
-    queryset = queryset.order_by(*TALENT_POOL_ORDER)
     enterprise = query_text(request, "enterprise", max_length=100)
     region = query_text(request, "region", max_length=12)
-    if enterprise:
-        queryset = queryset.filter(enterprise__name__fragment=enterprise)
-    if region:
-        queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
-    paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
-    number = query_page(request, paginator.max_pages)
+    number = query_page(request, PUBLIC_MAX_PAGES)
 
     def page():
+        """Built only when the list is read: not when its fragment is kept (the list of a province, or of all)."""
+        queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(today), erased_at=None)
+        queryset = queryset.order_by(*TALENT_POOL_ORDER)
+        if enterprise:
+            queryset = queryset.filter(enterprise__name__fragment=enterprise)
+        if region:
+            queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
+        paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
         found = enterprise and searched_page(paginator, queryset, raw(request, "page"))
         return found or paginator.get_page(number)
 
+    page_obj = SimpleLazyObject(page)
     shared = not enterprise and (not region or region in dict(provinces()))
     return TemplateResponse(
         request,
         "registry/talent_pool.html",
         {
-            "page_obj": SimpleLazyObject(page),
+            "page_obj": page_obj,
+            "rows": lambda: talent_pool_rows(page_obj.object_list),
             "enterprise": enterprise,
             "region": region,
             "province_options": province_options(region),
@@ -65,6 +76,37 @@ def talent_pool(request):
             "list_key": (today.isoformat(), region, number),
         },
     )
+
+
+def talent_pool_rows(rows):
+    """The table's rows (template ``registry/talent_pool_row.html``, :func:`registry.rows.row_format`), every text
+    escaped: a search by name renders its page for each new query."""
+    language = get_language()
+    pattern, in_template_order = talent_pool_row_format(language)
+    return mark_safe(  # noqa: S308 - the names are escaped, the month label is ours
+        "\n".join(
+            pattern
+            % in_template_order((escape(row["real_name"]), escape(row["enterprise__name"]), appointed(row, language)))
+            for row in rows
+        )
+    )
+
+
+@lru_cache(maxsize=8)
+def talent_pool_row_format(language):
+    """The row's format, once per process and ``language`` (the key: the format holds no text of its own yet)."""
+    return row_format("registry/talent_pool_row.html", ("name", "enterprise", "appointed"))
+
+
+def appointed(row, language):
+    date = row["appointment_date"]
+    return "—" if date is None else month_label(language, date.year, date.month)
+
+
+@lru_cache(maxsize=4096)
+def month_label(language, year, month):
+    """A month as the language writes it (2020年3月, March 2020), escaped; a few hundred months ever appear."""
+    return escape(date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"))
 
 
 def searched_page(paginator, queryset, number):

@@ -1,14 +1,15 @@
-"""The lists of the home page and the news list, kept under the page cache's generation (``{% publicfragment %}``):
-read once a generation, whatever the query string, and never stale after a public change."""
+"""The site's header and footer, the home page's lists and the news list, kept under the page cache's generation
+(``{% publicfragment %}``): read once a generation, whatever the query string, and never stale after a public change."""
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from news.factories import make_news
+from registry.factories import EnterpriseAccountFactory
 
 pytestmark = pytest.mark.django_db
 visits = iter(range(1_000_000))
@@ -110,3 +111,55 @@ def test_a_news_region_that_does_not_exist_makes_no_cache_entry(client, orgs, po
     assert not stored_keys
     html, _queries = visit(client, f"/news/?region={orgs.beijing.pk}")
     assert "河北省质量大会召开" not in html and len(stored_keys) == 1
+
+
+def test_the_chrome_is_rendered_once_a_generation_and_follows_a_published_section_at_once(client, portal, stored_keys):
+    """The header and footer every anonymous visitor sees alike: rendered by a search's first visit and kept (the
+    section URLs they link to with them), and a section unpublished or published again shows in both at once."""
+    visit(client, "/standards/?q=阀门")
+    assert len([key for key in stored_keys if key.startswith("portal:fragment:")]) == 2
+    stored_keys.clear()
+    html, queries = visit(client, "/standards/?q=阀门")
+    assert html.count('href="/about/"') == 2 and '"wagtailcore_page"' not in queries and not stored_keys
+    about = Page.objects.get(slug="about")
+    about.unpublish()
+    html, _queries = visit(client, "/standards/?q=阀门")
+    assert 'href="/about/"' not in html and "关于我们" not in html
+    about.specific.save_revision().publish()
+    assert visit(client, "/standards/?q=阀门")[0].count('href="/about/"') == 2
+
+
+def test_each_language_and_each_signed_in_visitor_has_a_chrome_of_its_own(client, portal):
+    html = visit(client, "/talent-pool/")[0]
+    assert "人才库</a>" in html and '<a href="/language/en/" lang="en">English</a>' in html and "企业登录" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = visit(client, "/talent-pool/")[0]
+    assert "Talent pool</a>" in html and 'lang="zh-CN">' in html and "人才库</a>" not in html
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    account = EnterpriseAccountFactory(real_name="联系人王芳")
+    client.force_login(account)
+    html = visit(client, "/talent-pool/")[0]
+    assert "退出</button>" in html and "企业登录" not in html
+    client.logout()
+    html = visit(client, "/talent-pool/")[0]
+    assert "企业登录" in html and "退出</button>" not in html
+
+
+def test_the_site_search_keeps_its_words_in_the_header_search_box(client, portal):
+    visit(client, "/search/?q=质量月")
+    assert 'name="q" placeholder="搜索新闻、通知、政策" value="质量月"' in visit(client, "/search/?q=质量月")[0]
+    assert 'placeholder="搜索新闻、通知、政策" value=""' in visit(client, "/search/?q=")[0]
+
+
+@pytest.mark.parametrize("url", ["/", "/news/"])
+def test_view_restrictions_are_read_once_a_generation_and_a_new_one_applies_at_once(client, portal, url):
+    visit(client, url)
+    html, queries = visit(client, url)
+    assert "wagtailcore_pageviewrestriction" not in queries and '"alias_of_id"' not in queries
+    page = Page.objects.get(url_path=f"/{portal.slug}{url}").specific
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type="login")
+    response = client.get(f"{url}?visit=restricted")
+    assert response.status_code == 302 and "login/?next=" in response["Location"]
+    assert list(page.get_view_restrictions().order_by("-page__depth")) == [restriction]  # the admin's privacy dialog
+    restriction.delete()
+    assert visit(client, url)[0] == html
