@@ -3,12 +3,14 @@ scoped model.
 
 Like Wagtail's ``CollectionPermissionPolicy`` over its treebeard tree, it joins the model permission to the place of
 the record in the organisation tree: an administrator reaches the subtree of their unit, a superuser everything, a
-portal account what it owns (its enterprise's records, or a QC filing unit's account its unit's: the model's owner
-lookup) and nothing else. Portal views look their records up here too (:func:`permitted`, :func:`owned`). Its
-queries go through ``Model.unscoped.within(...)``, so they give the same answer inside an admin request (where
-``AdminScopeMiddleware`` also confines the default manager, with the prefix :meth:`ScopePolicy.scope_for` gives) and
-outside one (jobs, commands, portal views).
+portal account what it owns (its enterprise's records, a QC filing unit's account its unit's, an officer's account
+its own record: the model's owner lookup for that kind of account) and nothing else. Portal views look their records
+up here too (:func:`permitted`, :func:`owned`). Its queries go through ``Model.unscoped.within(...)``, so they give
+the same answer inside an admin request (where ``AdminScopeMiddleware`` also confines the default manager, with the
+prefix :meth:`ScopePolicy.scope_for` gives) and outside one (jobs, commands, portal views).
 """
+
+import functools
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -38,11 +40,15 @@ OWNER_ACTIONS = frozenset({"view"})
 class ScopePolicy(ModelPermissionPolicy):
     """Model permission AND the record within the user's reach."""
 
-    def __init__(self, model, auth_model=None, owner_lookup=None, owner_actions=OWNER_ACTIONS):
+    def __init__(self, model, auth_model=None, owner_lookups=None, owner_actions=OWNER_ACTIONS):
         super().__init__(model, auth_model=auth_model)
-        #: Lookup from the model to its owner: an enterprise (its accounts own the record) or an account (a QC
-        #: filing unit's); ``None``: portal accounts reach nothing.
-        self.owner_lookup = owner_lookup or enterprise_lookup(model)
+        #: Per kind of portal account, the lookup from the model to what such an account owns a record through: an
+        #: enterprise (an enterprise account's) or the account itself (a QC filing unit's, an officer's own). A kind
+        #: not named owns nothing; by default enterprise accounts own their enterprise's records.
+        if owner_lookups is None:
+            lookup = enterprise_lookup(model)
+            owner_lookups = {get_user_model().Kind.ENTERPRISE: lookup} if lookup else {}
+        self.owner_lookups = owner_lookups
         self.owner_actions = owner_actions
 
     @cached_property
@@ -63,27 +69,22 @@ class ScopePolicy(ModelPermissionPolicy):
             return NOTHING
         return organisation.path
 
-    @cached_property
-    def _owned_by_account(self):
-        """Whether the owner lookup ends at an account (a QC filing unit's) rather than at an enterprise."""
-        model = self.model
-        for part in self.owner_lookup.split("__"):
-            model = model if part == "pk" else model._meta.get_field(part).related_model
-        return issubclass(model, get_user_model())
-
     def owner_of(self, user):
-        """The id of what the portal account ``user`` owns this model's records through: its enterprise, or for a
-        model owned by accounts the account itself; ``None`` for every other user."""
-        if self.owner_lookup is None or not user.is_authenticated or user.is_superuser:
+        """``(lookup, id)``: how the portal account ``user`` owns this model's records (through its enterprise, or
+        itself where the lookup ends at an account); ``None`` for every other user, administrators included (one
+        whose role was taken away owns nothing by an enterprise left on the row)."""
+        if not user.is_authenticated or user.is_superuser:
             return None
-        if user.kind != get_user_model().Kind.ENTERPRISE:
-            return None  # an administrator whose role was taken away owns nothing by an enterprise left on the row
-        return user.pk if self._owned_by_account else user.enterprise_id
+        lookup = self.owner_lookups.get(user.kind)
+        if lookup is None:
+            return None
+        owner = user.pk if ends_at_account(self.model, lookup) else user.enterprise_id
+        return None if owner is None else (lookup, owner)
 
     def owns(self, user, instance):
         """Whether ``instance`` is one of the records ``user`` owns."""
         owner = self.owner_of(user)
-        return owner is not None and related_id(instance, self.owner_lookup) == owner
+        return owner is not None and related_id(instance, owner[0]) == owner[1]
 
     def _records(self):
         # Accounts, award filings and projects have an unscoped default manager; scoped models their ``unscoped``.
@@ -94,7 +95,7 @@ class ScopePolicy(ModelPermissionPolicy):
         owner = self.owner_of(user)
         if owner is None:
             return self._records().none()
-        return self._records().filter(**{self.owner_lookup: owner})
+        return self._records().filter(**{owner[0]: owner[1]})
 
     def reachable(self, user):
         """Every record of the model ``user`` reaches, whatever the action (no context variable involved): what it
@@ -187,6 +188,14 @@ def owned(user, model):
 def owns(user, record):
     """Whether ``user`` owns ``record`` by its model's policy (an enterprise's account, a QC filing unit's)."""
     return policy_registry.get_by_type(type(record)).owns(user, record)
+
+
+@functools.cache
+def ends_at_account(model, lookup):
+    """Whether ``lookup`` from ``model`` ends at an account rather than at an enterprise."""
+    for part in lookup.split("__"):
+        model = model if part == "pk" else model._meta.get_field(part).related_model
+    return issubclass(model, get_user_model())
 
 
 def enterprise_lookup(model):

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from registry.models import ChiefQualityOfficer, Organisation
 from registry.params import query_text
+from registry.policies import owned
 from registry.security import client_ip, take
 
 from . import services
@@ -35,15 +36,6 @@ VERIFY_LIMIT = 30
 VERIFY_WINDOW = 3600
 
 
-def portal_officers(user):
-    """The officers this account acts for: its enterprise's officer, or its own record."""
-    if user.kind == user.Kind.ENTERPRISE and user.enterprise_id:
-        return ChiefQualityOfficer.unscoped.filter(enterprise_id=user.enterprise_id)
-    if user.kind == user.Kind.OFFICER:
-        return ChiefQualityOfficer.unscoped.filter(account=user)
-    return ChiefQualityOfficer.unscoped.none()
-
-
 def officer_account_required(view):
     """Enterprise accounts and officers' own accounts; a visitor goes to the portal login, others are refused."""
 
@@ -51,7 +43,8 @@ def officer_account_required(view):
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        officers = list(portal_officers(request.user).select_related("enterprise__organisation"))
+        # The officers this account acts for (the scope policy's owners): its enterprise's, or its own record.
+        officers = list(owned(request.user, ChiefQualityOfficer).select_related("enterprise__organisation"))
         if not officers:
             raise PermissionDenied(_("Only an enterprise account with a filed officer can use this area."))
         return view(request, officers, *args, **kwargs)

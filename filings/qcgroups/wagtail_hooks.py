@@ -8,6 +8,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from registry import contributions
+from registry.models import User
 from registry.policies import ScopePolicy
 
 from . import admin_views
@@ -18,11 +19,15 @@ contributions.add_menu_group("qcgroups", _("QC groups"), "list-ul", 230)
 # A filing unit's account owns its unit and the unit's records: it keeps its contact details, yearly counts and
 # filings on the portal (views.py).
 register_permission_policy(
-    FilingUnit, ScopePolicy(FilingUnit, owner_lookup="account", owner_actions=frozenset({"view", "change"}))
+    FilingUnit,
+    ScopePolicy(
+        FilingUnit, owner_lookups={User.Kind.ENTERPRISE: "account"}, owner_actions=frozenset({"view", "change"})
+    ),
 )
 for model, actions in ((YearlySetting, {"view", "add", "change"}), (Filing, {"view", "add", "change", "delete"})):
     register_permission_policy(
-        model, ScopePolicy(model, owner_lookup="unit__account", owner_actions=frozenset(actions))
+        model,
+        ScopePolicy(model, owner_lookups={User.Kind.ENTERPRISE: "unit__account"}, owner_actions=frozenset(actions)),
     )
 register_snippet(FilingUnitViewSet)
 

@@ -6,14 +6,20 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from ..models import ChiefQualityOfficer
+from ..models import ChiefQualityOfficer, User
 from ..workflows import CommentedFormatter
 from .personal_data import ERASE_ACTION, REVEAL_ACTION, SUBJECT_EXPORT_ACTION, EraseForm, RevealForm
 from .review import BULK_REVIEW_ACTION, OfficerPermissionPolicy, ReviewBulkAction, replace_homepage_panels
 from .submission import IMPORT_ACTION, REJECT_ACTION, REVOKE_ACTION
 from .viewsets import OfficerViewSet
 
-register_permission_policy(ChiefQualityOfficer, OfficerPermissionPolicy(ChiefQualityOfficer))
+# On the portal an enterprise account sees its enterprise's officers, an officer's own account its own record.
+register_permission_policy(
+    ChiefQualityOfficer,
+    OfficerPermissionPolicy(
+        ChiefQualityOfficer, owner_lookups={User.Kind.ENTERPRISE: "enterprise", User.Kind.OFFICER: "account"}
+    ),
+)
 register_snippet(OfficerViewSet)
 hooks.register("register_bulk_action", ReviewBulkAction)
 hooks.register("construct_homepage_panels", replace_homepage_panels)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
 from wagtail.permissions import policy_registry
 
 from filings.standards.factories import DisclosedStandardFactory
@@ -86,3 +87,25 @@ def test_only_an_enterprise_account_owns_its_enterprises_records():
     account.kind, account.role = type(account).Kind.ADMINISTRATOR, ""
     assert not policy.user_has_permission_for_instance(account, "view", mine)
     assert not policy.instances_user_has_permission_for(account, "view").exists()
+
+
+def test_an_officers_own_account_owns_its_record_and_an_enterprise_account_its_enterprises():
+    """The training portal's officers (whom an account may enrol or examine) come from the policy's owner lookups."""
+    from registry.factories import UserFactory
+    from registry.models import User
+    from registry.policies import owned, permitted
+
+    mine, stranger = OfficerFactory(), OfficerFactory()
+    own_account = UserFactory(kind=User.Kind.OFFICER)
+    ChiefQualityOfficer.unscoped.filter(pk=mine.pk).update(account=own_account)
+    enterprise_account = EnterpriseAccountFactory(enterprise=mine.enterprise)
+    assert set(owned(own_account, ChiefQualityOfficer)) == {mine}
+    assert set(permitted(own_account, ChiefQualityOfficer, "view")) == {mine}
+    assert set(owned(enterprise_account, ChiefQualityOfficer)) == {mine}
+    assert stranger not in set(permitted(enterprise_account, ChiefQualityOfficer, "view"))
+    with pytest.raises(PermissionDenied):
+        permitted(own_account, ChiefQualityOfficer, "change")
+    # An officer's account with an enterprise left on its row owns no more than its own record.
+    User.objects.filter(pk=own_account.pk).update(enterprise=stranger.enterprise)
+    own_account.refresh_from_db()
+    assert set(owned(own_account, ChiefQualityOfficer)) == {mine}

@@ -1,5 +1,5 @@
 """The QC portal looks a unit and its records up through their scope policies: a filing unit's account owns its unit,
-its yearly counts and its filings (``owner_lookup`` ``account`` / ``unit__account``), and nothing else."""
+its yearly counts and its filings (owner lookups ``account`` / ``unit__account``), and nothing else."""
 
 import pytest
 from django.contrib.auth import get_user_model
