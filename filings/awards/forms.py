@@ -19,7 +19,7 @@ from .models import (
     Project,
     ReviewerAssignment,
 )
-from .snapshot import HONOUR_FIELDS, IP_FIELDS
+from .snapshot import CONTACT_FIELDS, HONOUR_FIELDS, IP_FIELDS
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -110,21 +110,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [
-            "filing",
-            "project",
-            "contact_department",
-            "contact_person",
-            "contact_post",
-            "contact_mobile",
-            "contact_phone",
-            "contact_fax",
-            "contact_email",
-            "contact_postcode",
-            "contact_address",
-            "summary_material",
-            "recommending_unit",
-        ]
+        fields = ["filing", "project", *CONTACT_FIELDS, "summary_material", "recommending_unit"]
 
     def __init__(self, *args, programme, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
