@@ -20,15 +20,16 @@ approach a bare Django view's throughput. Rules:
   ``PAGE_CACHE_REBUILDS`` requests are already rendering out-of-date pages: then it gets the stored page
   (``X-Page-Cache: stale``). One change makes every page out of date at once, and the workers that all rendered
   them together left none to answer the cached pages: the working-day load test's p95 was 13× the bare view's
-  (bench/portal.py). A page is served stale for at most :data:`STALE_SECONDS` after the first stale answer of a
-  generation: a public change reaches a visitor at once when no other page is being rendered, within seconds
-  when the site is busy.
+  (bench/portal.py). A page is served stale for at most :data:`STALE_SECONDS` after the change that made it so
+  (later changes do not prolong it): a public change reaches a visitor at once when no other page is being
+  rendered, within seconds when the site is busy.
 
 Enabled by ``PAGE_CACHE_SECONDS`` (0 turns it off; base settings enable it only with Redis, because a
 per-process cache could not share the generation between workers).
 """
 
 import hashlib
+import secrets
 import time
 
 from django.conf import settings
@@ -41,7 +42,19 @@ from wagtail.views import serve as wagtail_serve
 
 from registry.generations import Generation
 
-GENERATION = Generation("pagecache:generation")
+
+class PageGeneration(Generation):
+    """The page cache's generation, which also notes when each generation started: a page stored in the one before
+    has been out of date since then (:func:`may_serve_stale`)."""
+
+    def advance(self):
+        generation = super().advance()
+        if generation is not None:
+            cache.set(f"pagecache:started:{generation}", time.time(), STALE_SECONDS * 5)
+        return generation
+
+
+GENERATION = PageGeneration("pagecache:generation")
 EXCLUDED_PREFIXES = (
     "/admin",
     "/accounts",
@@ -75,10 +88,11 @@ EDITING_STATE_FIELDS = frozenset(
     }
 )
 
-#: Seconds after the first stale answer of a generation during which other visitors may still get stale pages.
+#: Seconds after a public change during which visitors may still get a page stored before it.
 STALE_SECONDS = 2
-#: A rebuild slot left taken (its worker killed mid-rendering) is free again after this long.
-REBUILD_SLOT_SECONDS = 30
+#: A rebuild slot left taken (its worker killed mid-rendering) is free again after this long: longer than a request
+#: may run (gunicorn's timeout), so a slow rendering never loses its slot to another.
+REBUILD_SLOT_SECONDS = 120
 
 #: Model → predicate(instance): whether a save or delete of that instance changes what the public sees.
 _public_models = {}
@@ -162,24 +176,28 @@ def connect_signals():
 
 
 def take_rebuild_slot():
-    """The key of a free slot among the ``PAGE_CACHE_REBUILDS`` for rendering an out-of-date page, taken; or
-    ``None``: that many are being rendered already, by any worker of any server."""
+    """``(key, token)`` of a free slot among the ``PAGE_CACHE_REBUILDS`` for rendering an out-of-date page, taken;
+    or ``None``: that many are being rendered already, by any worker of any server."""
+    token = secrets.token_hex(8)
     for number in range(getattr(settings, "PAGE_CACHE_REBUILDS", 1)):
         slot = f"pagecache:rebuilding:{number}"
-        if cache.add(slot, 1, REBUILD_SLOT_SECONDS):
-            return slot
+        if cache.add(slot, token, REBUILD_SLOT_SECONDS):
+            return slot, token
     return None
 
 
-def may_serve_stale(generation, seconds):
-    """Whether the first stale answer under ``generation`` is less than :data:`STALE_SECONDS` old (this one is the
-    first if none was given)."""
-    key = f"pagecache:stale-since:{generation}"
-    now = time.time()
-    if cache.add(key, now, seconds):
-        return True
-    since = cache.get(key)
-    return since is not None and now - since < STALE_SECONDS
+def give_back(slot):
+    """Free ``slot`` (from :func:`take_rebuild_slot`) if it is still this rendering's."""
+    key, token = slot
+    if cache.get(key) == token:
+        cache.delete(key)
+
+
+def may_serve_stale(stored_generation):
+    """Whether a page stored in ``stored_generation`` went out of date less than :data:`STALE_SECONDS` ago: timed
+    from the change that started the next generation, so later changes never prolong it."""
+    started = cache.get(f"pagecache:started:{stored_generation + 1}")
+    return started is not None and time.time() - started < STALE_SECONDS
 
 
 class FirstVisits:
@@ -226,14 +244,14 @@ class AnonymousPageCacheMiddleware:
         if cached is None:
             return self.render(request, key, current, seconds)
         slot = take_rebuild_slot()
-        if slot is None and may_serve_stale(current, seconds):
+        if slot is None and may_serve_stale(stored_generation):
             cached["X-Page-Cache"] = "stale"
             return cached
         try:
             return self.render(request, key, current, seconds)
         finally:
             if slot is not None:
-                cache.delete(slot)
+                give_back(slot)
 
     def render(self, request, key, generation, seconds):
         """The view's response, stored under ``generation`` when it may be shared."""

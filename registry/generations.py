@@ -31,7 +31,8 @@ class Generation:
             transaction.on_commit(self.advance, robust=True)
 
     def advance(self):
+        """Start the next generation; its number (``None`` if another process started it first)."""
         try:
-            cache.incr(self.key)
+            return cache.incr(self.key)
         except ValueError:
-            cache.add(self.key, 2, timeout=None)
+            return 2 if cache.add(self.key, 2, timeout=None) else None

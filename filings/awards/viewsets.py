@@ -125,6 +125,7 @@ class ApplicationHistoryView(HistoryView):
     Each review step is one entry: the awards' own (``awards.<action>``: its stage, the states it moved between and
     its reason). Wagtail's workflow entries for the same steps (started, approved, rejected, resumed, cancelled) are
     left out; they say less (a cancellation is "not qualified" or "not awarded") and would show each decision twice.
+    So is the "published" of the award, which is the last stage's approval (``awards.award``).
     """
 
     any_permission_required = None
@@ -133,7 +134,12 @@ class ApplicationHistoryView(HistoryView):
         return access.administered_applications(self.request.user).select_related("latest_revision")
 
     def get_base_queryset(self):
-        return super().get_base_queryset().exclude(action__startswith=WORKFLOW_LOG_PREFIX)
+        return (
+            super()
+            .get_base_queryset()
+            .exclude(action__startswith=WORKFLOW_LOG_PREFIX)
+            .exclude(action="wagtail.publish")
+        )
 
 
 class ApplicationRecordViewSet(SnippetViewSet):

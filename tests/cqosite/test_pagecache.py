@@ -189,8 +189,8 @@ def test_responses_that_set_cookies_are_not_stored(client, rf):
 
 
 def test_a_first_search_neither_reads_nor_writes_the_cache(client, monkeypatch):
-    """A one-off search costs no page-cache round trip (only the navigation's section URLs are read, in one); a
-    repeated one is stored on its second visit, served from the cache on its third."""
+    """A one-off search costs no page-cache round trip (only the shared header and footer are read, each with the
+    generation); a repeated one is stored on its second visit, served from the cache on its third."""
     calls = []
     for name in ("get_many", "set"):
         method = getattr(cache, name)
@@ -201,10 +201,12 @@ def test_a_first_search_neither_reads_nor_writes_the_cache(client, monkeypatch):
     calls.clear()
     assert client.get("/standards/?q=钢铁厂").get("X-Page-Cache") == "miss"
     assert client.get("/standards/?q=食品厂").get("X-Page-Cache") == "miss"
-    assert calls == [("get_many", [GENERATION.key, "portal:sections:testserver"])] * 2
+    fragments = [("get_many", [GENERATION.key, key]) for _name, (_generation, key) in calls]
+    assert calls == fragments and len(calls) == 4  # the header and the footer, for each search
+    assert not any(key.startswith("pagecache:") for _name, (_generation, key) in calls)  # no page read
     calls.clear()
     assert client.get("/standards/?q=钢铁厂").get("X-Page-Cache") == "miss"
-    assert [name for name, *_ in calls] == ["get_many", "get_many", "set"]  # page, sections, the page stored
+    assert [name for name, *_ in calls] == ["get_many"] * 3 + ["set"]  # page, fragments, the page stored
     assert client.get("/standards/?q=钢铁厂").get("X-Page-Cache") == "hit"
 
 
@@ -245,23 +247,23 @@ def test_a_path_with_no_page_makes_no_cache_entry(client, monkeypatch):
 @pytest.fixture
 def rebuild_under_way():
     """Another request (of any worker) rendering an out-of-date page: the one rebuild slot taken."""
-    from cqosite.pagecache import take_rebuild_slot
+    from cqosite.pagecache import give_back, take_rebuild_slot
 
     slot = take_rebuild_slot()
     assert slot is not None
     yield slot
-    cache.delete(slot)
+    give_back(slot)
 
 
 def test_an_out_of_date_page_is_served_stale_while_another_is_rendered_then_rebuilt(client, orgs, portal):
-    from cqosite.pagecache import take_rebuild_slot
+    from cqosite.pagecache import give_back, take_rebuild_slot
 
     assert cached(client, "/news/")
     make_news(orgs.hebei, "刚刚发布的新闻")
     slot = take_rebuild_slot()
     response = client.get("/news/")
     assert response.get("X-Page-Cache") == "stale" and "刚刚发布的新闻" not in response.content.decode()
-    cache.delete(slot)  # that rendering done: the next visitor renders the page again, and sees the news
+    give_back(slot)  # that rendering done: the next visitor renders the page again, and sees the news
     response = client.get("/news/")
     assert response.get("X-Page-Cache") == "miss" and "刚刚发布的新闻" in response.content.decode()
     assert take_rebuild_slot() is not None  # the rebuild gave its slot back
@@ -272,9 +274,10 @@ def test_stale_pages_are_served_for_seconds_at_most(client, orgs, portal, rebuil
     from cqosite import pagecache
 
     assert cached(client, "/news/")
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now)
     make_news(orgs.hebei, "刚刚发布的新闻")
     assert client.get("/news/").get("X-Page-Cache") == "stale"
-    now = pagecache.time.time()
     monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS - 0.5)
     assert client.get("/news/").get("X-Page-Cache") == "stale"
     monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS)
@@ -327,3 +330,38 @@ def test_a_publish_starts_one_generation_and_one_more_when_it_commits(orgs, port
         advances.clear()
         record.save_revision().publish()
         assert len(advances) == 1
+
+
+def test_the_stale_window_counts_from_the_change_and_later_changes_do_not_prolong_it(
+    client, orgs, portal, rebuild_under_way, monkeypatch
+):
+    """A withdrawn page must not be served for minutes: neither because nobody asked for it until later, nor
+    because approvals elsewhere keep starting new generations."""
+    from cqosite import pagecache
+
+    page = make_news(orgs.hebei, "即将撤回的新闻")
+    assert cached(client, "/news/") and "即将撤回的新闻" in client.get("/news/").content.decode()
+    now = pagecache.time.time()
+    page.unpublish()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + 100)  # the first visitor comes much later
+    response = client.get("/news/")
+    assert response.get("X-Page-Cache") == "miss" and "即将撤回的新闻" not in response.content.decode()
+
+    assert cached(client, "/news/")
+    make_news(orgs.hebei, "第二条新闻")
+    for step in range(1, 5):  # changes elsewhere, each within the window of the one before
+        monkeypatch.setattr(pagecache.time, "time", lambda step=step: now + 100 + step * 1.5)
+        GENERATION.bump()
+    response = client.get("/news/")
+    assert response.get("X-Page-Cache") == "miss" and "第二条新闻" in response.content.decode()
+
+
+def test_a_slow_rendering_whose_slot_expired_does_not_free_anothers(settings):
+    from cqosite.pagecache import give_back, take_rebuild_slot
+
+    slow = take_rebuild_slot()
+    cache.delete(slow[0])  # its slot expired while it was still rendering
+    other = take_rebuild_slot()
+    give_back(slow)  # the slow rendering ends
+    assert take_rebuild_slot() is None and cache.get(other[0]) == other[1]
+    give_back(other)

@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 from filings.awards.models import Application
 from filings.awards.review import act, submit
 
+from .test_versions import awarded  # noqa: F401 - a fixture
 from .test_workflow import before_the_review_log_moved, migrate_to_latest
 
 
@@ -112,3 +113,13 @@ def test_a_draft_has_no_history_for_administrators(client, application, associat
     policy = policy_registry.get_by_type(Application)
     assert not policy.user_has_permission_for_instance(association_admin, "view", application)
     assert not policy.instances_user_has_permission_for(association_admin, "view").filter(pk=application.pk).exists()
+
+
+@pytest.mark.django_db
+def test_the_award_is_in_the_history_once(client, awarded, association_admin):  # noqa: F811 - the fixture
+    """The last stage's approval publishes the application: Wagtail's "published" would repeat the award."""
+    assert ModelLogEntry.objects.for_instance(awarded).filter(action="wagtail.publish").exists()
+    client.force_login(association_admin)
+    response = client.get(reverse("award_application_records:history", args=[awarded.pk]))
+    shown = [entry.action for entry in response.context["object_list"]]
+    assert shown.count("awards.award") == 1 and "wagtail.publish" not in shown

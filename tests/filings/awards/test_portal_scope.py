@@ -63,3 +63,13 @@ def test_an_administrator_kind_account_owns_nothing_by_a_leftover_enterprise(cli
     client.force_login(account)
     for method, url in urls(application):
         assert getattr(client, method)(url).status_code in (403, 404), url
+
+
+def test_an_enterprise_kind_superuser_is_refused_on_the_portal(client, application):
+    """Its reach is everything: on the portal it would edit every enterprise's filings and projects as its own."""
+    account = EnterpriseAccountFactory(is_superuser=True)
+    client.force_login(account)
+    assert client.get(reverse("awards:dashboard")).status_code == 403
+    for method, url in urls(application):
+        assert getattr(client, method)(url).status_code == 403, url
+    assert Application.unscoped.filter(pk=application.pk, state=Application.State.DRAFT).exists()
