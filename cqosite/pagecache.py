@@ -49,7 +49,7 @@ class PageGeneration(Generation):
 
     def advance(self):
         generation = super().advance()
-        if generation is not None:
+        if generation is not None and getattr(settings, "PAGE_CACHE_SECONDS", 0):
             cache.set(f"pagecache:started:{generation}", time.time(), STALE_SECONDS * 5)
         return generation
 

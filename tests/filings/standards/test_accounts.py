@@ -70,7 +70,7 @@ def account_data(enterprise, mobile, code, **overrides):
     return {
         "username": "qc_user_01",
         "real_name": "李翠翠",
-        "id_number": make_resident_id(42),
+        "id_number": make_resident_id(42, birth="19790606"),  # factories number 1980-born holders: never this one
         "bureau": enterprise.organisation_id,
         "password1": "Quality-2026!",
         "password2": "Quality-2026!",
