@@ -16,6 +16,10 @@ approach a bare Django view's throughput. Rules:
   state, logins, codes, job progress, audit entries and every undeclared model leave it alone, so the cache
   survives a working day of administrators at work. The generation lives in the shared cache (Redis in
   production), so all application servers see it; it is read with the page, in one round trip;
+- records that only the pages under one path show (the officers, on the talent pool: :func:`shows_only_under`)
+  move that *area's* generation instead, which pages under the path are current under beside the site's: an
+  officer approved every few seconds across the country makes the talent pool's pages out of date, not the
+  news, the standards or the home page;
 - a page stored under an earlier generation is rendered again by the first request that finds it so, unless
   ``PAGE_CACHE_REBUILDS`` requests are already rendering out-of-date pages: then it gets the stored page
   (``X-Page-Cache: stale``). One change makes every page out of date at once, and the workers that all rendered
@@ -44,17 +48,23 @@ from registry.generations import Generation
 
 
 class PageGeneration(Generation):
-    """The page cache's generation, which also notes when each generation started: a page stored in the one before
+    """A page cache generation, which also notes when each generation started: a page stored in the one before
     has been out of date since then (:func:`may_serve_stale`)."""
 
     def advance(self):
         generation = super().advance()
         if generation is not None and getattr(settings, "PAGE_CACHE_SECONDS", 0):
-            cache.set(f"pagecache:started:{generation}", time.time(), STALE_SECONDS * 5)
+            cache.set(self.started_key(generation), time.time(), STALE_SECONDS * 5)
         return generation
 
+    def started_key(self, generation):
+        return f"{self.key}:started:{generation}"
 
+
+#: The whole site's generation: every public page is current under it.
 GENERATION = PageGeneration("pagecache:generation")
+#: Path prefix → the generation of the records only the pages under it show (:func:`shows_only_under`).
+AREAS = {}
 EXCLUDED_PREFIXES = (
     "/admin",
     "/accounts",
@@ -96,6 +106,8 @@ REBUILD_SLOT_SECONDS = 120
 
 #: Model → predicate(instance): whether a save or delete of that instance changes what the public sees.
 _public_models = {}
+#: Model → the path prefix of the only pages that show it.
+_area_of_model = {}
 
 
 def always(instance):
@@ -110,12 +122,37 @@ def shows_publicly(model, when=always):
     _public_models[model] = when
 
 
-def invalidate(**kwargs):
-    GENERATION.bump()
+def shows_only_under(model, prefix):
+    """Declare that ``model`` (public under the rules above) shows on the pages under ``prefix`` alone: its public
+    changes start a new generation of those pages only. Declared from ``AppConfig.ready``; a model that any other
+    public page shows, however little of it, must not be declared."""
+    _area_of_model[model] = prefix
+    AREAS.setdefault(prefix, PageGeneration(f"pagecache:generation:{prefix}"))
 
 
-def cached(key, compute):
-    """``compute()``, kept in the shared cache under ``key`` for as long as the generation is unchanged.
+def generation_of(model):
+    """The generation a public change of ``model`` (a class) starts anew: its area's, or the site's."""
+    for base in model.__mro__:
+        if base in _area_of_model:
+            return AREAS[_area_of_model[base]]
+    return GENERATION
+
+
+def generations_for(path):
+    """The generations a page at ``path`` is current under: the site's, and its area's when it is in one."""
+    for prefix, generation in AREAS.items():
+        if path.startswith(prefix):
+            return (GENERATION, generation)
+    return (GENERATION,)
+
+
+def invalidate(sender=None, **kwargs):
+    """Make the public pages that show ``sender`` (a model; by default, any) out of date: a signal receiver too."""
+    (GENERATION if sender is None else generation_of(sender)).bump()
+
+
+def cached(key, compute, generations=(GENERATION,)):
+    """``compute()``, kept in the shared cache under ``key`` for as long as ``generations`` are unchanged.
 
     What every public page shows in the same way (the sections' URLs, the home page's lists, a news list page) is
     worked out once a generation, so a page the page cache has not stored (a first visit, a query string) renders
@@ -127,8 +164,8 @@ def cached(key, compute):
     seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
     if not seconds:
         return compute()
-    found = cache.get_many([GENERATION.key, key])
-    current = found.get(GENERATION.key) or GENERATION.current()
+    found = cache.get_many([*(generation.key for generation in generations), key])
+    current = current_generations(generations, found)
     stored = found.get(key)
     if stored is not None and stored[0] == current:
         return stored[1]
@@ -136,6 +173,11 @@ def cached(key, compute):
     if value is not None:
         cache.set(key, (current, value), seconds)
     return value
+
+
+def current_generations(generations, found):
+    """The numbers of ``generations``, from what ``cache.get_many`` ``found`` (or read afresh when missing)."""
+    return tuple(found.get(generation.key) or generation.current() for generation in generations)
 
 
 def is_public_change(instance, update_fields=None):
@@ -154,12 +196,12 @@ def is_public_change(instance, update_fields=None):
 
 def saved(sender, instance, update_fields=None, raw=False, **kwargs):
     if not raw and is_public_change(instance, update_fields):
-        invalidate()
+        invalidate(type(instance))
 
 
 def deleted(sender, instance, **kwargs):
     if is_public_change(instance):
-        invalidate()
+        invalidate(type(instance))
 
 
 def connect_signals():
@@ -193,11 +235,19 @@ def give_back(slot):
         cache.delete(key)
 
 
-def may_serve_stale(stored_generation):
-    """Whether a page stored in ``stored_generation`` went out of date less than :data:`STALE_SECONDS` ago: timed
-    from the change that started the next generation, so later changes never prolong it."""
-    started = cache.get(f"pagecache:started:{stored_generation + 1}")
-    return started is not None and time.time() - started < STALE_SECONDS
+def may_serve_stale(generations, stored, current):
+    """Whether a page stored under the numbers ``stored`` of ``generations`` (now ``current``) went out of date
+    less than :data:`STALE_SECONDS` ago: timed from the first change that started a next generation, so later
+    changes never prolong it. Never a page stored under other generations (one stored before an upgrade)."""
+    if not isinstance(stored, tuple) or len(stored) != len(current):
+        return False
+    keys = [
+        generation.started_key(number + 1)
+        for generation, number, now in zip(generations, stored, current, strict=True)
+        if number != now
+    ]
+    started = cache.get_many(keys)
+    return len(started) == len(keys) and time.time() - min(started.values()) < STALE_SECONDS
 
 
 class FirstVisits:
@@ -234,17 +284,18 @@ class AnonymousPageCacheMiddleware:
         key = self.key(request)
         if request.META.get("QUERY_STRING") and self.first_visits.is_first(key):
             return self.mark_miss(self.get_response(request))
-        # One round trip: the current generation and the page stored with the generation it was rendered in.
-        found = cache.get_many([GENERATION.key, key])
-        current = found.get(GENERATION.key) or GENERATION.current()
-        stored_generation, cached = found.get(key) or (None, None)
-        if cached is not None and stored_generation == current:
+        # One round trip: the current generations and the page stored with those it was rendered in.
+        generations = generations_for(request.path)
+        found = cache.get_many([*(generation.key for generation in generations), key])
+        current = current_generations(generations, found)
+        stored_generations, cached = found.get(key) or (None, None)
+        if cached is not None and stored_generations == current:
             cached["X-Page-Cache"] = "hit"
             return cached
         if cached is None:
             return self.render(request, key, current, seconds)
         slot = take_rebuild_slot()
-        if slot is None and may_serve_stale(stored_generation):
+        if slot is None and may_serve_stale(generations, stored_generations, current):
             cached["X-Page-Cache"] = "stale"
             return cached
         try:
@@ -253,13 +304,13 @@ class AnonymousPageCacheMiddleware:
             if slot is not None:
                 give_back(slot)
 
-    def render(self, request, key, generation, seconds):
-        """The view's response, stored under ``generation`` when it may be shared."""
+    def render(self, request, key, generations, seconds):
+        """The view's response, stored under ``generations`` (their numbers) when it may be shared."""
         response = self.get_response(request)
         if self.cacheable_response(response):
             if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
                 response.render()
-            cache.set(key, (generation, response), seconds)
+            cache.set(key, (generations, response), seconds)
         return self.mark_miss(response)
 
     def process_view(self, request, view_func, view_args, view_kwargs):

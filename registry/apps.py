@@ -13,7 +13,7 @@ class RegistryConfig(AppConfig):
 
         from . import contributions, lookups, policies, roles, workflows
         from .models import Organisation
-        from .officers import grant_officer_permissions
+        from .officers import TALENT_POOL, grant_officer_permissions
 
         lookups.register()
         policies.register_default_policies()
@@ -23,6 +23,8 @@ class RegistryConfig(AppConfig):
         # The talent pool, news and searches show enterprises' and units' names and regions.
         for model_name in ("Enterprise", "Organisation", "Division", "IndustryCategory"):
             pagecache.shows_publicly(self.get_model(model_name))
+        # Officers are approved all day across the country, and only the talent pool shows them.
+        pagecache.shows_only_under(self.get_model("ChiefQualityOfficer"), f"/{TALENT_POOL}")
 
         roles.grant(
             roles.ALL_ROLES,

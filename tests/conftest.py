@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import translation
 from wagtail.models import Collection, Site
 
-from cqosite.pagecache import GENERATION
+from cqosite.pagecache import AREAS, GENERATION
 from home.site import build_site, root_page
 from registry.factories import AdministratorFactory
 from registry.models import Organisation, Role
@@ -27,7 +27,8 @@ def fresh_page_cache_generation():
     """Each test starts from its own database: what an earlier one kept in the process's cache under the page
     cache's generation (section URLs, page fragments, routes) or as Wagtail's sites' root paths (a page's ``url``)
     must not be read as current."""
-    GENERATION.bump()
+    for generation in (GENERATION, *AREAS.values()):
+        generation.bump()
     Site.clear_site_root_paths_cache()
 
 

@@ -14,7 +14,8 @@ register = template.Library()
 @register.tag
 def publicfragment(parser, token):
     """``{% publicfragment "name" value… %}…{% endpublicfragment %}``: the enclosed part, rendered once a generation
-    of the page cache (:func:`cqosite.pagecache.cached`) per host, language and ``value…``.
+    of the page it is on (:func:`cqosite.pagecache.cached`, :func:`~cqosite.pagecache.generations_for`) per host,
+    language and ``value…``.
 
     For what every visitor sees alike (public lists, never a form or a user's name): a page the page cache has not
     stored renders it without its queries, and a public change shows in it at once. A name that is empty (``None``)
@@ -34,7 +35,9 @@ class PublicFragmentNode(template.Node):
         request, name = context.get("request"), self.name.resolve(context)
         if request is None or not name:
             return self.nodelist.render(context)
-        parts = [name, request.get_host(), get_language()]
+        # Current under the generations of the page it is part of (an area's pages keep their own copy).
+        generations = pagecache.generations_for(request.path)
+        parts = [name, request.get_host(), get_language(), *(generation.key for generation in generations)]
         parts += [value.resolve(context) for value in self.vary_on]
         key = "portal:fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        return pagecache.cached(key, lambda: self.nodelist.render(context))
+        return pagecache.cached(key, lambda: self.nodelist.render(context), generations)

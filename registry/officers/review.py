@@ -344,7 +344,7 @@ def decide_set(task_, user, pairs, decision, reason, now):
             base_content_type=ContentType.objects.get_for_model(ChiefQualityOfficer),
             object_id__in=[str(pk) for pk in officer_ids],
         ).exclude(approved_go_live_at=None).update(approved_go_live_at=None)
-        pagecache.invalidate()  # the talent pool shows them: Wagtail's publish would have said so
+        pagecache.invalidate(ChiefQualityOfficer)  # the talent pool shows them: Wagtail's publish would say so
     else:
         officers.update(review_status=ReviewStatus.REJECTED, review_comment=reason)
     content_type_id = ContentType.objects.get_for_model(ChiefQualityOfficer).pk

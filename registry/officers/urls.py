@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from . import TALENT_POOL, views
 
 urlpatterns = [
-    path("talent-pool/", views.talent_pool, name="talent_pool"),
+    path(TALENT_POOL, views.talent_pool, name="talent_pool"),
     path("talent-pool/file/", views.file_officer, name="officer_filing"),
     path("talent-pool/file/form.pdf", views.registration_form, name="officer_registration_form"),
 ]

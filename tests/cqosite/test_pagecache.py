@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from cqosite.pagecache import GENERATION
+from cqosite.pagecache import GENERATION, generation_of
 from news.factories import make_news
 from registry.factories import EnterpriseFactory
 
@@ -319,17 +319,57 @@ def test_a_failed_rebuild_frees_its_slot(rf):
 
 def test_a_publish_starts_one_generation_and_one_more_when_it_commits(orgs, portal, monkeypatch):
     """Wagtail's publish signals follow the live save: counted again, they made every page out of date again."""
+    from registry.models import ChiefQualityOfficer
     from registry.officers.factories import OfficerFactory
 
     advances = []
-    advance = GENERATION.advance
-    monkeypatch.setattr(GENERATION, "advance", lambda: (advances.append(1), advance())[1])
+    for generation in (GENERATION, generation_of(ChiefQualityOfficer)):
+        advance = generation.advance
+        monkeypatch.setattr(generation, "advance", lambda g=generation, a=advance: (advances.append(g), a())[1])
     officer = OfficerFactory(enterprise=EnterpriseFactory(region=orgs.changan.division))
     page = make_news(orgs.hebei, "一篇草稿", publish=False)
-    for record in (officer, page):
+    for record, generation in ((officer, generation_of(ChiefQualityOfficer)), (page, GENERATION)):
         advances.clear()
         record.save_revision().publish()
-        assert len(advances) == 1
+        assert advances == [generation]
+
+
+def test_an_officer_approval_leaves_the_pages_that_show_no_officers_cached(client, orgs, portal):
+    """Officers are approved all day: only the talent pool's pages (and the list kept for them) are made out of
+    date; a change the whole site shows (an enterprise's name) still reaches the talent pool."""
+    from registry.officers.factories import OfficerFactory
+
+    enterprise = EnterpriseFactory(region=orgs.changan.division, name="区域缓存测试有限公司")
+    officer = OfficerFactory(
+        enterprise=enterprise, real_name="新获批的质量官", certificate_valid_until=datetime.date(2100, 12, 31)
+    )
+    for url in ("/", "/news/", "/talent-pool/", "/talent-pool/?region=130000"):
+        assert cached(client, url)
+    officer.save_revision().publish()
+    assert still_cached(client, "/") and still_cached(client, "/news/")
+    for url in ("/talent-pool/", "/talent-pool/?region=130000"):
+        response = client.get(url)
+        assert response.get("X-Page-Cache") == "miss" and "新获批的质量官" in response.content.decode()
+    enterprise.name = "区域缓存改名有限公司"
+    enterprise.save()
+    response = client.get("/talent-pool/")
+    assert response.get("X-Page-Cache") == "miss" and "区域缓存改名有限公司" in response.content.decode()
+
+
+def test_a_stale_talent_pool_page_is_timed_from_the_approval(client, orgs, rebuild_under_way, monkeypatch):
+    from cqosite import pagecache
+    from registry.officers.factories import OfficerFactory
+
+    officer = OfficerFactory(
+        enterprise=EnterpriseFactory(region=orgs.changan.division), certificate_valid_until=datetime.date(2100, 12, 31)
+    )
+    assert cached(client, "/talent-pool/")
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now)
+    officer.save_revision().publish()
+    assert client.get("/talent-pool/").get("X-Page-Cache") == "stale"
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS)
+    assert client.get("/talent-pool/").get("X-Page-Cache") == "miss"
 
 
 def test_the_stale_window_counts_from_the_change_and_later_changes_do_not_prolong_it(
@@ -365,3 +405,15 @@ def test_a_slow_rendering_whose_slot_expired_does_not_free_anothers(settings):
     give_back(slow)  # the slow rendering ends
     assert take_rebuild_slot() is None and cache.get(other[0]) == other[1]
     give_back(other)
+
+
+def test_a_page_stored_under_another_shape_of_generations_is_rendered_again(client, orgs, portal, rebuild_under_way):
+    """A page stored before an upgrade (a bare number) or before the path joined an area is never served."""
+    from cqosite.pagecache import AnonymousPageCacheMiddleware
+
+    assert cached(client, "/news/")
+    key = AnonymousPageCacheMiddleware.key(client.get("/news/").wsgi_request)
+    _generations, response = cache.get(key)
+    for stored in (GENERATION.current() - 1, (GENERATION.current() - 1, 1)):
+        cache.set(key, (stored, response))
+        assert client.get("/news/").get("X-Page-Cache") == "miss"

@@ -230,9 +230,10 @@ def test_bulk_approval_leaves_the_same_rows_as_wagtails_approve(client, admins):
     import_officers(admins.changan, [1, 2])
     by_wagtail, by_bulk = ChiefQualityOfficer.unscoped.order_by("pk")
     approve_through_wagtail(client, admins.shijiazhuang, by_wagtail)
-    generation = pagecache.GENERATION.current()
+    talent_pool = pagecache.generation_of(ChiefQualityOfficer)
+    generation = talent_pool.current()
     assert review_chunk(admins.shijiazhuang, [by_bulk.pk], "approve", "材料齐全") == 1
-    assert pagecache.GENERATION.current() != generation  # the talent pool's cached pages show the approval
+    assert talent_pool.current() != generation  # the talent pool's cached pages show the approval
     expected, actual = strip_names(footprint(by_wagtail)), strip_names(footprint(by_bulk))
     assert actual == expected
     assert expected["officer"][0] is True and [entry[0] for entry in expected["log"]] == [
