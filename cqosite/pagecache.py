@@ -98,6 +98,9 @@ EDITING_STATE_FIELDS = frozenset(
     }
 )
 
+#: Part of a stored page's key: a release that stores pages otherwise (as generation numbers of another shape) moves
+#: it, so that while its servers replace the last release's one by one, neither reads what the other stored.
+PAGE_FORMAT = 2
 #: Seconds after a public change during which visitors may still get a page stored before it.
 STALE_SECONDS = 2
 #: A rebuild slot left taken (its worker killed mid-rendering) is free again after this long: longer than a request
@@ -139,11 +142,9 @@ def generation_of(model):
 
 
 def generations_for(path):
-    """The generations a page at ``path`` is current under: the site's, and its area's when it is in one."""
-    for prefix, generation in AREAS.items():
-        if path.startswith(prefix):
-            return (GENERATION, generation)
-    return (GENERATION,)
+    """The generations a page at ``path`` (below the script prefix) is current under: the site's, and those of the
+    areas it is in."""
+    return (GENERATION, *(generation for prefix, generation in AREAS.items() if path.startswith(prefix)))
 
 
 def invalidate(sender=None, **kwargs):
@@ -285,7 +286,7 @@ class AnonymousPageCacheMiddleware:
         if request.META.get("QUERY_STRING") and self.first_visits.is_first(key):
             return self.mark_miss(self.get_response(request))
         # One round trip: the current generations and the page stored with those it was rendered in.
-        generations = generations_for(request.path)
+        generations = generations_for(request.path_info)
         found = cache.get_many([*(generation.key for generation in generations), key])
         current = current_generations(generations, found)
         stored_generations, cached = found.get(key) or (None, None)
@@ -354,4 +355,4 @@ class AnonymousPageCacheMiddleware:
     def key(request):
         language = get_language_from_request(request)
         raw = f"{request.get_host()}|{request.get_full_path()}|{language}|{request.method}"
-        return f"pagecache:{hashlib.sha256(raw.encode()).hexdigest()}"
+        return f"pagecache:{PAGE_FORMAT}:{hashlib.sha256(raw.encode()).hexdigest()}"

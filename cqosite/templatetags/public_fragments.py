@@ -36,7 +36,7 @@ class PublicFragmentNode(template.Node):
         if request is None or not name:
             return self.nodelist.render(context)
         # Current under the generations of the page it is part of (an area's pages keep their own copy).
-        generations = pagecache.generations_for(request.path)
+        generations = pagecache.generations_for(request.path_info)
         parts = [name, request.get_host(), get_language(), *(generation.key for generation in generations)]
         parts += [value.resolve(context) for value in self.vary_on]
         key = "portal:fragment:" + hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -6,6 +6,6 @@ from . import TALENT_POOL, views
 
 urlpatterns = [
     path(TALENT_POOL, views.talent_pool, name="talent_pool"),
-    path("talent-pool/file/", views.file_officer, name="officer_filing"),
-    path("talent-pool/file/form.pdf", views.registration_form, name="officer_registration_form"),
+    path(f"{TALENT_POOL}file/", views.file_officer, name="officer_filing"),
+    path(f"{TALENT_POOL}file/form.pdf", views.registration_form, name="officer_registration_form"),
 ]

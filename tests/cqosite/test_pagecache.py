@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from cqosite.pagecache import GENERATION, generation_of
+from cqosite.pagecache import GENERATION, generation_of, generations_for
 from news.factories import make_news
 from registry.factories import EnterpriseFactory
 
@@ -417,3 +417,33 @@ def test_a_page_stored_under_another_shape_of_generations_is_rendered_again(clie
     for stored in (GENERATION.current() - 1, (GENERATION.current() - 1, 1)):
         cache.set(key, (stored, response))
         assert client.get("/news/").get("X-Page-Cache") == "miss"
+
+
+def test_the_talent_pool_is_in_the_officers_area():
+    """Declared by a path: if the talent pool moved, approvals would no longer reach its cached pages."""
+    from django.urls import reverse
+
+    from registry.models import ChiefQualityOfficer
+
+    assert generation_of(ChiefQualityOfficer) in generations_for(reverse("talent_pool"))
+    assert generation_of(ChiefQualityOfficer) not in generations_for("/news/")
+
+
+def test_a_page_out_of_date_by_two_generations_is_served_stale_from_the_first_change(
+    client, orgs, rebuild_under_way, monkeypatch
+):
+    from cqosite import pagecache
+    from registry.officers.factories import OfficerFactory
+
+    officer = OfficerFactory(
+        enterprise=EnterpriseFactory(region=orgs.changan.division), certificate_valid_until=datetime.date(2100, 12, 31)
+    )
+    assert cached(client, "/talent-pool/")
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now)
+    EnterpriseFactory()  # the site's generation
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS - 1)
+    officer.save_revision().publish()  # the talent pool's, later
+    assert client.get("/talent-pool/").get("X-Page-Cache") == "stale"
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + pagecache.STALE_SECONDS)
+    assert client.get("/talent-pool/").get("X-Page-Cache") == "miss"  # timed from the first change
