@@ -36,6 +36,7 @@ from wagtail.admin.mail import (
 from wagtail.log_actions import LogFormatter
 from wagtail.models import AbstractPage, Task, TaskState, Workflow, WorkflowContentType, WorkflowState, WorkflowTask
 
+from .lookups import AnyOf
 from .policies import ScopePolicy
 from .scoping import unit_ids, unscoped
 
@@ -219,6 +220,20 @@ def administrators_of(units):
     return User.objects.filter(organisation__in=units, kind=User.Kind.ADMINISTRATOR, is_active=True).exclude(role="")
 
 
+def reviewable_task_states(user):
+    """The task states ``user`` may decide, of every active task (Wagtail's ``TaskState.objects.reviewable_by``).
+
+    Each task's states as ids gathered in one array, looked up by primary key: Wagtail ORs the tasks' conditions,
+    which PostgreSQL checked row by row against each task's whole list of ids (5,000 records awaiting a city took
+    25 ms to match against their own 5,000 ids).
+    """
+    tasks = Task.objects.filter(active=True).specific()
+    per_task = [task.get_task_states_user_can_moderate(user=user).order_by().values("pk") for task in tasks]
+    if not per_task:
+        return TaskState.objects.none()
+    return TaskState.objects.filter(AnyOf("pk", per_task[0].union(*per_task[1:], all=True)))
+
+
 class ComputedApprovalTask(Task):
     """A task approved by the administrators of units computed per object; subclasses give the rule."""
 
@@ -252,17 +267,24 @@ class ComputedApprovalTask(Task):
         return user.is_superuser or (user.organisation is not None and self.unit_approves(obj, user.organisation))
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        """One query: in-progress states of this task on objects ``user`` approves, not theirs."""
+        """One query: in-progress states of this task on objects ``user`` approves, not theirs.
+
+        Driven from the objects in review of the units ``user`` approves, through their workflow states to the
+        current task states, each step by index (:class:`~registry.lookups.AnyOf`): a join made PostgreSQL read every
+        workflow and task state in the country to find a county's.
+        """
         if not is_approver_account(user) or (not user.is_superuser and user.organisation is None):
             return TaskState.objects.none()
-        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS).exclude(workflow_state__requested_by=user)
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
         if user.is_superuser:
-            return states
+            return states.exclude(workflow_state__requested_by=user)
         objects = self.objects_approved_by(user.organisation)
-        return states.filter(
-            workflow_state__base_content_type=ContentType.objects.get_for_model(base_model(objects.model)),
-            workflow_state__object_id__in=objects.order_by().annotate(key=Cast("pk", CharField())).values("key"),
-        )
+        workflow_states = WorkflowState.objects.filter(
+            AnyOf("object_id", objects.order_by().annotate(key=Cast("pk", CharField())).values("key")),
+            base_content_type=ContentType.objects.get_for_model(base_model(objects.model)),
+            status=WorkflowState.STATUS_IN_PROGRESS,
+        ).exclude(requested_by=user)
+        return states.filter(AnyOf("pk", workflow_states.values("current_task_state_id")))
 
     def objects_user_can_moderate(self, user):
         """The objects whose in-progress state of this task ``user`` (an approver of a unit, not a superuser) may

@@ -140,6 +140,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with a health check that skips connections in steady use (cqosite/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "cqosite.postgresql"
+    # Each statement on one core, without JIT compilation. The site's statements read a page of rows, many at once:
+    # a parallel worker took the core another request was waiting for (the talent-pool search under load ran at
+    # half the throughput with them), and JIT compilation is paid per statement whose estimate passes
+    # jit_above_cost (the national workflow report spent 46 ms compiling a query that ran in 11).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

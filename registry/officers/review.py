@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import BigIntegerField, CharField, F, IntegerField, Q
+from django.db.models import BigIntegerField, CharField, Count, F, IntegerField, Q, Window
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 from django.shortcuts import redirect
@@ -43,7 +43,7 @@ from cqosite import pagecache
 from ..bulk import chunks, insert_rows
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
 from ..params import query_ids
-from ..workflows import ApprovalPublishingPolicy, ComputedApprovalTask, is_approver_account
+from ..workflows import ApprovalPublishingPolicy, ComputedApprovalTask, is_approver_account, reviewable_task_states
 from .submission import officer_task
 
 logger = logging.getLogger(__name__)
@@ -131,15 +131,22 @@ class AwaitingReviewPanel(Component):
 
     def get_context_data(self, parent_context):
         request = parent_context["request"]
-        states = TaskState.objects.reviewable_by(request.user)
-        total = states.count()
+        states = reviewable_task_states(request.user)
+        # The newest rows' ids and the count in one pass over the queue; then those rows alone with their details.
+        newest = list(
+            states.annotate(total=Window(Count("pk")))
+            .order_by("-started_at", "-pk")
+            .values_list("pk", "total")[:PANEL_ROWS]
+        )
+        total = newest[0][1] if newest else 0
         rows = []
         if total:
             tasks = {}
             page = (
-                states.select_related("revision__user", "workflow_state")
+                TaskState.objects.filter(pk__in=[pk for pk, _total in newest])
+                .select_related("revision__user", "workflow_state")
                 .defer("revision__content")
-                .order_by("-started_at", "-pk")[:PANEL_ROWS]
+                .order_by("-started_at", "-pk")
             )
             for state in page:
                 if state.task_id not in tasks:

@@ -140,8 +140,8 @@ def test_the_workflow_report_looks_for_records_in_review_or_decided_never_the_wh
     assert "长安已审质量官" in page and "长安待审质量官" in page and "桥西已审质量官" not in page
 
 
-def test_the_workflow_report_builds_its_scope_once_a_request(client, admins, monkeypatch):
-    """The requester filter's choices reuse the report's states instead of building the scope condition again."""
+def test_the_workflow_report_builds_its_scope_once_a_request_and_finds_requesters_by_name(client, admins, monkeypatch):
+    """No pass over the states to list requesters: the filter takes a name (or a part of one, or a username)."""
     from registry import reports
 
     calls = []
@@ -150,8 +150,12 @@ def test_the_workflow_report_builds_its_scope_once_a_request(client, admins, mon
     submit(OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安待审质量官"), admins.changan)
     client.force_login(admins.shijiazhuang)
     page = client.get("/admin/reports/workflow/").content.decode()
-    assert "长安待审质量官" in page and admins.changan.real_name in page  # the requester is offered
+    assert "长安待审质量官" in page and admins.changan.real_name in page
     assert len(calls) == 1
+    found = client.get("/admin/reports/workflow/", {"requested_by": admins.changan.real_name[1:]}).content.decode()
+    assert "长安待审质量官" in found
+    other = client.get("/admin/reports/workflow/", {"requested_by": "没有这个人"}).content.decode()
+    assert "长安待审质量官" not in other
 
 
 def test_the_workflow_reports_run_the_same_queries_for_5_and_60_decided_records_and_name_no_id_list(client, admins):
@@ -209,3 +213,23 @@ def test_the_workflow_reports_run_the_same_queries_for_5_and_60_decided_records_
     assert "王质量60" in many["长安区市场监督管理局", "/admin/reports/workflow/"][1]
     assert "王质量10060" not in many["长安区市场监督管理局", "/admin/reports/workflow_tasks/"][1]
     assert {key: count for key, (count, _page) in many.items()} == {key: count for key, (count, _page) in few.items()}
+
+
+def test_the_national_bureaus_report_looks_each_rows_record_up_and_keeps_the_subtree(client, orgs, admins, monkeypatch):
+    """The national bureau's subtree holds most units, so each row's record is looked up by key (registry.reports);
+    the same form confines a county to its own records as the gathered keys do."""
+    from registry import reports
+
+    assert reports.holds_most_units(orgs.national.path) and not reports.holds_most_units(orgs.hebei.path)
+    submit(OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安待审质量官"), admins.changan)
+    submit(OfficerFactory(enterprise=EnterpriseFactory(region_id="130104"), real_name="桥西待审质量官"), admins.qiaoxi)
+    submit(OfficerFactory(enterprise=EnterpriseFactory(region_id="110105"), real_name="朝阳待审质量官"), admins.beijing)
+    client.force_login(admins.national)
+    page = client.get("/admin/reports/workflow/").content.decode()
+    assert all(name in page for name in ("长安待审质量官", "桥西待审质量官", "朝阳待审质量官"))
+
+    monkeypatch.setattr(reports, "holds_most_units", lambda prefix: True)
+    for report in ("/admin/reports/workflow/", "/admin/reports/workflow_tasks/"):
+        client.force_login(admins.changan)
+        page = client.get(report).content.decode()
+        assert "长安待审质量官" in page and "桥西待审质量官" not in page and "朝阳待审质量官" not in page
