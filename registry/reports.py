@@ -113,6 +113,7 @@ def workflow_states_in_scope(user, prefix=""):
         records = in_subtree(model, scope)
         if broad:
             # Nearly every state is the subtree's: each listed row's record looked up by key, until a page is full.
+            # (The reviewed models' keys are integers, so the cast holds for any state PostgreSQL tries it on.)
             record = records.filter(pk=Cast(OuterRef(f"{prefix}object_id"), BigIntegerField())).values("pk")[:1]
             keep |= Q(**{f"{prefix}content_type_id": content_type.pk}) & Q(IsNull(Subquery(record), False))
             continue
@@ -162,9 +163,9 @@ class ScopedLogEntriesView(AuditedExportMixin, LogEntriesView):
 
 
 class ScopedWorkflowFilterSet(WorkflowReportFilterSet):
-    """Wagtail's filters, with the requester found by name: Wagtail offers every requester of the states listed, which
-    took a pass over all of them (every workflow in the country for the national bureau) to list thousands of
-    administrators and enterprise accounts in one drop-down."""
+    """Wagtail's filters, with the requester found by name, unit or username: Wagtail offers every requester of the
+    states listed, which took a pass over all of them (every workflow in the country for the national bureau) to
+    list thousands of administrators and enterprise accounts in one drop-down."""
 
     requested_by = django_filters.CharFilter(label=gettext_lazy("Requested by"), method="filter_requester")
 
@@ -174,7 +175,13 @@ class ScopedWorkflowFilterSet(WorkflowReportFilterSet):
         return queryset
 
     def filter_requester(self, queryset, name, value):
-        return queryset.filter(Q(requested_by__real_name__icontains=value) | Q(requested_by__username__icontains=value))
+        """By (part of) the requester's name or unit ("长安" finds 长安区's requests), or their whole username: an
+        administrator's is their mobile, which a part would let a role that sees mobiles masked read digit by digit."""
+        return queryset.filter(
+            Q(requested_by__real_name__icontains=value)
+            | Q(requested_by__username=value)
+            | Q(requested_by__organisation__name__icontains=value)
+        )
 
 
 class ScopedWorkflowView(AuditedExportMixin, WorkflowView):

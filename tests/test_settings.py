@@ -126,9 +126,22 @@ def test_production_behind_pgbouncer_closes_connections_and_avoids_server_side_c
         DATABASE_URL="postgres://cqo@pgbouncer.internal:6432/cqo",
         DB_CONN_MAX_AGE="0",
         DB_DISABLE_SERVER_SIDE_CURSORS="true",
+        DB_SESSION_OPTIONS="",
     )
     assert loaded["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
     assert loaded["DATABASES"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    assert "options" not in loaded["DATABASES"]["default"].get("OPTIONS", {})  # PgBouncer refuses startup options
+
+
+def test_postgresql_statements_run_without_jit_or_parallel_workers_and_keep_the_urls_options():
+    loaded = load(
+        "cqosite.settings.production",
+        "DATABASES",
+        SECRET_KEY=LONG_KEY,
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/cqo?options=-c%20statement_timeout%3D30000",
+    )
+    options = loaded["DATABASES"]["default"]["OPTIONS"]["options"]
+    assert options == "-c statement_timeout=30000 -c jit=off -c max_parallel_workers_per_gather=0"
 
 
 def test_production_media_on_s3_only_when_a_bucket_is_named():

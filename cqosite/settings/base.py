@@ -143,8 +143,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Each statement on one core, without JIT compilation. The site's statements read a page of rows, many at once:
     # a parallel worker took the core another request was waiting for (the talent-pool search under load ran at
     # half the throughput with them), and JIT compilation is paid per statement whose estimate passes
-    # jit_above_cost (the national workflow report spent 46 ms compiling a query that ran in 11).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+    # jit_above_cost (the national workflow report spent 46 ms compiling a query that ran in 11). Sent when each
+    # connection starts; PgBouncer refuses such options: behind it, set DB_SESSION_OPTIONS empty and the same
+    # settings on the role (docs/deployment.md).
+    session_options = os.environ.get("DB_SESSION_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0")
+    if session_options:
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} {session_options}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
