@@ -19,9 +19,23 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.views.reports.aging_pages import AgingPagesView
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.locked_pages import LockedPagesView
-from wagtail.admin.views.reports.workflows import WorkflowReportFilterSet, WorkflowTasksView, WorkflowView
+from wagtail.admin.views.reports.workflows import (
+    WorkflowReportFilterSet,
+    WorkflowTasksView,
+    WorkflowView,
+    get_editable_content_type_ids,
+    get_editable_page_ids_query,
+)
 from wagtail.log_actions import log
-from wagtail.models import DraftStateMixin, ModelLogEntry, TaskState, WorkflowMixin, WorkflowState, WorkflowTask
+from wagtail.models import (
+    DraftStateMixin,
+    ModelLogEntry,
+    TaskState,
+    WorkflowMixin,
+    WorkflowState,
+    WorkflowTask,
+    get_default_page_content_type,
+)
 
 from .exports import ExportMixin
 from .lookups import AnyOf
@@ -29,7 +43,7 @@ from .models import Administrator, Organisation, User
 from .pagination import CappedCountPaginator
 from .params import query_string
 from .scoping import ScopedModelMixin, scope_for_user, subtree_filter
-from .workflows import reviewable_task_states
+from .workflows import base_model, reviewable_task_states
 
 EXPORT_ACTION = "registry.export"
 IMPORT_ACTION = "registry.import"
@@ -89,46 +103,69 @@ def out_of_scope(user, content_type_field, object_id_field):
 ACTIVE_WORKFLOW = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
 
 
-def workflow_states_in_scope(user, prefix=""):
-    """A Q keeping the workflow states (reached through the lookup ``prefix``) that name no scoped record or one in
-    ``user``'s subtree (``None``: keep everything).
+def workflow_states_in_scope(request, prefix=""):
+    """A condition keeping the workflow states (reached through the lookup ``prefix``) that the workflow reports may
+    list to ``request.user``: those naming no scoped record, or one in the user's subtree (``None``: keep everything).
 
-    Positive, per reviewed model, and never over the subtree's whole registry: an active state's record is in review,
-    so it is looked for among the subtree's records in review (the model's in-review index: as many as the queue);
-    a finished state's record among the subtree's records that have finished states (as many as those states).
-    ``NOT IN`` the subtree's records (:func:`out_of_scope`) made PostgreSQL hash every record of a province, a
-    million officers at full scale; a per-row lookup is costed per workflow state and drew in PostgreSQL's JIT.
-    Except for a subtree that holds most units (the national bureau's): its records in review are nearly all, whose
-    keys took longer to gather than looking up the record of each row a page and its capped count read.
+    Never read over the subtree's whole registry. For most subtrees the states are gathered by index into one array of
+    ids (:func:`listable_states`), which the page and its capped count are read from: a condition tested on each state
+    as the newest were walked read every newer state elsewhere first (a county whose import was older than the other
+    provinces' read their 130,000 states in review for each page). A subtree that holds most units (the national
+    bureau's) holds nearly every state: each listed row's record is looked up by key, until a page is full.
     """
-    scope = scope_for_user(user)
+    scope = scope_for_user(request.user)
     if scope is None:
         return None
-    reviewed = [m for m in apps.get_models() if issubclass(m, ScopedModelMixin) and issubclass(m, WorkflowMixin)]
-    content_types = ContentType.objects.get_for_models(*reviewed, for_concrete_models=False)
-    active = Q(**{f"{prefix}status__in": ACTIVE_WORKFLOW})
-    keep = ~Q(**{f"{prefix}content_type_id__in": [content_type.pk for content_type in content_types.values()]})
-    broad = holds_most_units(scope)
-    for model, content_type in content_types.items():
-        records = in_subtree(model, scope)
-        if broad:
-            # Nearly every state is the subtree's: each listed row's record looked up by key, until a page is full.
-            # (The reviewed models' keys are integers, so the cast holds for any state PostgreSQL tries it on.)
-            record = records.filter(pk=Cast(OuterRef(f"{prefix}object_id"), BigIntegerField())).values("pk")[:1]
-            keep |= Q(**{f"{prefix}content_type_id": content_type.pk}) & Q(IsNull(Subquery(record), False))
-            continue
-        in_review = (
-            records.filter(Q(live=False) | Q(has_unpublished_changes=True))
-            if issubclass(model, DraftStateMixin)
-            else records
-        )
-        finished = WorkflowState.objects.filter(content_type=content_type).exclude(status__in=ACTIVE_WORKFLOW)
-        decided = records.filter(pk__in=finished.annotate(key=Cast("object_id", BigIntegerField())).values("key"))
-        keep |= Q(**{f"{prefix}content_type_id": content_type.pk}) & (
-            (active & Q(**{f"{prefix}object_id__in": text_keys(in_review)}))
-            | (~active & Q(**{f"{prefix}object_id__in": text_keys(decided)}))
-        )
+    reviewed = reviewed_content_types()
+    if not holds_most_units(scope):
+        return AnyOf(f"{prefix}pk", listable_states(request, scope, reviewed))
+    keep = ~Q(**{f"{prefix}content_type_id__in": [content_type.pk for content_type in reviewed.values()]})
+    for model, content_type in reviewed.items():
+        record = record_of_state(model, scope, f"{prefix}object_id")
+        keep |= Q(**{f"{prefix}content_type_id": content_type.pk}) & Q(IsNull(Subquery(record), False))
     return keep
+
+
+def reviewed_content_types():
+    """The scoped models reviewed through workflows, with their content types."""
+    reviewed = [m for m in apps.get_models() if issubclass(m, ScopedModelMixin) and issubclass(m, WorkflowMixin)]
+    return ContentType.objects.get_for_models(*reviewed, for_concrete_models=False)
+
+
+def record_of_state(model, scope, object_id):
+    """The key of the state's record (its ``object_id`` lookup) if the record is in the subtree: a look-up by key.
+    (The reviewed models' keys are integers, so the cast holds for any state PostgreSQL tries it on.)"""
+    records = in_subtree(model, scope).order_by()
+    return records.filter(pk=Cast(OuterRef(object_id), BigIntegerField())).values("pk")[:1]
+
+
+def listable_states(request, scope, reviewed):
+    """The ids of the workflow states the reports may list to a user of the subtree at ``scope``, each part by index:
+    the states of the pages and other objects Wagtail lets the user edit; of each reviewed model, the state in progress
+    of each of the subtree's records in review (as many as its queue) and each finished state whose record is the
+    subtree's (found among the finished states of that model)."""
+    states = WorkflowState.objects.order_by()
+    reviewed_ids = {content_type.pk for content_type in reviewed.values()}
+    editable = [pk for pk in get_editable_content_type_ids(request) if pk not in reviewed_ids]
+    parts = [
+        states.filter(
+            base_content_type_id=get_default_page_content_type().pk, object_id__in=get_editable_page_ids_query(request)
+        ).values("pk"),
+        states.filter(content_type_id__in=editable).values("pk"),
+    ]
+    for model, content_type in reviewed.items():
+        records = in_subtree(model, scope).order_by()
+        if issubclass(model, DraftStateMixin):
+            records = records.filter(Q(live=False) | Q(has_unpublished_changes=True))
+        in_progress = states.filter(
+            base_content_type_id=ContentType.objects.get_for_model(base_model(model)).pk,
+            object_id=Cast(OuterRef("pk"), CharField()),
+            status__in=ACTIVE_WORKFLOW,
+        )
+        parts.append(records.annotate(state_key=Subquery(in_progress.values("pk")[:1])).values("state_key"))
+        finished = states.filter(content_type_id=content_type.pk).exclude(status__in=ACTIVE_WORKFLOW)
+        parts.append(finished.filter(IsNull(Subquery(record_of_state(model, scope, "object_id")), False)).values("pk"))
+    return parts[0].union(*parts[1:], all=True)
 
 
 def in_subtree(model, prefix):
@@ -191,7 +228,7 @@ class ScopedWorkflowView(AuditedExportMixin, WorkflowView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        condition = workflow_states_in_scope(self.request.user)
+        condition = workflow_states_in_scope(self.request)
         return queryset if condition is None else queryset.filter(condition)
 
     def decorate_paginated_queryset(self, object_list):
@@ -230,7 +267,7 @@ class ScopedWorkflowTasksView(AuditedExportMixin, WorkflowTasksView):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        condition = workflow_states_in_scope(self.request.user, "workflow_state__")
+        condition = workflow_states_in_scope(self.request, "workflow_state__")
         return queryset if condition is None else queryset.filter(condition)
 
 

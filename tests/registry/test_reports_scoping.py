@@ -234,3 +234,51 @@ def test_the_national_bureaus_report_looks_each_rows_record_up_and_keeps_the_sub
         client.force_login(admins.changan)
         page = client.get(report).content.decode()
         assert "长安待审质量官" in page and "桥西待审质量官" not in page and "朝阳待审质量官" not in page
+
+
+def test_a_subtrees_report_is_read_from_its_own_states_gathered_by_index(client, admins):
+    """Below the national bureau the reports read the page from the ids of the subtree's states (registry.reports
+    .listable_states): each record in review's state in progress, each finished state of the subtree's records, the
+    news the user edits; none of a neighbour's. The page then costs the subtree's states, not a walk through every
+    newer state of the country."""
+    from django.test import RequestFactory
+    from wagtail.models import WorkflowState
+
+    from news.factories import make_news
+    from registry import reports
+    from registry.lookups import AnyOf
+
+    def decided(region, name, submitter, approver):
+        officer = OfficerFactory(enterprise=EnterpriseFactory(region_id=region), real_name=name)
+        submit(officer, submitter)
+        state = officer.current_workflow_state.current_task_state
+        state.task.specific.on_action(state, approver, "approve")
+        return officer
+
+    def state_of(officer):
+        return WorkflowState.objects.get(base_content_type__model="chiefqualityofficer", object_id=str(officer.pk))
+
+    for number in range(3):  # records without a state first: the officers' ids are not the states'
+        OfficerFactory(enterprise=EnterpriseFactory(region_id="110105"), real_name=f"朝阳质量官{number}")
+    own_decided = decided("130102", "长安已审质量官", admins.changan, admins.changan_colleague)
+    decided("130104", "桥西已审质量官", admins.qiaoxi, admins.shijiazhuang)
+    own = OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安待审质量官")
+    neighbour = OfficerFactory(enterprise=EnterpriseFactory(region_id="130104"), real_name="桥西待审质量官")
+    submit(own, admins.changan)
+    submit(neighbour, admins.qiaoxi)
+    news = make_news(admins.changan.organisation, "长安区质量月活动", owner=admins.changan, publish=False)
+    news.save_revision(user=admins.changan)
+    news_state = news.get_workflow().start(news, admins.changan)
+
+    request = RequestFactory().get("/admin/reports/workflow/")
+    request.user = admins.changan
+    condition = reports.workflow_states_in_scope(request)
+    assert isinstance(condition, AnyOf)
+    listed = WorkflowState.objects.filter(condition)
+    assert set(listed.values_list("pk", flat=True)) == {state_of(own_decided).pk, state_of(own).pk, news_state.pk}
+
+    client.force_login(admins.changan)
+    for report in ("/admin/reports/workflow/", "/admin/reports/workflow_tasks/"):
+        page = client.get(report).content.decode()
+        assert all(name in page for name in ("长安已审质量官", "长安待审质量官", "长安区质量月活动")), report
+        assert "桥西已审质量官" not in page and "桥西待审质量官" not in page, report
