@@ -40,13 +40,30 @@ class LongSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = {str(item) for item in self.format_value(value)}
-        options = []
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            mark = " selected" if option_value in selected else ""
-            options.append(f'<option value="{escape(option_value)}"{mark}>{escape(label)}</option>')
         attrs = {**self.build_attrs(self.attrs, attrs), "name": name}
-        return mark_safe(f"<select{flatatt(attrs)}>{''.join(options)}</select>")  # noqa: S308 - every value escaped
+        return mark_safe(f"<select{flatatt(attrs)}>{self.options_markup(selected)}</select>")  # noqa: S308 - escaped
+
+    def options_markup(self, selected):
+        """The ``<option>`` tags, those whose value is in ``selected`` (strings) selected."""
+        return "".join(option_tag(value, label, option_value(value) in selected) for value, label in self.choices)
+
+
+def option_value(value):
+    return "" if value is None else str(value)
+
+
+def option_tag(value, label, selected=False):
+    """An ``<option>`` with its value and label escaped."""
+    value = option_value(value)
+    return f'<option value="{escape(value)}"{" selected" if selected else ""}>{escape(label)}</option>'
+
+
+def with_selected(options, selected):
+    """``options`` (markup written by :func:`option_tag`, none selected) with the options of ``selected`` selected."""
+    for value in selected:
+        tag = f'<option value="{escape(value)}">'
+        options = options.replace(tag, f"{tag[:-1]} selected>", 1)
+    return options
 
 
 class SearchableSelect(LongSelect):

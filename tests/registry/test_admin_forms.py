@@ -50,3 +50,28 @@ def test_unit_options_are_the_units_path_labels_in_two_queries_without_a_model_p
     assert [(value, label) for value, label in choices] == [("", "---"), *labels.items()]
     assert labels[orgs.changan.pk] == "河北省 / 石家庄市 / 长安区市场监督管理局"
     assert f'<option value="{orgs.changan.pk}" selected>河北省 / 石家庄市 / 长安区市场监督管理局</option>' in html
+
+
+@pytest.mark.django_db
+def test_the_officer_filters_industry_list_is_written_once_and_reads_as_every_options_would():
+    """The industry filter's nearly 2,000 options are written once per process: each listing then costs no escaping
+    or normalising of them, and the markup (the chosen node selected) is what writing every option gives."""
+    from registry.admin_forms import SearchableSelect
+    from registry.officers import filters
+    from registry.officers.filters import IndustrySelect, OfficerFilterSet
+
+    filters._industry_options.clear()
+    for value in (None, "", "C", "3421", "<not-a-code>"):
+        field = OfficerFilterSet({"industry": value} if value else {}).form["industry"]
+        written = field.as_widget()
+        assert isinstance(field.field.widget, IndustrySelect)
+        attrs = {"id": "id_industry", "aria-describedby": "id_industry_helptext"}
+        if field.errors:  # "<not-a-code>"
+            attrs.update({"aria-invalid": "true", "aria-describedby": "id_industry_helptext id_industry_error"})
+        plain = SearchableSelect(choices=field.field.choices).render("industry", value, attrs=attrs)
+        assert parse_html(written) == parse_html(plain), value
+        if value in ("C", "3421"):
+            assert f'<option value="{value}" selected>' in written and written.count(" selected") == 1
+    with mock.patch.object(filters, "option_tag", wraps=filters.option_tag) as written_now:
+        OfficerFilterSet({"industry": "3421"}).form["industry"].as_widget()
+    assert written_now.call_count == 1  # the empty choice alone
