@@ -107,10 +107,10 @@ def workflow_states_in_scope(request, prefix=""):
     """A condition keeping the workflow states (reached through the lookup ``prefix``) that the workflow reports may
     list to ``request.user``: those naming no scoped record, or one in the user's subtree (``None``: keep everything).
 
-    Never read over the subtree's whole registry. For most subtrees the states are gathered by index into one array of
-    ids (:func:`listable_states`), which the page and its capped count are read from: a condition tested on each state
-    as the newest were walked read every newer state elsewhere first (a county whose import was older than the other
-    provinces' read their 130,000 states in review for each page). A subtree that holds most units (the national
+    For most subtrees the states are gathered into one array of ids (:func:`listable_states`), which the page and its
+    capped count are read from: a condition tested on each state as the newest were walked read every newer state
+    elsewhere first (a county whose import was older than the other provinces' read their 130,000 states in review for
+    each page). A subtree that holds most units (the national
     bureau's) holds nearly every state: each listed row's record is looked up by key, until a page is full.
     """
     scope = scope_for_user(request.user)
@@ -140,10 +140,11 @@ def record_of_state(model, scope, object_id):
 
 
 def listable_states(request, scope, reviewed):
-    """The ids of the workflow states the reports may list to a user of the subtree at ``scope``, each part by index:
-    the states of the pages and other objects Wagtail lets the user edit; of each reviewed model, the state in progress
-    of each of the subtree's records in review (as many as its queue) and each finished state whose record is the
-    subtree's (found among the finished states of that model)."""
+    """The ids of the workflow states the reports may list to a user of the subtree at ``scope``: the states of the
+    pages and other objects Wagtail lets the user edit; of each reviewed model, the state in progress of each of the
+    subtree's unpublished records, looked up by key (a record never submitted adds a NULL, which matches nothing), and
+    each finished state whose record is the subtree's. The finished states are read for the whole model (through the
+    index of finished states) and each record looked up: as many look-ups as decided reviews in the country."""
     states = WorkflowState.objects.order_by()
     reviewed_ids = {content_type.pk for content_type in reviewed.values()}
     editable = [pk for pk in get_editable_content_type_ids(request) if pk not in reviewed_ids]

@@ -1,6 +1,6 @@
-"""An index on Wagtail's finished workflow states by content type: the workflow reports find a model's finished states
+"""An index on Wagtail's finished workflow states by content type: the workflow reports read a model's finished states
 through it, and keep those whose record is in the user's subtree, without reading the states in progress (as many as
-every queue in the country) to find them (registry.reports.listable_states).
+every queue in the country) on the way (registry.reports.listable_states).
 
 Built concurrently on PostgreSQL, as 0024. A build that failed leaves an invalid index: drop
 ``cqo_workflowstate_finished`` and migrate again.

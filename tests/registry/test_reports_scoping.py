@@ -239,8 +239,7 @@ def test_the_national_bureaus_report_looks_each_rows_record_up_and_keeps_the_sub
 def test_a_subtrees_report_is_read_from_its_own_states_gathered_by_index(client, admins):
     """Below the national bureau the reports read the page from the ids of the subtree's states (registry.reports
     .listable_states): each record in review's state in progress, each finished state of the subtree's records, the
-    news the user edits; none of a neighbour's. The page then costs the subtree's states, not a walk through every
-    newer state of the country."""
+    news the user edits; none of a neighbour's. A page is then not a walk through every newer state of the country."""
     from django.test import RequestFactory
     from wagtail.models import WorkflowState
 
