@@ -44,6 +44,7 @@ from ..bulk import chunks, insert_rows
 from ..lookups import AnyOf
 from ..models import ChiefQualityOfficer, ReviewJob, ReviewStatus
 from ..params import query_ids
+from ..scoping import unit_ids
 from ..workflows import ApprovalPublishingPolicy, ComputedApprovalTask, is_approver_account, reviewable_task_states
 from .submission import officer_task
 
@@ -91,14 +92,18 @@ def reviewable(officers, user):
     An administrator's are the records in review of the units they approve, each looked up in the workflow states
     (objects_user_can_moderate), as conditions on the listing's own rows: a page costs its rows' look-ups, where
     ``pk IN (...)`` made PostgreSQL hash the whole subtree's records or every state in progress. Their keys come
-    first, gathered in one array (as many as the units' queue): the newest-first page then reads those records by
-    key, where a walk down the registry's newest records tested every newer record in review of other provinces (a
-    city's first page: 48 ms → 2 ms at 135,000 in review).
+    first, gathered in one array (as many as the units' queue), when they are of several units: the newest-first page
+    then reads those records by key, where a walk down the registry's newest records tested every newer record in
+    review of other provinces (a city's first page: 48 ms → 2 ms at 135,000 in review). A single unit's are read in
+    order from its own index; gathered, they were all read and sorted (a county's page: 5 → 44 ms).
     """
     if is_approver_account(user) and not user.is_superuser and user.organisation is not None:
         approval = officer_task()
-        in_review = approval.objects_approved_by(user.organisation).order_by().values("pk")
-        return officers.filter(AnyOf("pk", in_review)) & approval.objects_user_can_moderate(user)
+        awaiting = officers & approval.objects_user_can_moderate(user)
+        units = unit_ids(approval.approved_units(user.organisation))
+        if isinstance(units, list) and len(units) == 1:  # one unit: its index (unit, newest first) reads them in order
+            return awaiting
+        return awaiting.filter(AnyOf("pk", approval.objects_of_units(units).order_by().values("pk")))
     return officers.filter(pk__in=reviewable_keys(user))
 
 

@@ -371,8 +371,8 @@ def test_an_action_url_naming_ones_own_record_cannot_decide_another_units(client
 
 def test_the_awaiting_listing_filters_its_own_rows_not_a_subquery_of_ids(client, admins):
     """`id IN (ids awaiting)` made PostgreSQL hash the whole subtree's records (a million at a city) or every state in
-    progress; the listing's rows are the records in review of the user's units, gathered by key (as many as their
-    queue), each row looked up in the workflow states."""
+    progress; the listing's rows are the records in review of the user's units (gathered by key when they are of
+    several units), each row looked up in the workflow states."""
     import re
 
     from registry.officers.review import reviewable
@@ -389,7 +389,8 @@ def test_the_awaiting_listing_filters_its_own_rows_not_a_subquery_of_ids(client,
     ):
         awaiting = reviewable(ChiefQualityOfficer.objects.all(), user)
         sources = gathered.findall(str(awaiting.query))
-        assert sources and set(sources) == {"registry_chiefqualityofficer"}, sources
+        assert set(sources) <= {"registry_chiefqualityofficer"}, sources
+        assert sources or user.organisation.numchild == 0  # a unit with units below: their records gathered by key
         assert set(awaiting.values_list("real_name", flat=True)) == seen, user
         client.force_login(user)
         page = client.get(reverse(f"{ADMIN}:list") + "?awaiting=me").content.decode()
