@@ -11,7 +11,7 @@ import copy
 import django_filters
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, CharField, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, CharField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.db.models.lookups import IsNull
 from django.utils.translation import gettext as _
@@ -110,8 +110,8 @@ def workflow_states_in_scope(request, prefix=""):
     For most subtrees the states are gathered into one array of ids (:func:`listable_states`), which the page and its
     capped count are read from: a condition tested on each state as the newest were walked read every newer state
     elsewhere first (a county whose import was older than the other provinces' read their 130,000 states in review for
-    each page). A subtree that holds most units (the national
-    bureau's) holds nearly every state: each listed row's record is looked up by key, until a page is full.
+    each page). A subtree that holds most units (the national bureau's) holds nearly every state: each listed row's
+    record is looked up by key, until a page is full.
     """
     scope = scope_for_user(request.user)
     if scope is None:
@@ -146,6 +146,8 @@ def listable_states(request, scope, reviewed):
     each finished state whose record is the subtree's. The finished states are read for the whole model (through the
     index of finished states) and each record looked up: as many look-ups as decided reviews in the country."""
     states = WorkflowState.objects.order_by()
+    # The pages and other objects: Wagtail's own conditions (its report filters by them too), repeated because the
+    # array must hold their states; the reviewed models' states come from the subtree's records below.
     reviewed_ids = {content_type.pk for content_type in reviewed.values()}
     editable = [pk for pk in get_editable_content_type_ids(request) if pk not in reviewed_ids]
     parts = [
@@ -181,8 +183,8 @@ def in_subtree(model, prefix):
 
 def holds_most_units(prefix):
     """Whether the subtree at ``prefix`` holds at least half of all organisations (the national bureau's does)."""
-    units = Organisation.objects.order_by()
-    return 2 * units.filter(path__startswith=prefix).count() >= units.count()
+    counts = Organisation.objects.aggregate(inside=Count("pk", filter=Q(path__startswith=prefix)), total=Count("pk"))
+    return 2 * counts["inside"] >= counts["total"]
 
 
 def text_keys(queryset):
@@ -222,15 +224,28 @@ class ScopedWorkflowFilterSet(WorkflowReportFilterSet):
         )
 
 
-class ScopedWorkflowView(AuditedExportMixin, WorkflowView):
-    filterset_class = ScopedWorkflowFilterSet
-    #: Wagtail counts every workflow state the user may see (all the country's for the national bureau).
+class ScopedWorkflowStatesMixin:
+    """Both workflow reports' rows confined to the user's subtree (:func:`workflow_states_in_scope`), their count
+    capped: Wagtail counts every workflow state the user may see (all the country's for the national bureau)."""
+
+    #: The lookup from a listed row to its workflow state.
+    workflow_state_lookup = ""
     paginator_class = CappedCountPaginator
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        condition = workflow_states_in_scope(self.request)
+        condition = workflow_states_in_scope(self.request, self.workflow_state_lookup)
+        # Rows found through a gathered array of ids are all read before they are ordered: counted as they are read.
+        self.rows_gathered = isinstance(condition, AnyOf)
         return queryset if condition is None else queryset.filter(condition)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        gathered = getattr(self, "rows_gathered", False)
+        return super().get_paginator(queryset, per_page, count_every_row_read=gathered, **kwargs)
+
+
+class ScopedWorkflowView(ScopedWorkflowStatesMixin, AuditedExportMixin, WorkflowView):
+    filterset_class = ScopedWorkflowFilterSet
 
     def decorate_paginated_queryset(self, object_list):
         states = super().decorate_paginated_queryset(object_list)
@@ -263,13 +278,8 @@ def with_task_statuses(workflow_states):
         state.all_tasks_with_status = lambda tasks=tasks: tasks
 
 
-class ScopedWorkflowTasksView(AuditedExportMixin, WorkflowTasksView):
-    paginator_class = CappedCountPaginator
-
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        condition = workflow_states_in_scope(self.request, "workflow_state__")
-        return queryset if condition is None else queryset.filter(condition)
+class ScopedWorkflowTasksView(ScopedWorkflowStatesMixin, AuditedExportMixin, WorkflowTasksView):
+    workflow_state_lookup = "workflow_state__"
 
 
 class AuditedLockedPagesView(AuditedExportMixin, LockedPagesView):

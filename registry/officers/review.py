@@ -99,11 +99,12 @@ def reviewable(officers, user):
     """
     if is_approver_account(user) and not user.is_superuser and user.organisation is not None:
         approval = officer_task()
-        awaiting = officers & approval.objects_user_can_moderate(user)
         units = unit_ids(approval.approved_units(user.organisation))
+        of_units = approval.objects_of_units(units)
+        awaiting = officers & approval.objects_user_can_moderate(user, of_units)
         if isinstance(units, list) and len(units) == 1:  # one unit: its index (unit, newest first) reads them in order
             return awaiting
-        return awaiting.filter(AnyOf("pk", approval.objects_of_units(units).order_by().values("pk")))
+        return awaiting.filter(AnyOf("pk", of_units.order_by().values("pk")))
     return officers.filter(pk__in=reviewable_keys(user))
 
 

@@ -256,6 +256,28 @@ def test_a_first_page_brings_its_capped_count_in_the_same_statement(orgs, monkey
 
 
 @pytest.mark.django_db
+def test_rows_read_whole_are_counted_as_they_are_read(orgs, monkeypatch, django_assert_num_queries):
+    """A page whose statement reads every matching row anyway (the workflow reports' gathered ids) counts them with a
+    window over those rows, not a second pass: the same count, capped as the subquery's, with a filter applied."""
+    from registry import pagination
+
+    for serial in range(1, 6):
+        make_officer(orgs.changan, serial=serial)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    queryset = ChiefQualityOfficer.unscoped.exclude(real_name="李质量5").order_by("-id")
+    paginator = pagination.CappedCountPaginator(queryset, 2, count_every_row_read=True)
+    with django_assert_num_queries(1) as captured:
+        page = paginator.page(2)
+        assert paginator.count == 4 and not paginator.count_capped and not page.has_next()
+    assert "OVER ()" in captured.captured_queries[0]["sql"]
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    paginator = pagination.CappedCountPaginator(
+        ChiefQualityOfficer.unscoped.order_by("-id"), 2, count_every_row_read=True
+    )
+    assert len(paginator.page(1).object_list) == 2 and paginator.count == 4 and paginator.count_capped
+
+
+@pytest.mark.django_db
 def test_cursor_pages_walk_the_listing_like_offsets_do(orgs, django_assert_max_num_queries):
     from registry.pagination import CappedCountPaginator
 
