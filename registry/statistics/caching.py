@@ -8,8 +8,12 @@ officer, which saves it) bumps the generation, so the next dashboard recomputes.
 per-process cache the one-minute expiry bounds staleness; with the shared Redis cache the bump is immediate.
 """
 
+import dataclasses
+
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.functional import Promise
+from django.utils.translation import get_language
 
 from registry import contributions
 from registry.generations import Generation
@@ -21,17 +25,34 @@ GENERATION = Generation("statistics:generation")
 
 
 def cache_key(prefix):
-    return f"statistics:{GENERATION.current()}:dashboard:{prefix or '*'}"
+    return f"statistics:{GENERATION.current()}:dashboard:{get_language()}:{prefix or '*'}"
 
 
 def dashboard(prefix):
     figures = cache.get(cache_key(prefix))
     if figures is None:
         with queries.one_dashboard():
-            figures = snapshot.dashboard(prefix)
+            figures = translated(snapshot.dashboard(prefix))
         # Counting a registry never counted starts a new generation: keep the figures under that one.
         cache.set(cache_key(prefix), figures, TTL_SECONDS)
     return figures
+
+
+def translated(value):
+    """``value`` (the figures: dicts, lists, tuples and Figures) with its lazy translations as text in the active
+    language, cached per language: unpickling a lazy string builds a class for it (the dashboard's 75 labels cost
+    every admin home page more than its queries)."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: translated(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(translated(item) for item in value)
+    if isinstance(value, queries.Figure):
+        return dataclasses.replace(
+            value, **{f.name: translated(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        )
+    return value
 
 
 def counted_models():

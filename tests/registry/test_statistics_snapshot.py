@@ -120,3 +120,29 @@ def test_dashboard_queries_do_not_grow_with_officers(client, orgs, make_admin, r
     assert many == few
     moment = timezone.localtime(snapshot.refreshed_at()).strftime("%Y-%m-%d %H:%M")
     assert f"Figures as of {moment}" in html or f"数据更新于 {moment}" in html
+
+
+def test_cached_figures_are_text_in_the_language_they_were_read_in(data, orgs):
+    """Unpickling a lazy translation builds a class for it (the dashboard's labels cost an admin home page more than
+    its queries): the cache holds text, one entry per language."""
+    from django.utils import translation
+    from django.utils.functional import Promise
+
+    def labels(figures):
+        return [value for figure in figures["figures"] for value in (figure.title, *figure.columns)]
+
+    call_command("refresh_statistics", verbosity=0)
+    with translation.override("en"):
+        caching.dashboard(orgs.changan.path)
+        english = cache.get(caching.cache_key(orgs.changan.path))
+    with translation.override("zh-hans"):
+        caching.dashboard(orgs.changan.path)
+        chinese = cache.get(caching.cache_key(orgs.changan.path))
+    assert english and chinese
+    assert not any(isinstance(label, Promise) for label in labels(english) + labels(chinese))
+    assert all(type(label) is str for label in labels(english))
+    assert "Region" in labels(english) and "地区" in labels(chinese)
+    english_rows = [row[0] for figure in english["figures"] for row in figure.rows]
+    chinese_rows = [row[0] for figure in chinese["figures"] for row in figure.rows]
+    assert "Large" in english_rows and "大型" in chinese_rows
+    assert all(type(label) is str for label in english_rows + chinese_rows)
