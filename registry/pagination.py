@@ -140,14 +140,15 @@ class CappedCountPaginator(WagtailPaginator):
         return KeysetPage(rows[:size], number, self, has_next=len(rows) > size, has_previous=number > 1)
 
     def _counting(self, queryset):
-        """``queryset`` with its capped count as a column, while the count is still to be made: one statement for the
-        page and its count, where two cost two round trips (most of a first page's time on a busy database server)."""
+        """``queryset`` with its count as a column (capped, or whole from a window and capped when read), while the
+        count is still to be made: one statement for the page and its count, where two cost two round trips (most of a
+        first page's time on a busy database server)."""
         counted = "count" in self.__dict__
         if counted or not isinstance(queryset, QuerySet) or queryset._iterable_class is not ModelIterable:
             return queryset
         if queryset.query.combinator or queryset.query.is_sliced or queryset.query.group_by is not None:
             return queryset
-        if self.count_every_row_read:
+        if self.count_every_row_read and not queryset.query.distinct:  # a window counts rows before DISTINCT
             return queryset.annotate(**{COUNTED: Window(Count("pk"))})
         try:
             sql, params = queryset.order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()

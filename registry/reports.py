@@ -28,8 +28,8 @@ from wagtail.admin.views.reports.workflows import (
 )
 from wagtail.log_actions import log
 from wagtail.models import (
-    DraftStateMixin,
     ModelLogEntry,
+    RevisionMixin,
     TaskState,
     WorkflowMixin,
     WorkflowState,
@@ -43,7 +43,7 @@ from .models import Administrator, Organisation, User
 from .pagination import CappedCountPaginator
 from .params import query_string
 from .scoping import ScopedModelMixin, scope_for_user, subtree_filter
-from .workflows import base_model, reviewable_task_states
+from .workflows import reviewable_task_states
 
 EXPORT_ACTION = "registry.export"
 IMPORT_ACTION = "registry.import"
@@ -99,10 +99,6 @@ def out_of_scope(user, content_type_field, object_id_field):
     return condition
 
 
-#: A workflow state in these statuses is about a record in review: unpublished, or with unpublished changes.
-ACTIVE_WORKFLOW = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
-
-
 def workflow_states_in_scope(request, prefix=""):
     """A condition keeping the workflow states (reached through the lookup ``prefix``) that the workflow reports may
     list to ``request.user``: those naming no scoped record, or one in the user's subtree (``None``: keep everything).
@@ -141,10 +137,10 @@ def record_of_state(model, scope, object_id):
 
 def listable_states(request, scope, reviewed):
     """The ids of the workflow states the reports may list to a user of the subtree at ``scope``: the states of the
-    pages and other objects Wagtail lets the user edit; of each reviewed model, the state in progress of each of the
-    subtree's unpublished records, looked up by key (a record never submitted adds a NULL, which matches nothing), and
-    each finished state whose record is the subtree's. The finished states are read for the whole model (through the
-    index of finished states) and each record looked up: as many look-ups as decided reviews in the country."""
+    pages and other objects Wagtail lets the user edit, and every state of the subtree's records of each reviewed
+    model, found from those records by index (a record enters review with a revision: those never revised, such as
+    records written by a bulk load, have none). So the array costs what the subtree's reviewed records cost, not what
+    the decided reviews of the whole country do (each was looked up: 1.6 µs a review, a second at a million)."""
     states = WorkflowState.objects.order_by()
     # The pages and other objects: Wagtail's own conditions (its report filters by them too), repeated because the
     # array must hold their states; the reviewed models' states come from the subtree's records below.
@@ -158,16 +154,10 @@ def listable_states(request, scope, reviewed):
     ]
     for model, content_type in reviewed.items():
         records = in_subtree(model, scope).order_by()
-        if issubclass(model, DraftStateMixin):
-            records = records.filter(Q(live=False) | Q(has_unpublished_changes=True))
-        in_progress = states.filter(
-            base_content_type_id=ContentType.objects.get_for_model(base_model(model)).pk,
-            object_id=Cast(OuterRef("pk"), CharField()),
-            status__in=ACTIVE_WORKFLOW,
-        )
-        parts.append(records.annotate(state_key=Subquery(in_progress.values("pk")[:1])).values("state_key"))
-        finished = states.filter(content_type_id=content_type.pk).exclude(status__in=ACTIVE_WORKFLOW)
-        parts.append(finished.filter(IsNull(Subquery(record_of_state(model, scope, "object_id")), False)).values("pk"))
+        if issubclass(model, RevisionMixin):
+            records = records.filter(latest_revision__isnull=False)
+        of_records = states.filter(AnyOf("object_id", text_keys(records)), content_type_id=content_type.pk)
+        parts.append(of_records.values("pk"))
     return parts[0].union(*parts[1:], all=True)
 
 

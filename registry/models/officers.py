@@ -144,6 +144,13 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
                 name="registry_officer_in_review",
                 condition=models.Q(live=False) | models.Q(has_unpublished_changes=True),
             ),
+            # A subtree's records that have been in review (each entered it with a revision), read index-only: the
+            # workflow reports find every review of a subtree from them (registry.reports.listable_states).
+            models.Index(
+                fields=["organisation", "id"],
+                name="registry_officer_revised",
+                condition=models.Q(latest_revision__isnull=False),
+            ),
             # The public talent pool: approved, certified officers, latest appointments first, a page at a time.
             models.Index(
                 fields=["-appointment_date", "-id"],

@@ -275,9 +275,34 @@ def test_a_subtrees_report_is_read_from_its_own_states_gathered_by_index(client,
     assert isinstance(condition, AnyOf)
     listed = WorkflowState.objects.filter(condition)
     assert set(listed.values_list("pk", flat=True)) == {state_of(own_decided).pk, state_of(own).pk, news_state.pk}
+    # Found from the subtree's records that have been in review, not by looking up each decided review in the country.
+    assert '"latest_revision_id" IS NOT NULL' in str(listed.query)
 
     client.force_login(admins.changan)
     for report in ("/admin/reports/workflow/", "/admin/reports/workflow_tasks/"):
         page = client.get(report).content.decode()
         assert all(name in page for name in ("长安已审质量官", "长安待审质量官", "长安区质量月活动")), report
         assert "桥西已审质量官" not in page and "桥西待审质量官" not in page, report
+
+
+def test_a_gathered_report_counts_the_rows_it_reads_and_the_national_one_counts_apart(client, admins, monkeypatch):
+    """Rows gathered by id are all read before they are ordered: the page's statement counts them with a window (the
+    array is not built twice); the national bureau's page walks the newest states and counts with a capped subquery."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+    for number in range(3):
+        submit(
+            OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name=f"长安待审{number}"),
+            admins.changan,
+        )
+    for user, window in ((admins.changan_colleague, True), (admins.national, False)):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/admin/reports/workflow/")
+        page = next(query["sql"] for query in captured.captured_queries if "_capped_count" in query["sql"])
+        assert ("OVER ()" in page) is window, user
+        assert response.context["paginator"].count == 2 and response.context["paginator"].count_capped, user
