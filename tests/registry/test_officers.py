@@ -275,6 +275,11 @@ def test_rows_read_whole_are_counted_as_they_are_read(orgs, monkeypatch, django_
         ChiefQualityOfficer.unscoped.order_by("-id"), 2, count_every_row_read=True
     )
     assert len(paginator.page(1).object_list) == 2 and paginator.count == 4 and paginator.count_capped
+    joined = ChiefQualityOfficer.unscoped.filter(enterprise__name__contains="").distinct().order_by("-id")
+    paginator = pagination.CappedCountPaginator(joined, 2, count_every_row_read=True)
+    with django_assert_num_queries(1) as captured:
+        paginator.page(1)
+    assert "OVER ()" not in captured.captured_queries[0]["sql"]  # a window would count the rows before DISTINCT
 
 
 @pytest.mark.django_db

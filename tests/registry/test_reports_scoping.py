@@ -238,14 +238,16 @@ def test_the_national_bureaus_report_looks_each_rows_record_up_and_keeps_the_sub
 
 def test_a_subtrees_report_is_read_from_its_own_states_gathered_by_index(client, admins):
     """Below the national bureau the reports read the page from the ids of the subtree's states (registry.reports
-    .listable_states): each record in review's state in progress, each finished state of the subtree's records, the
-    news the user edits; none of a neighbour's. A page is then not a walk through every newer state of the country."""
+    .listable_states): every state of the subtree's records (in progress, decided, sent back and resubmitted), found
+    from those records, and the news the user edits; none of a neighbour's. A page is then not a walk through every
+    newer state of the country, nor a look-up of every decided review in it."""
     from django.test import RequestFactory
     from wagtail.models import WorkflowState
 
     from news.factories import make_news
     from registry import reports
     from registry.lookups import AnyOf
+    from registry.workflows import decide
 
     def decided(region, name, submitter, approver):
         officer = OfficerFactory(enterprise=EnterpriseFactory(region_id=region), real_name=name)
@@ -261,6 +263,10 @@ def test_a_subtrees_report_is_read_from_its_own_states_gathered_by_index(client,
         OfficerFactory(enterprise=EnterpriseFactory(region_id="110105"), real_name=f"朝阳质量官{number}")
     own_decided = decided("130102", "长安已审质量官", admins.changan, admins.changan_colleague)
     decided("130104", "桥西已审质量官", admins.qiaoxi, admins.shijiazhuang)
+    sent_back = OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安退回质量官")
+    submit(sent_back, admins.changan)
+    decide(sent_back, admins.changan_colleague, "reject", "请补充培训证书")
+    submit(sent_back, admins.changan)
     own = OfficerFactory(enterprise=EnterpriseFactory(region_id="130102"), real_name="长安待审质量官")
     neighbour = OfficerFactory(enterprise=EnterpriseFactory(region_id="130104"), real_name="桥西待审质量官")
     submit(own, admins.changan)
@@ -274,7 +280,14 @@ def test_a_subtrees_report_is_read_from_its_own_states_gathered_by_index(client,
     condition = reports.workflow_states_in_scope(request)
     assert isinstance(condition, AnyOf)
     listed = WorkflowState.objects.filter(condition)
-    assert set(listed.values_list("pk", flat=True)) == {state_of(own_decided).pk, state_of(own).pk, news_state.pk}
+    sent_back_states = set(
+        WorkflowState.objects.filter(
+            base_content_type__model="chiefqualityofficer", object_id=str(sent_back.pk)
+        ).values_list("pk", flat=True)
+    )
+    assert sent_back_states
+    expected = {state_of(own_decided).pk, state_of(own).pk, news_state.pk, *sent_back_states}
+    assert set(listed.values_list("pk", flat=True)) == expected
     # Found from the subtree's records that have been in review, not by looking up each decided review in the country.
     assert '"latest_revision_id" IS NOT NULL' in str(listed.query)
 
