@@ -32,10 +32,12 @@ Enabled by ``PAGE_CACHE_SECONDS`` (0 turns it off; base settings enable it only 
 per-process cache could not share the generation between workers).
 """
 
+import contextlib
 import hashlib
 import secrets
 import time
 
+from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
@@ -55,6 +57,7 @@ class PageGeneration(Generation):
         generation = super().advance()
         if generation is not None and getattr(settings, "PAGE_CACHE_SECONDS", 0):
             cache.set(self.started_key(generation), time.time(), STALE_SECONDS * 5)
+        generations_read().pop(self.key, None)  # what this request renders next is current under the new one
         return generation
 
     def started_key(self, generation):
@@ -157,28 +160,94 @@ def cached(key, compute, generations=(GENERATION,)):
 
     What every public page shows in the same way (the sections' URLs, the home page's lists, a news list page) is
     worked out once a generation, so a page the page cache has not stored (a first visit, a query string) renders
-    without its queries. One round trip, as the page cache reads a page: the generation and the value with the
-    generation it was computed in. Only while the page cache is on (``PAGE_CACHE_SECONDS``, its timeout too): a
-    per-process cache would go on serving a value the other workers' changes made stale. ``None`` is never
-    stored, so what does not exist (a mistyped path) costs no cache entry.
+    without its queries. Only while the page cache is on (``PAGE_CACHE_SECONDS``, its timeout too): a per-process
+    cache alone would go on serving a value the other workers' changes made stale. ``None`` is never stored, so
+    what does not exist (a mistyped path) costs no cache entry.
+
+    A request reads the generations from the shared cache once (:func:`generations_read_once`), with the first
+    value it needs. Text (a page's header, footer or lists) is also kept in this process with the generations it
+    was rendered under (:data:`TEXTS`), and served from there while they are current: a page the page cache has
+    not stored reads the shared cache once, not once for each of its parts. Other values (objects a request may
+    change) come from the shared cache each time.
     """
     seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
     if not seconds:
         return compute()
-    found = cache.get_many([*(generation.key for generation in generations), key])
-    current = current_generations(generations, found)
-    stored = found.get(key)
-    if stored is not None and stored[0] == current:
-        return stored[1]
-    value = compute()
-    if value is not None:
-        cache.set(key, (current, value), seconds)
-    return value
+    known = generations_read()
+    unread = [generation for generation in generations if generation.key not in known]
+    kept = TEXTS.get(key)
+    wanted = [*(generation.key for generation in unread), *([key] if kept is None else [])]
+    found = cache.get_many(wanted) if wanted else {}
+    known.update(zip((generation.key for generation in unread), current_generations(unread, found), strict=True))
+    current = tuple(known[generation.key] for generation in generations)
+    if kept is not None and kept[0] == current:
+        return kept[1]
+    stored = found.get(key) if kept is None else cache.get(key)
+    if stored is None or stored[0] != current:
+        value = compute()
+        if value is None:
+            return None
+        stored = (current, value)
+        cache.set(key, stored, seconds)
+    if isinstance(stored[1], str):
+        TEXTS.keep(key, stored, seconds)
+    return stored[1]
 
 
 def current_generations(generations, found):
     """The numbers of ``generations``, from what ``cache.get_many`` ``found`` (or read afresh when missing)."""
     return tuple(found.get(generation.key) or generation.current() for generation in generations)
+
+
+class KeptTexts:
+    """``key → (generation numbers, text)``: what :func:`cached` read or rendered lately in this process, each for
+    at most the page cache's seconds (as in the shared cache: what changed with no signal, or under a lost bump,
+    is not kept for longer). At most ``limit`` characters in all, emptied when full (as :class:`FirstVisits`): a
+    crawler's walk through every list page costs a worker a few megabytes, and the parts every page shares are
+    back after one request. Text is immutable, so requests share it safely."""
+
+    def __init__(self, limit=1_000_000):
+        self.limit = limit
+        self.entries = {}
+        self.size = 0
+
+    def get(self, key):
+        entry = self.entries.get(key)
+        if entry is None or entry[2] < time.monotonic():
+            return None
+        return entry[:2]
+
+    def keep(self, key, entry, seconds):
+        generations, text = entry
+        if self.size + len(text) > self.limit:
+            self.entries.clear()
+            self.size = 0
+        self.entries[key] = (generations, text, time.monotonic() + seconds)
+        self.size += len(text)
+
+
+TEXTS = KeptTexts()
+#: The generation numbers read during the current request (:func:`generations_read_once`).
+_this_request = Local()
+
+
+@contextlib.contextmanager
+def generations_read_once():
+    """Within: the generations are read from the shared cache at most once (each request, by the middleware).
+
+    Outside, each :func:`cached` reads them afresh (a management command, a task worker)."""
+    _this_request.numbers = {}
+    try:
+        yield
+    finally:
+        _this_request.numbers = None
+
+
+def generations_read():
+    """Generation key → number, as read so far within :func:`generations_read_once`: a dict to fill (a new one
+    outside)."""
+    numbers = getattr(_this_request, "numbers", None)
+    return {} if numbers is None else numbers
 
 
 def is_public_change(instance, update_fields=None):
@@ -279,6 +348,10 @@ class AnonymousPageCacheMiddleware:
         self.first_visits = FirstVisits()
 
     def __call__(self, request):
+        with generations_read_once():
+            return self.respond(request)
+
+    def respond(self, request):
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
         if not seconds or not self.cacheable_request(request):
             return self.get_response(request)
@@ -289,6 +362,7 @@ class AnonymousPageCacheMiddleware:
         generations = generations_for(request.path_info)
         found = cache.get_many([*(generation.key for generation in generations), key])
         current = current_generations(generations, found)
+        generations_read().update(zip((generation.key for generation in generations), current, strict=True))
         stored_generations, cached = found.get(key) or (None, None)
         if cached is not None and stored_generations == current:
             cached["X-Page-Cache"] = "hit"

@@ -5,6 +5,8 @@ so every entry of the old generation stops being read, in every process that sha
 and deleting them one by one. Used by the anonymous page cache and the statistics dashboard.
 """
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 
@@ -17,9 +19,18 @@ class Generation:
         value = cache.get(self.key)
         if value is None:
             # add() keeps a value another process set meanwhile; read back what won.
-            cache.add(self.key, 1, timeout=None)
-            value = cache.get(self.key, 1)
+            first = self.first()
+            cache.add(self.key, first, timeout=None)
+            value = cache.get(self.key, first)
         return value
+
+    @staticmethod
+    def first():
+        """The number a counter starts from when the shared cache has none (new, emptied, restarted, or the counter
+        evicted): the time in microseconds, later than any number it reached before while the servers' clocks agree
+        (it moves by one a change). Starting again from 1 would make what was stored or kept in a process under an
+        earlier 1, 2, … current again."""
+        return time.time_ns() // 1000
 
     def bump(self, **signal_kwargs):
         """Start a new generation (usable as a signal receiver), and again when the change commits: a request
@@ -35,4 +46,5 @@ class Generation:
         try:
             return cache.incr(self.key)
         except ValueError:
-            return 2 if cache.add(self.key, 2, timeout=None) else None
+            first = self.first()
+            return first if cache.add(self.key, first, timeout=None) else None

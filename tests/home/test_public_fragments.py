@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
+from cqosite.pagecache import GENERATION
 from news.factories import make_news
 from registry.factories import EnterpriseAccountFactory
 
@@ -163,3 +164,26 @@ def test_view_restrictions_are_read_once_a_generation_and_a_new_one_applies_at_o
     assert list(page.get_view_restrictions().order_by("-page__depth")) == [restriction]  # the admin's privacy dialog
     restriction.delete()
     assert visit(client, url)[0] == html
+
+
+def test_a_part_kept_by_this_process_follows_a_change_another_process_made(client, orgs, portal):
+    """The header, footer and lists a worker keeps are current only under the shared generation: a publishing on
+    another server (here: the rows changed and the generation moved, with no signal in this process) shows at once."""
+    article = make_news(orgs.hebei, "河北省质量大会召开")
+    assert "河北省质量大会召开" in visit(client, "/")[0]
+    Page.objects.filter(pk=article.pk).update(title="河北省质量大会闭幕")
+    cache.incr(GENERATION.key)
+    html = visit(client, "/")[0]
+    assert "河北省质量大会闭幕" in html
+
+
+def test_a_part_kept_by_this_process_is_not_taken_as_current_after_the_shared_cache_restarts(client, orgs, portal):
+    """Redis keeps nothing on disk: restarted, its generations start again, never from a number they had before, so
+    what a worker kept under an earlier life of the shared cache is rendered again."""
+    article = make_news(orgs.hebei, "河北省质量大会召开")
+    cache.clear()
+    assert "河北省质量大会召开" in visit(client, "/")[0]
+    Page.objects.filter(pk=article.pk).update(title="河北省质量大会闭幕")
+    cache.clear()
+    html = visit(client, "/")[0]
+    assert "河北省质量大会闭幕" in html
