@@ -164,11 +164,11 @@ def cached(key, compute, generations=(GENERATION,)):
     cache alone would go on serving a value the other workers' changes made stale. ``None`` is never stored, so
     what does not exist (a mistyped path) costs no cache entry.
 
-    A request reads the generations from the shared cache once (:func:`generations_read_once`), with the first
-    value it needs. Text (a page's header, footer or lists) is also kept in this process with the generations it
-    was rendered under (:data:`TEXTS`), and served from there while they are current: a page the page cache has
-    not stored reads the shared cache once, not once for each of its parts. Other values (objects a request may
-    change) come from the shared cache each time.
+    A request reads the generations from the shared cache once (:func:`generations_read_once`), in the same round
+    trip as the first value it needs that this process does not keep. Text (a page's header, footer or lists) is
+    also kept in this process with the generations it was rendered under (:data:`TEXTS`), and served from there
+    while they are current: a page the page cache has not stored reads the shared cache once, not once for each of
+    its parts. Other values (objects a request may change) come from the shared cache each time.
     """
     seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
     if not seconds:
@@ -187,10 +187,11 @@ def cached(key, compute, generations=(GENERATION,)):
         value = compute()
         if value is None:
             return None
-        stored = (current, value)
+        # With the time it expires in the shared cache, which a process keeping it keeps it no longer than.
+        stored = (current, value, time.time() + seconds)
         cache.set(key, stored, seconds)
     if isinstance(stored[1], str):
-        TEXTS.keep(key, stored, seconds)
+        TEXTS.keep(key, *stored[:2], stored[2] if len(stored) > 2 else time.time() + seconds)
     return stored[1]
 
 
@@ -200,11 +201,11 @@ def current_generations(generations, found):
 
 
 class KeptTexts:
-    """``key → (generation numbers, text)``: what :func:`cached` read or rendered lately in this process, each for
-    at most the page cache's seconds (as in the shared cache: what changed with no signal, or under a lost bump,
-    is not kept for longer). At most ``limit`` characters in all, emptied when full (as :class:`FirstVisits`): a
-    crawler's walk through every list page costs a worker a few megabytes, and the parts every page shares are
-    back after one request. Text is immutable, so requests share it safely."""
+    """``key → (generation numbers, text, expiry)``: what :func:`cached` read or rendered lately in this process, each
+    until its copy in the shared cache expires (the page cache's seconds after it was rendered: what changed with no
+    signal, or under a lost bump, shows as soon as without it). At most ``limit`` characters in all, emptied when
+    full (as :class:`FirstVisits`): a crawler's walk through every list page costs a worker a few megabytes, and
+    the parts every page shares are back after one request. Text is immutable, so requests share it safely."""
 
     def __init__(self, limit=1_000_000):
         self.limit = limit
@@ -212,17 +213,22 @@ class KeptTexts:
         self.size = 0
 
     def get(self, key):
+        """``(generation numbers, text)`` kept under ``key`` and not expired, or ``None``."""
         entry = self.entries.get(key)
-        if entry is None or entry[2] < time.monotonic():
+        if entry is None or entry[2] <= time.time():
             return None
         return entry[:2]
 
-    def keep(self, key, entry, seconds):
-        generations, text = entry
+    def keep(self, key, generations, text, expires):
+        if len(text) > self.limit:
+            return
+        replaced = self.entries.pop(key, None)
+        if replaced is not None:
+            self.size -= len(replaced[1])
         if self.size + len(text) > self.limit:
             self.entries.clear()
             self.size = 0
-        self.entries[key] = (generations, text, time.monotonic() + seconds)
+        self.entries[key] = (generations, text, expires)
         self.size += len(text)
 
 
@@ -235,12 +241,14 @@ _this_request = Local()
 def generations_read_once():
     """Within: the generations are read from the shared cache at most once (each request, by the middleware).
 
-    Outside, each :func:`cached` reads them afresh (a management command, a task worker)."""
+    Outside, each :func:`cached` reads them afresh (a management command, a task worker). A request rendered within
+    another (Wagtail's preview runs the middleware again) reads its own, and leaves the outer one's as they were."""
+    outer = getattr(_this_request, "numbers", None)
     _this_request.numbers = {}
     try:
         yield
     finally:
-        _this_request.numbers = None
+        _this_request.numbers = outer
 
 
 def generations_read():

@@ -42,9 +42,9 @@ class Generation:
             transaction.on_commit(self.advance, robust=True)
 
     def advance(self):
-        """Start the next generation; its number (``None`` if another process started it first)."""
+        """Start the next generation; its number."""
         try:
             return cache.incr(self.key)
-        except ValueError:
+        except ValueError:  # no counter: start one, or move the one another process started meanwhile
             first = self.first()
-            return first if cache.add(self.key, first, timeout=None) else None
+            return first if cache.add(self.key, first, timeout=None) else cache.incr(self.key)

@@ -237,27 +237,57 @@ def test_each_request_reads_the_generations_afresh(rf):
     assert pagecache.cached("portal:test", lambda: "2") == "2"
 
 
-def test_text_kept_by_a_process_lasts_the_page_cache_seconds_at_most(monkeypatch):
+def test_text_kept_by_a_process_lasts_as_long_as_its_shared_copy(monkeypatch):
     """As in the shared cache: a change that sent no signal (a fix in the shell, a bump lost to a cache outage)
-    shows within the page cache's seconds."""
+    shows within the page cache's seconds of the rendering, in every process."""
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
     with generations_read_once():
         assert pagecache.cached("portal:test", lambda: "before") == "before"
-    cache.delete("portal:test")  # expired in the shared cache
+    pagecache.TEXTS.entries.clear()  # another worker, which reads the shared copy 200 seconds after its rendering
+    now += 200
     with generations_read_once():
         assert pagecache.cached("portal:test", lambda: "after") == "before"
-    later = time.monotonic() + 301
-    monkeypatch.setattr(time, "monotonic", lambda: later)
+    cache.delete("portal:test")  # expired in the shared cache
+    now += 99
+    with generations_read_once():
+        assert pagecache.cached("portal:test", lambda: "after") == "before"
+    now += 2
     with generations_read_once():
         assert pagecache.cached("portal:test", lambda: "after") == "after"
 
 
 def test_text_kept_by_a_process_stays_within_its_size():
-    texts = KeptTexts(limit=10)
-    texts.keep("a", ((1,), "12345"), 300)
-    texts.keep("b", ((1,), "12345"), 300)
-    assert texts.get("a") == ((1,), "12345")
-    texts.keep("c", ((1,), "123"), 300)
+    texts, later = KeptTexts(limit=10), time.time() + 300
+    texts.keep("a", (1,), "12345", later)
+    texts.keep("a", (2,), "12345", later)
+    texts.keep("b", (1,), "12345", later)
+    assert texts.get("a") == ((2,), "12345") and texts.size == 10
+    texts.keep("c", (1,), "123", later)
     assert texts.get("a") is None and texts.get("c") == ((1,), "123") and texts.size == 3
+    texts.keep("d", (1,), "12345678901", later)
+    assert texts.get("d") is None and texts.get("c") == ((1,), "123")
+
+
+def test_a_request_rendered_within_another_leaves_the_outer_ones_generations():
+    """Wagtail's preview renders a page through the middleware within the admin's request."""
+    with generations_read_once():
+        assert pagecache.cached("portal:test", lambda: "1") == "1"
+        with generations_read_once():
+            pagecache.cached("portal:other", lambda: "x")
+        assert pagecache.generations_read() == {GENERATION.key: GENERATION.current()}
+
+
+def test_a_change_is_counted_when_another_process_starts_the_counter_at_the_same_time(monkeypatch):
+    cache.delete(GENERATION.key)
+    add = cache.add
+
+    def another_process_first(key, value, *args, **kwargs):
+        add(key, 1_000, *args, **kwargs)  # another process's current() starts the counter first
+        return add(key, value, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "add", another_process_first)
+    assert GENERATION.advance() == 1_001 and GENERATION.current() == 1_001
 
 
 def test_first_visits_stay_bounded():
