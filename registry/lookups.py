@@ -8,12 +8,15 @@ are mostly two characters long (质量, 钢化) and hold no trigram: on columns 
 of one or two characters is also looked up there as one lexeme instead of scanning the table. Elsewhere (SQLite)
 it is plain ``icontains``.
 
-Enterprise names end in a legal form (有限公司, 股份有限公司 …) whose trigrams nearly every name holds: a whole name
-made the trigram index read their posting lists in full (219 index pages at 440,000 names, against 42 for the
-name without its legal form). A longer fragment ending in (part of) a legal form is therefore looked up in the
-index by its distinctive part (:func:`distinctive_part`, a substring of it, so never a row fewer) and checked
-whole by ``strpos``.
+A longer fragment holds trigrams that many rows share (an enterprise name's region, trade and legal form:
+新华区, 新材料, 有限公): the index intersected every one of their posting lists, 2-3 ms of a whole name's 3 ms at a
+million names. On columns whose commonest trigrams PostgreSQL samples (:class:`TrigramStatistics`), the index
+looks up the fragment's rare three-character windows instead (:func:`rare_windows`, substrings of it, so never a
+row fewer) and ``strpos`` checks the whole fragment on the few rows they find.
 """
+
+import math
+import time
 
 from django.db.models import BooleanField, Expression, F
 from django.db.models.lookups import IContains
@@ -21,21 +24,14 @@ from django.db.models.lookups import IContains
 #: Fragments up to this length are looked up in the ``cqo_short_grams`` index, longer ones in the trigram index.
 SHORT_FRAGMENT = 2
 
-#: Legal forms that end enterprise names (most specific first); a fragment's trailing part of one holds only
-#: trigrams that most names share.
-LEGAL_FORMS = (
-    "集团股份有限公司",
-    "集团有限公司",
-    "股份有限公司",
-    "有限责任公司",
-    "有限公司",
-    "分公司",
-    "有限合伙",
-    "公司",
-)
-
 #: The trigram index serves fragments of this many characters and more.
 TRIGRAM = 3
+
+#: A window found in at most this share of the rows is rare enough for the index to look it up alone.
+RARE_SHARE = 0.001
+
+#: Seconds a process keeps the trigram statistics it read (ANALYZE renews them when a tenth of a table changed).
+STATISTICS_SECONDS = 3600
 
 
 class Fragment(IContains):
@@ -59,12 +55,20 @@ class Fragment(IContains):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
         operator = "ILIKE" if has_latin_letters(str(self.rhs)) else "LIKE"
-        part = distinctive_part(self.rhs) if isinstance(self.rhs, str) else None
-        if part is None:
+        windows = self.rare_windows(connection)
+        if not windows:
             return f"{lhs_sql} {operator} {rhs_sql}", (*lhs_params, *rhs_params)
-        # The index looks the distinctive part up; the whole fragment is checked on the rows it finds.
-        like = f"{lhs_sql} {operator} %s", (*lhs_params, f"%{connection.ops.prep_for_like_query(part)}%")
-        return joined(" AND ", [like, self.screen_sql(compiler, connection)])
+        # The index looks the rare windows up; the whole fragment is checked on the rows it finds.
+        likes = [(f"{lhs_sql} LIKE %s", (*lhs_params, f"%{window}%")) for window in windows]
+        return joined(" AND ", [*likes, self.screen_sql(compiler, connection)])
+
+    def rare_windows(self, connection):
+        """The windows of the fragment for the index to look up, or ``None`` to look the fragment up whole."""
+        target = getattr(self.lhs, "target", None)
+        if not isinstance(self.rhs, str) or len(self.rhs) <= TRIGRAM or target is None:
+            return None
+        common = TRIGRAMS.common(connection, target.model._meta.db_table, target.column)
+        return None if common is None else rare_windows(self.rhs, common)
 
     def screen_sql(self, compiler, connection):
         """The same test as the grams, cheap to compute row by row, and of a selectivity PostgreSQL cannot estimate.
@@ -176,16 +180,90 @@ def joined(operator, parts):
     return f"({sql})", tuple(param for _sql, params in parts for param in params)
 
 
-def distinctive_part(fragment):
-    """``fragment`` without the (beginning of a) legal form it ends with, when what is left is long enough for the
-    trigram index: "中成新材料有限公司" → "中成新材料", "材料股份有" → ``None`` (two characters left), "有限公司" →
-    ``None``. A substring of ``fragment``: every name holding the fragment holds it."""
-    cut = max(
-        (length for form in LEGAL_FORMS for length in range(len(form), 0, -1) if fragment.endswith(form[:length])),
-        default=0,
-    )
-    part = fragment[: len(fragment) - cut]
-    return part if cut and len(part) >= TRIGRAM else None
+def rare_windows(fragment, shares):
+    """The two rarest of ``fragment``'s three-character windows, of those found in at most ``RARE_SHARE`` of the rows
+    (``shares``: printed trigram → share of rows, the commonest only), and of equally rare ones the farthest apart:
+    "新华区中成新材料有限公司" → 华区中, 成新材 where 新华区, 新材料 and the legal form's are common. ``None`` when
+    none is rare (the index then intersects them all) or when ``fragment`` holds what pg_trgm does not take as one
+    word (Latin letters, which it folds to lower case; spaces, punctuation)."""
+    if not all(char.isalnum() for char in fragment) or has_latin_letters(fragment):
+        return None
+    windows = [fragment[start : start + TRIGRAM] for start in range(len(fragment) - TRIGRAM + 1)]
+    share = {window: shares.get(printed_trigram(window), 0.0) for window in windows}
+    rare = [position for position, window in enumerate(windows) if share[window] <= RARE_SHARE]
+    if not rare:
+        return None
+    first = min(rare, key=lambda position: share[windows[position]])
+    others = [position for position in rare if position != first]
+    second = min(others, key=lambda position: (share[windows[position]], -abs(position - first)), default=first)
+    return [windows[position] for position in sorted({first, second})]
+
+
+def printed_trigram(window):
+    """A trigram as ``show_trgm`` prints it: three one-byte characters as they are, others as pg_trgm keeps them,
+    three bytes of the "legacy" CRC-32 of their UTF-8 (``compact_trigram``), in hexadecimal."""
+    data = window.encode()
+    if len(data) == TRIGRAM:
+        return window
+    crc = 0xFFFFFFFF
+    for byte in data:  # CRC-32's table applied most significant byte first (PostgreSQL's COMP_LEGACY_CRC32)
+        crc = LEGACY_CRC32_TABLE[((crc >> 24) ^ byte) & 0xFF] ^ ((crc << 8) & 0xFFFFFFFF)
+    low = (crc ^ 0xFFFFFFFF).to_bytes(4, "little")
+    return f"0x{low[0]:02x}{low[1]:02x}{low[2]:02x}"
+
+
+def crc32_table():
+    """CRC-32's table (reflected polynomial 0xEDB88320), which PostgreSQL's legacy CRC-32 also uses."""
+    table = []
+    for byte in range(256):
+        crc = byte
+        for _bit in range(8):
+            crc = (crc >> 1) ^ 0xEDB88320 if crc & 1 else crc >> 1
+        table.append(crc)
+    return table
+
+
+LEGACY_CRC32_TABLE = crc32_table()
+
+
+class TrigramStatistics:
+    """The trigrams ANALYZE found common in a column that has ``CREATE STATISTICS <table>_<column>_trigrams ON
+    (show_trgm(column))`` (registry migrations 0028 and 0029, standards 0015): ``pg_stats_ext_exprs`` lists them as
+    a sample showed them. Read for all such columns in one query, once a process every ``STATISTICS_SECONDS``, when
+    a connection opens (so a search runs the same queries every time) or, on a connection open that long, before a
+    search."""
+
+    def __init__(self):
+        self.read_at = -math.inf
+        self.columns = {}
+
+    def common(self, connection, table, column):
+        """The share of rows holding each trigram common in ``column`` (printed), or ``None`` when it has no
+        statistics (not yet analysed)."""
+        self.refresh(connection)
+        return self.columns.get(f"{table}_{column}_trigrams")
+
+    def refresh(self, connection, **kwargs):
+        """Read the statistics again if they are older than ``STATISTICS_SECONDS`` (a ``connection_created``
+        receiver too; PostgreSQL 14 and later have them)."""
+        if connection.vendor != "postgresql" or time.monotonic() - self.read_at <= STATISTICS_SECONDS:
+            return
+        self.read_at = time.monotonic()
+        if connection.pg_version < 140000:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statistics_name, most_common_elems::text::text[], most_common_elem_freqs "
+                "FROM pg_stats_ext_exprs WHERE statistics_name LIKE %s AND most_common_elems IS NOT NULL",
+                ["%\\_trigrams"],
+            )
+            # The shares list three more figures (the least, the greatest, nulls): zip stops at the last trigram.
+            self.columns = {
+                name: dict(zip(trigrams, shares, strict=False)) for name, trigrams, shares in cursor.fetchall()
+            }
+
+
+TRIGRAMS = TrigramStatistics()
 
 
 def has_latin_letters(text):
@@ -199,11 +277,16 @@ def tsquery_lexeme(text):
 
 
 def register():
-    """The enterprise name (the public talent pool's search; trigram index from migration 0008, short grams 0009),
-    the officer's real name and mobile (the officer admin search; trigram and short-grams indexes from 0010;
+    """The enterprise name (the officer admin search; trigram index from migration 0008, short grams 0009), the
+    officer's copy of it (the public talent pool's search; both indexes from 0029, the pool's officers only), the
+    officer's real name and mobile (the officer admin search; trigram and short-grams indexes from 0010;
     a mobile fragment of one or two digits matches a tenth of all numbers or more, which a scan finds at once)."""
+    from django.db.backends.signals import connection_created
+
     from .models import ChiefQualityOfficer, Enterprise
 
+    connection_created.connect(TRIGRAMS.refresh, dispatch_uid="registry.lookups.trigram_statistics")
     Enterprise._meta.get_field("name").register_lookup(ShortGramsFragment)
+    ChiefQualityOfficer._meta.get_field("enterprise_name").register_lookup(ShortGramsFragment)
     ChiefQualityOfficer._meta.get_field("real_name").register_lookup(ShortGramsFragment)
     ChiefQualityOfficer._meta.get_field("mobile").register_lookup(Fragment)

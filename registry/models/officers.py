@@ -46,6 +46,9 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
         editable=False,
         help_text=_("Administrators of this organisation approve the record."),
     )
+    #: The enterprise's name, kept by database triggers (migration 0029) on every write to either table: the
+    #: public talent pool searches and lists it without reading an enterprise row per officer.
+    enterprise_name = models.CharField(_("enterprise name"), max_length=200, editable=False, default="")
     real_name = models.CharField(_("real name"), max_length=64, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     education = models.ForeignKey(

@@ -30,7 +30,7 @@ from .filters import division_prefix
 from .pdf import registration_form_pdf
 from .submission import submit
 
-PUBLIC_FIELDS = ("real_name", "enterprise__name", "appointment_date")
+PUBLIC_FIELDS = ("real_name", "enterprise_name", "appointment_date")
 #: Newest appointments first (the partial index registry_officer_pool); every name descending.
 TALENT_POOL_ORDER = ("-appointment_date", "-id")
 
@@ -53,7 +53,7 @@ def talent_pool(request):
         queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(today), erased_at=None)
         queryset = queryset.order_by(*TALENT_POOL_ORDER)
         if enterprise:
-            queryset = queryset.filter(enterprise__name__fragment=enterprise)
+            queryset = queryset.filter(enterprise_name__fragment=enterprise)
         if region:
             queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
         paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
@@ -86,7 +86,7 @@ def talent_pool_rows(rows):
     return mark_safe(  # noqa: S308 - the names are escaped, the month label is ours
         "\n".join(
             pattern
-            % in_template_order((escape(row["real_name"]), escape(row["enterprise__name"]), appointed(row, language)))
+            % in_template_order((escape(row["real_name"]), escape(row["enterprise_name"]), appointed(row, language)))
             for row in rows
         )
     )

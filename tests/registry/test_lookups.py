@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from filings.standards.factories import DisclosedStandardFactory
 from filings.standards.models import DisclosedStandard
 from registry.factories import EnterpriseFactory
-from registry.lookups import distinctive_part
+from registry.lookups import TRIGRAMS, printed_trigram, rare_windows
 from registry.models import Enterprise
 
 pytestmark = pytest.mark.django_db
@@ -106,27 +106,62 @@ def test_a_name_fragment_matches_as_icontains_does_whatever_legal_form_it_ends_w
     assert enterprises_matching(fragment) == sorted(reference)
 
 
+COMMON = {printed_trigram(window): 0.2 for window in ["新华区", "新材料", "材料有", "料有限", "有限公", "限公司"]}
+
+
 @pytest.mark.parametrize(
-    ("fragment", "part"),
+    ("fragment", "windows"),
     [
-        ("新华区中成新材料有限公司", "新华区中成新材料"),
-        ("中成新材料集团股份有限公司", "中成新材料"),
-        ("中成新材料股份有", "中成新材料"),
-        ("材料有限", None),  # two characters left: the whole fragment is the better look-up
-        ("有限公司", None),
-        ("中成新材料", None),  # no legal form: looked up as it is
+        ("新华区中成新材料有限公司", ["区中成", "成新材"]),  # the rarest, and the farthest of the next rarest
+        ("中成新材料", ["中成新", "成新材"]),
+        ("中成新", ["中成新"]),
+        ("新华区新材料", ["华区新", "区新材"]),
+        ("有限公司", None),  # every window common: the index intersects them all
+        ("新华区中成", ["华区中", "区中成"]),
+        ("ABC新材料", None),  # Latin letters: pg_trgm folds their case, and the fragment is matched by ILIKE
+        ("中成 新材料", None),  # a space ends pg_trgm's word
     ],
 )
-def test_the_distinctive_part_drops_the_legal_form(fragment, part):
-    assert distinctive_part(fragment) == part
+def test_a_fragment_is_looked_up_by_its_rare_windows(fragment, windows):
+    shares = {**COMMON, printed_trigram("华区中"): 0.0005, printed_trigram("中成新"): 0.0009}
+    assert rare_windows(fragment, shares) == windows
 
 
 @on_postgresql
-def test_the_trigram_index_looks_up_a_name_without_its_legal_form(enterprises):
-    """The legal form's trigrams are in nearly every name: the index reads the rest, strpos checks the whole."""
+@pytest.mark.parametrize("window", ["中成新", "123", "1中2", "质量1", "𠀀中成"])
+def test_a_trigram_is_printed_as_show_trgm_prints_it(window):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT show_trgm(%s)", [window])
+        assert printed_trigram(window) in cursor.fetchone()[0]
+
+
+@pytest.fixture
+def common_names(db, monkeypatch):
+    """A county's names: the region, the trade (新材料) and the legal form common, a trade name rare."""
+    monkeypatch.setattr("registry.lookups.RARE_SHARE", 0.02)  # at most 3 of these 197 names
+    trades = "中成华恒宏达金鑫瑞丰永利恒通"
+    for first in trades:
+        for second in trades:
+            EnterpriseFactory(name=f"新华区{first}{second}新材料有限公司")
+    EnterpriseFactory(name="新华区中成新材料股份有限公司")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_enterprise")
+    kept = TRIGRAMS.read_at, TRIGRAMS.columns
+    TRIGRAMS.read_at = float("-inf")  # read again at the next search
+    yield
+    TRIGRAMS.read_at, TRIGRAMS.columns = kept  # the analysis is rolled back with the test
+
+
+@on_postgresql
+def test_the_trigram_index_looks_up_a_name_by_its_rare_windows(common_names):
+    """The region's, the trade's and the legal form's trigrams are in every name, 华区中 in 15: the index reads
+    the two in 中成's names alone (区中成, 中成新), strpos checks the whole."""
     with CaptureQueriesContext(connection) as queries:
         assert enterprises_matching("新华区中成新材料有限公司") == ["新华区中成新材料有限公司"]
-    sql = queries[0]["sql"]
-    assert "LIKE '%新华区中成新材料%'" in sql and "strpos(" in sql and "有限公司%'" not in sql
+    sql = queries[-1]["sql"]
+    assert "LIKE '%区中成%'" in sql and "LIKE '%中成新%'" in sql and "strpos(" in sql
+    assert "新华区中成新材料有限公司%'" not in sql
+    assert enterprises_matching("中成新材料") == ["新华区中成新材料有限公司", "新华区中成新材料股份有限公司"]
+    assert enterprises_matching("有限公司") == sorted(Enterprise.unscoped.values_list("name", flat=True))
     query = Enterprise.unscoped.filter(name__fragment="中成新材料有限公司").values("id")
     assert "registry_enterprise_name_trgm" in plan_without_scans(query)

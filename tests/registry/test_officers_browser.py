@@ -67,6 +67,18 @@ def test_province_administrator_imports_reviews_and_publishes(page, browser, org
     assert officer.mobile not in page.content() and officer.id_number not in page.content()
     page.screenshot_to("talent_pool")
 
+    # The enterprise renamed in the admin: the pool finds and shows it by its new name at once.
+    page.goto(f"{page.base_url}/admin/enterprises/edit/{officer.enterprise_id}/")
+    page.fill("#id_name", "长安更名精工有限公司")
+    page.locator("button.action-save").click()
+    page.wait_for_url(f"{page.base_url}/admin/enterprises/")
+    page.goto(f"{page.base_url}/talent-pool/?enterprise=更名精工")
+    table = page.locator("table.talent-pool").inner_text()
+    assert "王质量1" in table and "长安更名精工有限公司" in table
+    page.goto(f"{page.base_url}/talent-pool/?enterprise=长安精工1")
+    assert "王质量1" not in page.locator("table.talent-pool").inner_text()
+    page.screenshot_to("talent_pool_renamed")
+
 
 def test_listing_steps_through_pages_by_cursor(page, orgs):
     """Next and Previous in the real admin carry the neighbouring id, and the rows they show follow the listing."""
