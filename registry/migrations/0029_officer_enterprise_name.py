@@ -6,6 +6,8 @@ officers only (trigrams and ``cqo_short_grams``, PostgreSQL), it reads the match
 
 Triggers keep the copy on every write, whichever code path makes it (a save, ``bulk_create``, a COPY, an
 ``UPDATE``): an officer written takes its enterprise's name, an enterprise renamed gives its officers the new one.
+A later migration that alters either column has to drop and create them again: PostgreSQL refuses to change a
+column a trigger names, and SQLite drops a table's triggers when Django rebuilds the table.
 """
 
 from django.db import migrations, models
@@ -13,7 +15,10 @@ from django.db import migrations, models
 POSTGRESQL = [
     """CREATE FUNCTION registry_officer_enterprise_name() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        NEW.enterprise_name := coalesce((SELECT name FROM registry_enterprise WHERE id = NEW.enterprise_id), '');
+        -- FOR SHARE waits for a rename being made: the new name is read once it commits, never the old one.
+        NEW.enterprise_name := coalesce(
+            (SELECT name FROM registry_enterprise WHERE id = NEW.enterprise_id FOR SHARE), ''
+        );
         RETURN NEW;
     END $$""",
     """CREATE TRIGGER registry_officer_enterprise_name

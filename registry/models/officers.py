@@ -47,7 +47,8 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
         help_text=_("Administrators of this organisation approve the record."),
     )
     #: The enterprise's name, kept by database triggers (migration 0029) on every write to either table: the
-    #: public talent pool searches and lists it without reading an enterprise row per officer.
+    #: public talent pool searches and lists it without reading an enterprise row per officer. A migration that
+    #: alters this column or ``Enterprise.name`` creates the triggers again (see 0029).
     enterprise_name = models.CharField(_("enterprise name"), max_length=200, editable=False, default="")
     real_name = models.CharField(_("real name"), max_length=64, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
