@@ -46,7 +46,7 @@ from wagtail.models import DraftStateMixin, Page, Site
 from wagtail.signals import post_page_move
 from wagtail.views import serve as wagtail_serve
 
-from registry.generations import Generation
+from registry.generations import TRACKED, Generation
 
 
 class PageGeneration(Generation):
@@ -164,11 +164,12 @@ def cached(key, compute, generations=(GENERATION,)):
     cache alone would go on serving a value the other workers' changes made stale. ``None`` is never stored, so
     what does not exist (a mistyped path) costs no cache entry.
 
-    A request reads the generations from the shared cache once (:func:`generations_read_once`), in the same round
-    trip as the first value it needs that this process does not keep. Text (a page's header, footer or lists) is
-    also kept in this process with the generations it was rendered under (:data:`TEXTS`), and served from there
-    while they are current: a page the page cache has not stored reads the shared cache once, not once for each of
-    its parts. Other values (objects a request may change) come from the shared cache each time.
+    A request reads the generations once (:func:`generations_read_once`): with Redis, from the numbers this process
+    keeps while Redis tracks them for it (:class:`registry.generations.TrackedNumbers`), in no round trip; else in the
+    same round trip as the first value it needs that this process does not keep. Text (a page's header, footer or
+    lists) is also kept in this process with the generations it was rendered under (:data:`TEXTS`), and served from
+    there while they are current: such parts cost a page the page cache has not stored no round trip. Other values
+    (objects a request may change: a Wagtail page's route, the sections' URLs) come from the shared cache each time.
     """
     seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
     if not seconds:
@@ -176,8 +177,12 @@ def cached(key, compute, generations=(GENERATION,)):
     known = generations_read()
     unread = [generation for generation in generations if generation.key not in known]
     kept = TEXTS.get(key)
-    wanted = [*(generation.key for generation in unread), *([key] if kept is None else [])]
-    found = cache.get_many(wanted) if wanted else {}
+    found = TRACKED.read([generation.key for generation in unread])  # no round trip while Redis tracks them
+    wanted = [
+        *(generation.key for generation in unread if generation.key not in found),
+        *([key] if kept is None else []),
+    ]
+    found |= cache.get_many(wanted) if wanted else {}
     known.update(zip((generation.key for generation in unread), current_generations(unread, found), strict=True))
     current = tuple(known[generation.key] for generation in generations)
     if kept is not None and kept[0] == current:

@@ -17,6 +17,7 @@ row fewer) and ``strpos`` checks the whole fragment on the few rows they find.
 
 import math
 import time
+from functools import lru_cache
 
 from django.db.models import BooleanField, Expression, F
 from django.db.models.lookups import IContains
@@ -199,6 +200,7 @@ def rare_windows(fragment, shares):
     return [windows[position] for position in sorted({first, second})]
 
 
+@lru_cache(maxsize=4096)  # the windows of the names searched lately: about 1 MB
 def printed_trigram(window):
     """A trigram as ``show_trgm`` prints it: three one-byte characters as they are, others as pg_trgm keeps them,
     three bytes of the "legacy" CRC-32 of their UTF-8 (``compact_trigram``), in hexadecimal."""
