@@ -15,7 +15,8 @@ approach a bare Django view's throughput. Rules:
   :func:`shows_publicly` is saved or deleted in a state the public sees. Drafts, revisions, workflow and lock
   state, logins, codes, job progress, audit entries and every undeclared model leave it alone, so the cache
   survives a working day of administrators at work. The generation lives in the shared cache (Redis in
-  production), so all application servers see it; it is read with the page, in one round trip;
+  production), so all application servers see it; it is read with the page, in one round trip, or kept in the
+  process while Redis tracks it (:func:`read_current`);
 - records that only the pages under one path show (the officers, on the talent pool: :func:`shows_only_under`)
   move that *area's* generation instead, which pages under the path are current under beside the site's: an
   officer approved every few seconds across the country makes the talent pool's pages out of date, not the
@@ -174,17 +175,8 @@ def cached(key, compute, generations=(GENERATION,)):
     seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
     if not seconds:
         return compute()
-    known = generations_read()
-    unread = [generation for generation in generations if generation.key not in known]
     kept = TEXTS.get(key)
-    found = TRACKED.read([generation.key for generation in unread])  # no round trip while Redis tracks them
-    wanted = [
-        *(generation.key for generation in unread if generation.key not in found),
-        *([key] if kept is None else []),
-    ]
-    found |= cache.get_many(wanted) if wanted else {}
-    known.update(zip((generation.key for generation in unread), current_generations(unread, found), strict=True))
-    current = tuple(known[generation.key] for generation in generations)
+    current, found = read_current(generations, [key] if kept is None else [])
     if kept is not None and kept[0] == current:
         return kept[1]
     stored = found.get(key) if kept is None else cache.get(key)
@@ -200,9 +192,20 @@ def cached(key, compute, generations=(GENERATION,)):
     return stored[1]
 
 
-def current_generations(generations, found):
-    """The numbers of ``generations``, from what ``cache.get_many`` ``found`` (or read afresh when missing)."""
-    return tuple(found.get(generation.key) or generation.current() for generation in generations)
+def read_current(generations, keys=()):
+    """``(numbers of generations, {key: value} of keys the shared cache holds)``, in one round trip at most.
+
+    A generation this request read already (:func:`generations_read`) is not read again; one Redis tracks for this
+    process is taken from it (:data:`registry.generations.TRACKED`); the others are read with ``keys``. A counter
+    missing from the shared cache is started (:meth:`Generation.current`)."""
+    known = generations_read()
+    unread = [generation for generation in generations if generation.key not in known]
+    found = TRACKED.read([generation.key for generation in unread])
+    wanted = [*(generation.key for generation in unread if generation.key not in found), *keys]
+    found |= cache.get_many(wanted) if wanted else {}
+    for generation in unread:
+        known[generation.key] = found.get(generation.key) or generation.current()
+    return tuple(known[generation.key] for generation in generations), found
 
 
 class KeptTexts:
@@ -371,11 +374,10 @@ class AnonymousPageCacheMiddleware:
         key = self.key(request)
         if request.META.get("QUERY_STRING") and self.first_visits.is_first(key):
             return self.mark_miss(self.get_response(request))
-        # One round trip: the current generations and the page stored with those it was rendered in.
+        # One round trip: the page stored with the generations it was rendered in (and the current ones, unless
+        # Redis tracks them for this process).
         generations = generations_for(request.path_info)
-        found = cache.get_many([*(generation.key for generation in generations), key])
-        current = current_generations(generations, found)
-        generations_read().update(zip((generation.key for generation in generations), current, strict=True))
+        current, found = read_current(generations, [key])
         stored_generations, cached = found.get(key) or (None, None)
         if cached is not None and stored_generations == current:
             cached["X-Page-Cache"] = "hit"

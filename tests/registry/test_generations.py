@@ -138,3 +138,35 @@ def test_a_page_part_kept_under_tracked_generations_costs_no_round_trip(
     changed_elsewhere(GENERATION.key)
     with generations_read_once():
         assert pagecache.cached(key, lambda: "after") == "after"
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_a_stored_page_is_read_alone_while_its_generations_are_tracked(
+    shared_cache, settings, commands, quiet_for_long, rf, monkeypatch
+):
+    """The page cache's hit reads the stored page in one command (no generation with it), and a change made
+    elsewhere makes the page out of date all the same."""
+    from django.http import HttpResponse
+
+    settings.PAGE_CACHE_SECONDS = 300
+    renders = []
+
+    def view(request):
+        renders.append(request.path)
+        return HttpResponse(f"render {len(renders)}")
+
+    middleware = pagecache.AnonymousPageCacheMiddleware(view)
+    GENERATION.current()  # the counter started, as on a site in use
+    assert middleware(rf.get("/a-page/"))["X-Page-Cache"] == "miss"
+    asked = []
+    get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: asked.append(list(keys)) or get_many(keys))
+    commands.clear()
+    hit = middleware(rf.get("/a-page/"))
+    assert (hit["X-Page-Cache"], hit.content) == ("hit", b"render 1")
+    assert commands == ["MGET"]
+    assert asked == [[pagecache.AnonymousPageCacheMiddleware.key(rf.get("/a-page/"))]]  # the page alone
+    changed_elsewhere(GENERATION.key)
+    again = middleware(rf.get("/a-page/"))
+    assert (again["X-Page-Cache"], again.content) == ("miss", b"render 2")
