@@ -15,8 +15,8 @@ approach a bare Django view's throughput. Rules:
   :func:`shows_publicly` is saved or deleted in a state the public sees. Drafts, revisions, workflow and lock
   state, logins, codes, job progress, audit entries and every undeclared model leave it alone, so the cache
   survives a working day of administrators at work. The generation lives in the shared cache (Redis in
-  production), so all application servers see it; it is read with the page, in one round trip, or kept in the
-  process while Redis tracks it (:func:`read_current`);
+  production), so all application servers see it; it is read with the page, in one round trip
+  (:func:`read_current`);
 - records that only the pages under one path show (the officers, on the talent pool: :func:`shows_only_under`)
   move that *area's* generation instead, which pages under the path are current under beside the site's: an
   officer approved every few seconds across the country makes the talent pool's pages out of date, not the
@@ -192,15 +192,18 @@ def cached(key, compute, generations=(GENERATION,)):
     return stored[1]
 
 
-def read_current(generations, keys=()):
-    """``(numbers of generations, {key: value} of keys the shared cache holds)``, in one round trip at most.
+def read_current(generations, keys=(), tracked=True):
+    """``(numbers of generations, {key: value} of those of keys the shared cache holds)``.
 
-    A generation this request read already (:func:`generations_read`) is not read again; one Redis tracks for this
-    process is taken from it (:data:`registry.generations.TRACKED`); the others are read with ``keys``. A counter
-    missing from the shared cache is started (:meth:`Generation.current`)."""
+    A generation this request read already (:func:`generations_read`) is not read again; with ``tracked``, one that
+    Redis tracks for this process is taken from what it keeps (:data:`registry.generations.TRACKED`: no round trip,
+    current as soon as Redis's invalidation arrives, or within its check of a silent connection); the others are
+    read from the shared cache with ``keys``, in one round trip. A counter missing there is started
+    (:meth:`Generation.current`). The page cache reads them with the stored page, untracked: a hit is then never
+    older than the shared cache, whatever became of the tracking connection, and it costs the same round trip."""
     known = generations_read()
     unread = [generation for generation in generations if generation.key not in known]
-    found = TRACKED.read([generation.key for generation in unread])
+    found = TRACKED.read([generation.key for generation in unread]) if tracked else {}
     wanted = [*(generation.key for generation in unread if generation.key not in found), *keys]
     found |= cache.get_many(wanted) if wanted else {}
     for generation in unread:
@@ -374,10 +377,9 @@ class AnonymousPageCacheMiddleware:
         key = self.key(request)
         if request.META.get("QUERY_STRING") and self.first_visits.is_first(key):
             return self.mark_miss(self.get_response(request))
-        # One round trip: the page stored with the generations it was rendered in (and the current ones, unless
-        # Redis tracks them for this process).
+        # One round trip: the current generations and the page stored with those it was rendered in.
         generations = generations_for(request.path_info)
-        current, found = read_current(generations, [key])
+        current, found = read_current(generations, [key], tracked=False)
         stored_generations, cached = found.get(key) or (None, None)
         if cached is not None and stored_generations == current:
             cached["X-Page-Cache"] = "hit"
