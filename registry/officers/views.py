@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
-from django.db import transaction
+from django.db import connections, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -50,6 +50,8 @@ def talent_pool(request):
 
     def page():
         """Built only when the list is read: not when its fragment is kept (the list of a province, or of all)."""
+        if enterprise and not region and pairs_listed(enterprise):
+            return pair_page(enterprise, today, raw(request, "page"))
         queryset = ChiefQualityOfficer.unscoped.filter(in_talent_pool(today), erased_at=None)
         queryset = queryset.order_by(*TALENT_POOL_ORDER)
         if enterprise:
@@ -128,6 +130,49 @@ def searched_page(paginator, queryset, number):
     if number > paginator.num_pages:  # past the last match: the last page, as Paginator.get_page answers
         number = paginator.num_pages
         rows, _count = read(number)
+    return Page(rows, number, paginator)
+
+
+def pairs_listed(fragment):
+    """Whether ``fragment`` is a character pair, which the pool lists by (``registry_talent_pool_pair``, migration
+    registry 0030, PostgreSQL)."""
+    return len(fragment) == 2 and connections[ChiefQualityOfficer.unscoped.db].vendor == "postgresql"
+
+
+#: A pair's officers on one page and how many the pages list (at most one more, to tell the count is capped): the
+#: ids from the pair's range of its index alone (the certificate's expiry included), in the pool's order, then the
+#: page's officers by primary key. The table lists the pool's officers only, written in the transaction that writes
+#: the officer, so the rows need no second look at the talent-pool rule.
+PAIR_PAGE = f"""WITH listed AS (
+    SELECT array_agg(officer_id ORDER BY appointed DESC, officer_id DESC) AS ids FROM (
+        SELECT appointed, officer_id FROM registry_talent_pool_pair WHERE pair = lower(%s) AND valid_until >= %s
+        ORDER BY appointed DESC, officer_id DESC LIMIT %s
+    ) AS matches
+)
+SELECT coalesce(cardinality(listed.ids), 0), officer.id, {", ".join(f"officer.{name}" for name in PUBLIC_FIELDS)}
+FROM listed LEFT JOIN LATERAL unnest(listed.ids[%s:%s]) WITH ORDINALITY AS page (officer_id, position) ON true
+LEFT JOIN registry_chiefqualityofficer AS officer ON officer.id = page.officer_id
+ORDER BY page.position"""
+
+
+def pair_page(pair, today, number):
+    """The page of a two-character search, in one statement (:data:`PAIR_PAGE`); a page past the last answers the
+    last, as ``Paginator.get_page`` does."""
+    paginator = PublicPaginator((), 20)
+    number = public_page_number(number, paginator.max_pages)
+
+    def read(number):
+        first = (number - 1) * paginator.per_page + 1
+        with connections[ChiefQualityOfficer.unscoped.db].cursor() as cursor:
+            cursor.execute(PAIR_PAGE, (pair, today, paginator.listed_max + 1, first, first + paginator.per_page - 1))
+            return cursor.fetchall()
+
+    found = read(number)
+    paginator.count = found[0][0]
+    if number > paginator.num_pages:
+        number = paginator.num_pages
+        found = read(number)
+    rows = [dict(zip(PUBLIC_FIELDS, row[2:], strict=True)) for row in found if row[1] is not None]
     return Page(rows, number, paginator)
 
 

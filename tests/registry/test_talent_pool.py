@@ -256,3 +256,131 @@ def test_the_pool_searches_and_shows_the_enterprise_name_as_it_is_now(client, or
     )
     assert found("批量纺") == ["周人才3"]
     assert ChiefQualityOfficer.unscoped.get(real_name="周人才3").enterprise_name == "长安批量纺织有限公司"
+
+
+def listed_pairs():
+    """The rows of migration 0030's table: ``{(pair, appointed, officer id, valid until)}``, undated as ``None``."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pair, nullif(appointed, 'infinity'), officer_id, valid_until FROM registry_talent_pool_pair"
+        )
+        return set(cursor.fetchall())
+
+
+def pairs_of_the_pool():
+    """The same rows worked out here from the officers: each listed officer's name's character pairs."""
+    officers = ChiefQualityOfficer.unscoped.filter(
+        live=True, certificate_valid_until__isnull=False, certificate_revoked_at=None, erased_at=None
+    )
+    return {
+        (name[i : i + 2].lower(), appointed, pk, valid_until)
+        for pk, name, appointed, valid_until in officers.values_list(
+            "pk", "enterprise_name", "appointment_date", "certificate_valid_until"
+        )
+        for i in range(len(name) - 1)
+    }
+
+
+@pytest.mark.django_db
+def test_the_pair_index_follows_every_write_to_the_pool(orgs):
+    """Migration 0030's triggers list each pool officer under its enterprise name's pairs, whichever way the officer
+    is written: a save, a rename of the enterprise (by save and by ``update()``), a revoked and a restored
+    certificate, a renewal, a new appointment date, an erasure, a ``bulk_create``, a delete, a ``TRUNCATE``."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the pair index is PostgreSQL's")
+    kept = officer(orgs, 1, enterprise_name="长安精密Machinery有限公司")
+    changed = officer(orgs, 2, enterprise_name="长安旧名化工有限公司", appointment_date=None)
+    officer(orgs, 3, live=False)
+    officer(orgs, 4, certificate_valid_until=None)
+    assert listed_pairs() == pairs_of_the_pool()
+    assert {pk for _pair, _appointed, pk, _until in listed_pairs()} == {kept.pk, changed.pk}
+    assert ("ma", datetime.date(2024, 6, 1), kept.pk, kept.certificate_valid_until) in listed_pairs()
+
+    changed.enterprise.name = "长安新名化工有限公司"
+    changed.enterprise.save()
+    EnterpriseFactory._meta.model.unscoped.filter(pk=kept.enterprise_id).update(name="长安三名钢铁厂")
+    assert listed_pairs() == pairs_of_the_pool()
+    assert not any(pair == "旧名" for pair, *_rest in listed_pairs())
+    ChiefQualityOfficer.unscoped.filter(pk=changed.pk).update(certificate_revoked_at=timezone.now())
+    assert listed_pairs() == pairs_of_the_pool() and changed.pk not in {row[2] for row in listed_pairs()}
+    ChiefQualityOfficer.unscoped.filter(pk=changed.pk).update(
+        certificate_revoked_at=None, certificate_valid_until=datetime.date(2099, 12, 31), appointment_date="2025-01-02"
+    )
+    assert listed_pairs() == pairs_of_the_pool() and changed.pk in {row[2] for row in listed_pairs()}
+    kept.real_name = "周人才改"  # a write the pairs do not read changes none of them
+    kept.save()
+    assert listed_pairs() == pairs_of_the_pool()
+    ChiefQualityOfficer.unscoped.filter(pk=kept.pk).update(erased_at=timezone.now())
+    assert listed_pairs() == pairs_of_the_pool() and kept.pk not in {row[2] for row in listed_pairs()}
+
+    enterprises = [
+        EnterpriseFactory(uscc=make_uscc(960_003 + serial, "130102"), region_id="130102", name=f"长安批量{serial}厂")
+        for serial in range(3)
+    ]
+    ChiefQualityOfficer.unscoped.bulk_create(
+        [
+            ChiefQualityOfficer(
+                enterprise=enterprise,
+                organisation=enterprise.organisation,
+                real_name=f"批量{enterprise.pk}",
+                gender="F",
+                live=True,
+                certificate_valid_until=datetime.date(2100, 12, 31),
+            )
+            for enterprise in enterprises
+        ]
+    )
+    assert listed_pairs() == pairs_of_the_pool() and len({row[2] for row in listed_pairs()}) == 4
+    ChiefQualityOfficer.unscoped.filter(pk=changed.pk).delete()
+    assert listed_pairs() == pairs_of_the_pool() and changed.pk not in {row[2] for row in listed_pairs()}
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's deferred checks, which TRUNCATE waits for
+        cursor.execute("TRUNCATE registry_chiefqualityofficer CASCADE")
+    assert listed_pairs() == set()
+
+
+@pytest.mark.django_db
+def test_a_two_character_search_lists_the_same_officers_as_a_scan(client, orgs, monkeypatch):
+    """The pair index's page (PostgreSQL) against ``icontains`` over the pool: the same officers in the same
+    order, undated appointments where the database sorts them, expired certificates left out, Latin letters in either
+    case, a page past the last answered with the last, the count capped where the pages stop; and (PostgreSQL) as
+    many queries at 43 officers as at 3."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("registry.pagination.PUBLIC_MAX_PAGES", 2)
+    today = timezone.localdate()
+
+    def searched(fragment, page=1):
+        with CaptureQueriesContext(connection) as context:
+            response = client.get(reverse("talent_pool"), {"enterprise": fragment, "page": page})
+        page_obj = response.context["page_obj"]
+        return page_obj, [row["real_name"] for row in page_obj.object_list], len(context.captured_queries)
+
+    def scanned(fragment):
+        pool = ChiefQualityOfficer.unscoped.filter(in_talent_pool(today), erased_at=None)
+        matches = pool.filter(enterprise_name__icontains=fragment).order_by("-appointment_date", "-id")
+        return list(matches.values_list("real_name", flat=True))
+
+    officer(orgs, 1, enterprise_name="长安精密机械有限公司", appointment_date=None)
+    officer(orgs, 2, enterprise_name="桥西Jingmi精密厂", appointment_date="2023-05-01")
+    officer(orgs, 3, enterprise_name="精密", certificate_valid_until=today - datetime.timedelta(days=1))
+    client.get(reverse("talent_pool"))  # the province options, once per process
+    page, names, few = searched("精密")
+    assert names == scanned("精密") and sorted(names) == ["周人才1", "周人才2"] and page.paginator.count == 2
+    assert searched("JI")[1] == searched("ji")[1] == ["周人才2"]
+    for serial in range(4, 44):
+        officer(orgs, serial, enterprise_name=f"长安精密{serial}厂", appointment_date=f"2020-{serial % 12 + 1:02d}-01")
+    client.get(reverse("talent_pool"))
+    page, names, many = searched("精密")
+    assert names == scanned("精密")[:20] and page.paginator.count == 41 and page.has_next()
+    assert many == few or connection.vendor != "postgresql"  # elsewhere a search past the cap walks the pool
+    assert page.paginator.count_label == "40+" and page.paginator.capped
+    last, names, _queries = searched("精密", page=9)
+    assert last.number == 2 and names == scanned("精密")[20:40]
+    nothing, names, _queries = searched("无此")
+    assert names == [] and nothing.paginator.count == 0 and nothing.number == 1
