@@ -1,12 +1,12 @@
 """``fragment``: a case-insensitive substring match that PostgreSQL's GIN indexes on the raw column can serve.
 
 Django's ``icontains`` compares ``UPPER(column)``, which no index on the column matches and which is slow on
-multi-byte text. Chinese and digits have no case, so those fragments use ``LIKE``; fragments with Latin letters
-use ``ILIKE``; both are served by a pg_trgm GIN index for fragments of three or more characters. Chinese words
-are mostly two characters long (质量, 钢化) and hold no trigram: on columns that also have a GIN index on
-``cqo_short_grams(column)`` (the column's characters and character pairs, migration registry 0009), a fragment
-of one or two characters is also looked up there as one lexeme instead of scanning the table. Elsewhere (SQLite)
-it is plain ``icontains``.
+multi-byte text. Chinese and digits have no case, so those fragments use ``LIKE``; fragments with letters that have
+case (Latin, full-width ＡＢＣ, Cyrillic) use ``ILIKE``; both are served by a pg_trgm GIN index for fragments of
+three or more characters. Chinese words are mostly two characters long (质量, 钢化) and hold no trigram: on
+columns that also have a GIN index on ``cqo_short_grams(column)`` (the column's characters and character pairs,
+migration registry 0009), a fragment of one or two characters is also looked up there as one lexeme instead of
+scanning the table. Elsewhere (SQLite) it is plain ``icontains``.
 
 A longer fragment holds trigrams that many rows share (an enterprise name's region, trade and legal form:
 新华区, 新材料, 有限公): the index intersected every one of their posting lists, 2-3 ms of a whole name's 3 ms at a
@@ -55,7 +55,7 @@ class Fragment(IContains):
     def like_sql(self, compiler, connection):
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
         rhs_sql, rhs_params = self.process_rhs(compiler, connection)
-        operator = "ILIKE" if has_latin_letters(str(self.rhs)) else "LIKE"
+        operator = "ILIKE" if has_cased_letters(str(self.rhs)) else "LIKE"
         windows = self.rare_windows(connection)
         if not windows:
             return f"{lhs_sql} {operator} {rhs_sql}", (*lhs_params, *rhs_params)
@@ -79,7 +79,7 @@ class Fragment(IContains):
         is taken as matching a third of the rows, which keeps the estimate near the grams test's.
         """
         lhs_sql, lhs_params = self.process_lhs(compiler, connection)
-        if has_latin_letters(self.rhs):
+        if has_cased_letters(self.rhs):
             return f"strpos(lower({lhs_sql}), lower(%s)) > 0", (*lhs_params, self.rhs)
         return f"strpos({lhs_sql}, %s) > 0", (*lhs_params, self.rhs)
 
@@ -186,8 +186,8 @@ def rare_windows(fragment, shares):
     (``shares``: printed trigram → share of rows, the commonest only), and of equally rare ones the farthest apart:
     "新华区中成新材料有限公司" → 华区中, 成新材 where 新华区, 新材料 and the legal form's are common. ``None`` when
     none is rare (the index then intersects them all) or when ``fragment`` holds what pg_trgm does not take as one
-    word (Latin letters, which it folds to lower case; spaces, punctuation)."""
-    if not all(char.isalnum() for char in fragment) or has_latin_letters(fragment):
+    word (letters with case, which it folds to lower case; spaces, punctuation)."""
+    if not all(char.isalnum() for char in fragment) or has_cased_letters(fragment):
         return None
     windows = [fragment[start : start + TRIGRAM] for start in range(len(fragment) - TRIGRAM + 1)]
     share = {window: shares.get(printed_trigram(window), 0.0) for window in windows}
@@ -268,9 +268,10 @@ class TrigramStatistics:
 TRIGRAMS = TrigramStatistics()
 
 
-def has_latin_letters(text):
-    """Whether case matters to ``text`` (Chinese and digits have none)."""
-    return any(char.isascii() and char.isalpha() for char in text)
+def has_cased_letters(text):
+    """Whether case matters to ``text``: Latin letters, full-width ones (ＴＣＬ) and other alphabets' do; Chinese and
+    digits have none."""
+    return any(char.lower() != char.upper() for char in text)
 
 
 def tsquery_lexeme(text):

@@ -8,8 +8,10 @@ beside them: its count (up to what the pages list) and its page of ids are read 
 twenty officers then by primary key.
 
 Statement triggers keep the table on every write to the officers (a save, ``bulk_create``, a COPY, an ``UPDATE``,
-the rename migration 0029's trigger makes, a ``TRUNCATE``). A later migration altering a column they read has to
-create them again, as 0029 says of its own.
+the rename migration 0029's trigger makes, a ``TRUNCATE``); an update is matched to its row by id, which nothing
+changes. They name the columns they read (``READ``) inside ``EXECUTE`` strings, where PostgreSQL cannot see them:
+a later migration altering one of them has to create the triggers again, or every write to the officers fails.
+The key is unique: a row written twice (triggers bypassed, then fired again) is an error, not a repeated officer.
 """
 
 from django.db import migrations
@@ -108,7 +110,7 @@ POSTGRESQL = [
     FOR EACH STATEMENT EXECUTE FUNCTION registry_talent_pool_officers_truncated()""",
     INSERT + rows("officer").format(source="registry_chiefqualityofficer AS officer") + f" WHERE {listed('officer')}",
     # The pool's order within a pair; the expiry is read from the index too, so a search visits no table page.
-    """CREATE INDEX registry_talent_pool_pair_listed ON registry_talent_pool_pair
+    """CREATE UNIQUE INDEX registry_talent_pool_pair_listed ON registry_talent_pool_pair
     (pair, appointed DESC, officer_id DESC) INCLUDE (valid_until)""",
 ]
 

@@ -48,7 +48,8 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
     )
     #: The enterprise's name, kept by database triggers (migration 0029) on every write to either table: the
     #: public talent pool searches and lists it without reading an enterprise row per officer. A migration that
-    #: alters this column or ``Enterprise.name`` creates the triggers again (see 0029).
+    #: alters this column or ``Enterprise.name`` creates the triggers again (see 0029), and one that alters it or
+    #: the other columns migration 0030's triggers read (its ``READ``) creates those again.
     enterprise_name = models.CharField(_("enterprise name"), max_length=200, editable=False, default="")
     real_name = models.CharField(_("real name"), max_length=64, db_index=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -231,7 +232,10 @@ class ChiefQualityOfficer(WorkflowMixin, DraftStateMixin, LockableMixin, Revisio
 
 
 def in_talent_pool(today):
-    """The talent-pool rule (seed 003): approved, holding a certificate valid on ``today`` and not revoked."""
+    """The talent-pool rule (seed 003): approved, holding a certificate valid on ``today`` and not revoked.
+
+    Registry migration 0030's pair table (listing by character pair) and ``registry.officers.views.PAIR_PAGE``
+    state it again in SQL: a change here is made there too, in a migration creating the triggers again."""
     return models.Q(live=True, certificate_valid_until__gte=today, certificate_revoked_at__isnull=True)
 
 

@@ -18,7 +18,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from ..admin_forms import SearchableSelect, UnitFilter, option_tag, units_for_request, with_selected
 from ..crypto import keyed_hash
-from ..lookups import AnyOf, has_latin_letters
+from ..lookups import AnyOf, has_cased_letters
 from ..models import (
     ChiefQualityOfficer,
     Division,
@@ -103,7 +103,7 @@ def word_condition(queryset, word):
     """``word`` matched in any field of the officers of ``queryset`` (see :func:`cheapest`)."""
     officer, enterprise = word_conditions(word)
     code = normalise(word)
-    broad = Q(real_name__icontains=word) if has_latin_letters(word) else Q(real_name__contains=word)
+    broad = Q(real_name__icontains=word) if has_cased_letters(word) else Q(real_name__contains=word)
     if code.isdigit():
         broad |= Q(mobile__contains=code)
     if looks_like_id_number(code):

@@ -141,8 +141,8 @@ def pairs_listed(fragment):
 
 #: A pair's officers on one page and how many the pages list (at most one more, to tell the count is capped): the
 #: ids from the pair's range of its index alone (the certificate's expiry included), in the pool's order, then the
-#: page's officers by primary key. The table lists the pool's officers only, written in the transaction that writes
-#: the officer, so the rows need no second look at the talent-pool rule.
+#: page's officers by primary key. The table lists the pool's officers only (``in_talent_pool`` but the expiry, which
+#: is tested here), written in the transaction that writes the officer, so the rows need no second look at the rule.
 PAIR_PAGE = f"""WITH listed AS (
     SELECT array_agg(officer_id ORDER BY appointed DESC, officer_id DESC) AS ids FROM (
         SELECT appointed, officer_id FROM registry_talent_pool_pair WHERE pair = lower(%s) AND valid_until >= %s

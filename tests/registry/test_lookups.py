@@ -17,7 +17,7 @@ on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="GI
 
 @pytest.fixture
 def names(db):
-    for name in ["钢化玻璃", "质量手册", "AB阀门", "O'Brien 五金", "反斜杠\\厂", "玻"]:
+    for name in ["钢化玻璃", "质量手册", "AB阀门", "O'Brien 五金", "反斜杠\\厂", "玻", "ＴＣＬ电器"]:
         DisclosedStandardFactory(name=name)
 
 
@@ -43,6 +43,13 @@ def matching(fragment):
 )
 def test_fragment_matches_as_icontains_does(names, fragment, expected):
     assert matching(fragment) == expected
+
+
+@on_postgresql
+@pytest.mark.parametrize("fragment", ["ｔｃ", "ｔｃｌ电", "ｌ电"])
+def test_full_width_letters_ignore_case_as_latin_ones_do(names, fragment):
+    """By the short grams (two characters) and by the trigrams alike (SQLite's LIKE folds ASCII letters only)."""
+    assert matching(fragment) == ["ＴＣＬ电器"]
     reference = DisclosedStandard.unscoped.filter(name__icontains=fragment).values_list("name", flat=True)
     assert matching(fragment) == sorted(reference)
 

@@ -314,6 +314,11 @@ def test_the_pair_index_follows_every_write_to_the_pool(orgs):
     kept.real_name = "周人才改"  # a write the pairs do not read changes none of them
     kept.save()
     assert listed_pairs() == pairs_of_the_pool()
+    # One statement over every officer: an unlisted one joins the pool, the listed ones change nothing they list.
+    ChiefQualityOfficer.unscoped.update(live=True)
+    assert listed_pairs() == pairs_of_the_pool() and len({row[2] for row in listed_pairs()}) == 3
+    ChiefQualityOfficer.unscoped.filter(certificate_valid_until=None).delete()  # an officer never listed
+    assert listed_pairs() == pairs_of_the_pool()
     ChiefQualityOfficer.unscoped.filter(pk=kept.pk).update(erased_at=timezone.now())
     assert listed_pairs() == pairs_of_the_pool() and kept.pk not in {row[2] for row in listed_pairs()}
 
@@ -334,7 +339,7 @@ def test_the_pair_index_follows_every_write_to_the_pool(orgs):
             for enterprise in enterprises
         ]
     )
-    assert listed_pairs() == pairs_of_the_pool() and len({row[2] for row in listed_pairs()}) == 4
+    assert listed_pairs() == pairs_of_the_pool() and len({row[2] for row in listed_pairs()}) == 5
     ChiefQualityOfficer.unscoped.filter(pk=changed.pk).delete()
     assert listed_pairs() == pairs_of_the_pool() and changed.pk not in {row[2] for row in listed_pairs()}
     with connection.cursor() as cursor:
@@ -347,8 +352,8 @@ def test_the_pair_index_follows_every_write_to_the_pool(orgs):
 def test_a_two_character_search_lists_the_same_officers_as_a_scan(client, orgs, monkeypatch):
     """The pair index's page (PostgreSQL) against ``icontains`` over the pool: the same officers in the same
     order, undated appointments where the database sorts them, expired certificates left out, Latin letters in either
-    case, a page past the last answered with the last, the count capped where the pages stop; and (PostgreSQL) as
-    many queries at 43 officers as at 3."""
+    case, a page past the last answered with the last, the count capped only past where the pages stop, a region
+    too (another way, the same officers); and (PostgreSQL) as many queries at 43 officers as at 3."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -373,7 +378,20 @@ def test_a_two_character_search_lists_the_same_officers_as_a_scan(client, orgs, 
     page, names, few = searched("精密")
     assert names == scanned("精密") and sorted(names) == ["周人才1", "周人才2"] and page.paginator.count == 2
     assert searched("JI")[1] == searched("ji")[1] == ["周人才2"]
-    for serial in range(4, 44):
+    past, names, _queries = searched("精密", page=2)
+    assert past.number == 1 and names == scanned("精密")
+    for query in ({"enterprise": "精密", "region": "130000"}, {"enterprise": "'\\"}, {"enterprise": "%_"}):
+        response = client.get(reverse("talent_pool"), query)
+        assert response.status_code == 200, query
+    by_region = client.get(reverse("talent_pool"), {"enterprise": "精密", "region": "130000"}).context["page_obj"]
+    assert [row["real_name"] for row in by_region.object_list] == scanned("精密")
+    for serial in range(4, 42):
+        officer(orgs, serial, enterprise_name=f"长安精密{serial}厂", appointment_date=f"2020-{serial % 12 + 1:02d}-01")
+    client.get(reverse("talent_pool"))
+    every, names, _queries = searched("精密", page=2)
+    assert every.paginator.count == 40 and not every.paginator.capped and every.paginator.count_label == "40"
+    assert names == scanned("精密")[20:40] and not every.has_next()
+    for serial in (42, 43):
         officer(orgs, serial, enterprise_name=f"长安精密{serial}厂", appointment_date=f"2020-{serial % 12 + 1:02d}-01")
     client.get(reverse("talent_pool"))
     page, names, many = searched("精密")
@@ -384,3 +402,16 @@ def test_a_two_character_search_lists_the_same_officers_as_a_scan(client, orgs, 
     assert last.number == 2 and names == scanned("精密")[20:40]
     nothing, names, _queries = searched("无此")
     assert names == [] and nothing.paginator.count == 0 and nothing.number == 1
+
+
+@pytest.mark.django_db
+def test_full_width_letters_ignore_case_in_every_talent_pool_search(client, orgs):
+    """ＴＣＬ found by ｔｃ whichever way the search goes (the pair index, or with a region the short grams) and by
+    ｔｃｌ (the trigrams); SQLite's LIKE folds ASCII letters only."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's LIKE folds ASCII letters only")
+    officer(orgs, 1, enterprise_name="长安ＴＣＬ电器有限公司")
+    for query in ({"enterprise": "ｔｃ"}, {"enterprise": "ｔｃ", "region": "130000"}, {"enterprise": "ｔｃｌ"}):
+        assert "周人才1<" in client.get(reverse("talent_pool"), query).content.decode(), query
