@@ -33,6 +33,8 @@ from .submission import submit
 PUBLIC_FIELDS = ("real_name", "enterprise_name", "appointment_date")
 #: Newest appointments first (the partial index registry_officer_pool); every name descending.
 TALENT_POOL_ORDER = ("-appointment_date", "-id")
+#: Officers on a page of the pool, listed or searched.
+TALENT_POOL_PAGE_SIZE = 20
 
 
 def talent_pool(request):
@@ -58,7 +60,7 @@ def talent_pool(request):
             queryset = queryset.filter(enterprise_name__fragment=enterprise)
         if region:
             queryset = queryset.filter(enterprise__region__code__startswith=division_prefix(region))
-        paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), 20)
+        paginator = PublicPaginator(queryset.values(*PUBLIC_FIELDS), TALENT_POOL_PAGE_SIZE)
         found = enterprise and searched_page(paginator, queryset, raw(request, "page"))
         return found or paginator.get_page(number)
 
@@ -158,7 +160,7 @@ ORDER BY page.position"""
 def pair_page(pair, today, number):
     """The page of a two-character search, in one statement (:data:`PAIR_PAGE`); a page past the last answers the
     last, as ``Paginator.get_page`` does."""
-    paginator = PublicPaginator((), 20)
+    paginator = PublicPaginator((), TALENT_POOL_PAGE_SIZE)
     number = public_page_number(number, paginator.max_pages)
 
     def read(number):
