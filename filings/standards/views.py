@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from html import escape
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db import transaction
@@ -12,6 +13,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -24,7 +26,7 @@ from registry.pagination import PUBLIC_MAX_PAGES
 from registry.params import query_choice, query_page, query_text
 from registry.policies import permitted
 from registry.portal import enterprise_required
-from registry.provinces import province_options
+from registry.provinces import province_options, provinces
 from registry.reports import ABOLISH_ACTION
 from registry.rows import row_format
 
@@ -40,7 +42,7 @@ from .models import (
     StandardKind,
 )
 from .models.disclosures import pledge_text
-from .search import filter_own, filter_public, newest_page, search_filters
+from .search import TEXT_FILTERS, filter_own, filter_public, newest_page, search_filters
 
 # --- enterprise side -------------------------------------------------------------------------------
 
@@ -354,29 +356,49 @@ def public_queryset():
 
 
 def public_search(request):
-    """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind."""
+    """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind.
+
+    The list not searched by words (all standards, a province's, a kind's) is the same for every visitor: the
+    template keeps it under the page cache's generation (``{% publicfragment %}``), so a first visit to it reads
+    no rows. A search by words typed, or a region the form does not offer, is read each time.
+    """
     filters = search_filters(request)
     records = filter_public(DisclosedStandard.unscoped.published(), filters)
     # Numbered pages stop at PUBLIC_MAX_PAGES (a deeper number answers the last one): no OFFSET of a million rows.
     page_number = query_page(request, PUBLIC_MAX_PAGES)
     offset = (page_number - 1) * PAGE_SIZE
-    page = newest_page(records, filters, offset, PAGE_SIZE + 1, LISTED_FIELDS)
-    if page is None:  # no text filter, or a broad one: the publication-date index
-        page = list(records.values(*LISTED_FIELDS).order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1])
-    results = page[:PAGE_SIZE]
-    more = len(page) > PAGE_SIZE
-    kind = filters["kind"]
+
+    def listed():
+        """Read only when the list is rendered: not when its fragment is kept."""
+        page = newest_page(records, filters, offset, PAGE_SIZE + 1, LISTED_FIELDS)
+        if page is None:  # no text filter, or a broad one: the publication-date index
+            return list(
+                records.values(*LISTED_FIELDS).order_by("-published_at", "-id")[offset : offset + PAGE_SIZE + 1]
+            )
+        return page
+
+    page = SimpleLazyObject(listed)
+    results = SimpleLazyObject(lambda: page[:PAGE_SIZE])
+    region = filters["region"]
+    searched = any(filters[name] for name in (*TEXT_FILTERS, "barcode"))
+    shared = not searched and (not region or region in dict(provinces()))
+    # The links carry the filters the search reads, never what else a visitor's URL held: a kept list is shown to all.
+    chosen = {name: value for name, value in filters.items() if value}
     context = {
         "results": results,
-        "result_rows": result_rows(results),
-        "has_next": more and page_number < PUBLIC_MAX_PAGES,
-        "capped": more and page_number == PUBLIC_MAX_PAGES,
+        "result_rows": lambda: result_rows(results),
+        "has_next": SimpleLazyObject(lambda: len(page) > PAGE_SIZE and page_number < PUBLIC_MAX_PAGES),
+        "capped": SimpleLazyObject(lambda: len(page) > PAGE_SIZE and page_number == PUBLIC_MAX_PAGES),
+        "previous_query": urlencode({**chosen, "page": page_number - 1}),
+        "next_query": urlencode({**chosen, "page": page_number + 1}),
         "max_pages": PUBLIC_MAX_PAGES,
         "page_number": page_number,
         # Plain strings: a missing key looked up on the QueryDict in the template raises and catches three times.
         "q": filters["q"],
-        "province_options": province_options(filters["region"]),
-        "kind_options": kind_options(get_language(), kind),
+        "province_options": province_options(region),
+        "kind_options": kind_options(get_language(), filters["kind"]),
+        "list_fragment": "standards list" if shared else None,
+        "list_key": (region, filters["kind"], filters["status"], page_number),
     }
     return TemplateResponse(request, "standards/public_search.html", context)
 

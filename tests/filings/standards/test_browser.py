@@ -12,7 +12,8 @@ from registry.models import Division
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_enterprise_from_registration_to_a_published_standard_found_publicly(page):
+def test_enterprise_from_registration_to_a_published_standard_found_publicly(page, settings):
+    settings.PAGE_CACHE_SECONDS = 300  # as in production: the public list is kept between visits
     sms.outbox.clear()
     enterprise = EnterpriseFactory(
         name="石家庄恒通(集团)饮品有限公司",
@@ -22,6 +23,9 @@ def test_enterprise_from_registration_to_a_published_standard_found_publicly(pag
         region=Division.objects.get(code="130102"),
     )
     base = page.base_url
+    visitor = page.context.browser.new_context(locale="zh-CN").new_page()
+    visitor.goto(f"{base}/standards/")
+    assert "没有找到符合条件的标准" in visitor.inner_text("#results")
 
     page.goto(f"{base}/enterprise/register/")
     page.fill("#id_code", enterprise.uscc)
@@ -73,6 +77,11 @@ def test_enterprise_from_registration_to_a_published_standard_found_publicly(pag
     page.click("#submit-button")
     page.wait_for_selector("#published td:has-text('Q/HT 001-2026')")
     page.screenshot_to("standards-own-list")
+
+    visitor.goto(f"{base}/standards/?utm_source=wechat")  # a first visit the page cache has not stored
+    assert "Q/HT 001-2026" in visitor.inner_text("#results") and "核桃植物蛋白饮料" in visitor.inner_text("#results")
+    visitor.screenshot(path=page.screenshot_path("standards-public-list"), full_page=True)
+    visitor.context.close()
 
     page.goto(f"{base}/standards/?q=恒通")
     page.click("#results a:has-text('Q/HT 001-2026')")

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
@@ -382,4 +383,42 @@ def test_the_kind_filter_keeps_its_selection_in_the_visitors_language(client, di
         en_label = str(StandardKind("national").label)
     assert (
         en_label != "国家标准" and f'<option value="national" selected>{en_label}</option>' in english.content.decode()
+    )
+
+
+def test_the_list_not_searched_by_words_is_read_once_a_generation_and_shows_each_public_change(
+    client, disclosures, settings, monkeypatch
+):
+    """All standards, a province's, a kind's or a status's: the same list for every visitor, kept under the page
+    cache's generation. A first visit (a query string of its own) reads no standard and its links carry no part of
+    another visitor's URL; a standard published or abolished shows at once; a search by words is read each time."""
+    settings.PAGE_CACHE_SECONDS = 300
+    monkeypatch.setattr("filings.standards.views.PAGE_SIZE", 2)
+    visits = iter(range(1_000))
+
+    def visit(**params):
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(reverse("standards:public_search"), {**params, "visit": next(visits)}).content.decode()
+        return html, " ".join(query["sql"] for query in queries.captured_queries)
+
+    html, _queries = visit()
+    assert "调制乳" in html and "旧标准" in html and 'href="?page=2"' in html and "visit" not in html
+    again, queries = visit()
+    assert again == html and "standards_disclosedstandard" not in queries
+    assert "钢化玻璃" in visit(page=2)[0]
+    province, _queries = visit(region="130000")
+    assert "钢化玻璃" in province and "调制乳" not in province
+    assert "钢化玻璃" in visit(kind="national")[0] and "调制乳" not in visit(kind="national")[0]
+    published = DisclosedStandardFactory(name="新发布阀门")
+    assert "新发布阀门" in visit()[0] and "新发布阀门" not in visit(status="abolished")[0]
+    published.abolished_at = timezone.now()
+    published.save()
+    assert "新发布阀门" in visit(status="abolished")[0]
+    assert (
+        "standards_disclosedstandard" in visit(q="华北制药")[1]
+        and "standards_disclosedstandard" in visit(q="华北制药")[1]
+    )
+    assert (
+        "standards_disclosedstandard" in visit(region="130102")[1]
+        and "standards_disclosedstandard" in visit(region="130102")[1]
     )
