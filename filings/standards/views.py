@@ -358,9 +358,10 @@ def public_queryset():
 def public_search(request):
     """Search of disclosed standards by enterprise, number, name, product, barcode, region and kind.
 
-    The list not searched by words (all standards, a province's, a kind's) is the same for every visitor: the
-    template keeps it under the page cache's generation (``{% publicfragment %}``), so a first visit to it reads
-    no rows. A search by words typed, or a region the form does not offer, is read each time.
+    The list not searched by words (all standards, a province's, a kind's or a status's) is the same for every
+    visitor: the template keeps it under the page cache's generation (``{% publicfragment %}``), so a first visit
+    to it reads no rows. A search by words, numbers or a barcode, a region the form does not offer or two choices
+    at once are read each time.
     """
     filters = search_filters(request)
     records = filter_public(DisclosedStandard.unscoped.published(), filters)
@@ -381,7 +382,9 @@ def public_search(request):
     results = SimpleLazyObject(lambda: page[:PAGE_SIZE])
     region = filters["region"]
     searched = any(filters[name] for name in (*TEXT_FILTERS, "barcode"))
-    shared = not searched and (not region or region in dict(provinces()))
+    # One choice at most (a province, a kind or a status): each combination kept would multiply the entries.
+    chosen_once = sum(bool(filters[name]) for name in ("region", "kind", "status")) <= 1
+    shared = not searched and chosen_once and (not region or region in dict(provinces()))
     # The links carry the filters the search reads, never what else a visitor's URL held: a kept list is shown to all.
     chosen = {name: value for name, value in filters.items() if value}
     context = {

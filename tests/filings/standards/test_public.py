@@ -413,7 +413,17 @@ def test_the_list_not_searched_by_words_is_read_once_a_generation_and_shows_each
     assert "新发布阀门" in visit()[0] and "新发布阀门" not in visit(status="abolished")[0]
     published.abolished_at = timezone.now()
     published.save()
-    assert "新发布阀门" in visit(status="abolished")[0]
+    assert "新发布阀门" in visit(status="abolished")[0] and "新发布阀门" not in visit(status="current")[0]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english, _queries = visit()
+    assert "Search disclosed product standards" in english and "Abolished" in english and "废止" not in english
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    for twice in ({"region": "130000", "kind": "national"}, {"kind": "national", "status": "current"}):
+        assert "standards_disclosedstandard" in visit(**twice)[1] and "standards_disclosedstandard" in visit(**twice)[1]
+    DisclosedStandardFactory(enterprise=disclosures["milk"].enterprise, name="调制乳粉")
+    searched, _queries = visit(enterprise="有限公司", barcode="", status="current", page=1)
+    link = "?enterprise=%E6%9C%89%E9%99%90%E5%85%AC%E5%8F%B8&amp;status=current&amp;page=2"
+    assert f'href="{link}"' in searched and "visit" not in searched
     assert (
         "standards_disclosedstandard" in visit(q="华北制药")[1]
         and "standards_disclosedstandard" in visit(q="华北制药")[1]
