@@ -13,7 +13,8 @@ approach a bare Django view's throughput. Rules:
   generation moves when something a public page shows changes: a page or a moderated record is published,
   unpublished, moved, deleted, or saved while it is (or once was) live, or a record an app declared public with
   :func:`shows_publicly` is saved or deleted in a state the public sees. Drafts, revisions, workflow and lock
-  state, logins, codes, job progress, audit entries and every undeclared model leave it alone, so the cache
+  state, logins, codes, job progress, audit entries, fields declared unseen (a standard's two-year reminder) and
+  every undeclared model leave it alone, so the cache
   survives a working day of administrators at work. The generation lives in the shared cache (Redis in
   production), so all application servers see it; it is read with the page, in one round trip
   (:func:`read_current`);
@@ -113,6 +114,8 @@ REBUILD_SLOT_SECONDS = 120
 
 #: Model → predicate(instance): whether a save or delete of that instance changes what the public sees.
 _public_models = {}
+#: Model → the fields a save of which alone changes no public page (:data:`EDITING_STATE_FIELDS` and its own).
+_unseen_fields = {}
 #: Model → the path prefix of the only pages that show it.
 _area_of_model = {}
 
@@ -121,12 +124,14 @@ def always(instance):
     return True
 
 
-def shows_publicly(model, when=always):
-    """Declare that saving or deleting ``model`` changes public pages whenever ``when(instance)`` holds.
+def shows_publicly(model, when=always, unseen=()):
+    """Declare that saving or deleting ``model`` changes public pages whenever ``when(instance)`` holds, except a
+    save of ``unseen`` fields alone (``update_fields``): what only its owner or the administrators see.
 
     Apps declare their public records from ``AppConfig.ready``; pages and moderated snippets need no declaration.
     """
     _public_models[model] = when
+    _unseen_fields[model] = EDITING_STATE_FIELDS.union(unseen)
 
 
 def shows_only_under(model, prefix):
@@ -271,7 +276,7 @@ def generations_read():
 
 def is_public_change(instance, update_fields=None):
     """Whether saving (or deleting) ``instance`` changes a public page."""
-    if update_fields is not None and EDITING_STATE_FIELDS.issuperset(update_fields):
+    if update_fields is not None and unseen_fields(type(instance)).issuperset(update_fields):
         return False
     if isinstance(instance, DraftStateMixin):
         # A draft never seen by the public is private; a live record, or one withdrawn since, is not.
@@ -281,6 +286,14 @@ def is_public_change(instance, update_fields=None):
         if when is not None:
             return bool(when(instance))
     return False
+
+
+def unseen_fields(model):
+    """The fields of ``model`` whose save alone changes no public page."""
+    for base in model.__mro__:
+        if base in _unseen_fields:
+            return _unseen_fields[base]
+    return EDITING_STATE_FIELDS
 
 
 def saved(sender, instance, update_fields=None, raw=False, **kwargs):

@@ -17,7 +17,12 @@ class StandardsConfig(AppConfig):
 
         lookups.register()
         published = self.get_model("DisclosedStandard").Status.PUBLISHED
-        pagecache.shows_publicly(self.get_model("DisclosedStandard"), lambda standard: standard.status == published)
+        pagecache.shows_publicly(
+            self.get_model("DisclosedStandard"),
+            lambda standard: standard.status == published,
+            # The two-year reminder and its answer show on the enterprise's own list only.
+            unseen=("reminder_sent_at", "continued_at", "updated_at"),
+        )
         for model_name in ("Product", "Indicator"):
             pagecache.shows_publicly(self.get_model(model_name), lambda row: row.standard.status == published)
         contributions.add_statistic("standards", standards_by_month, counts=["standards.DisclosedStandard"])

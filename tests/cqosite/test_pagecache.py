@@ -155,6 +155,26 @@ def test_a_published_standard_reaches_the_search_and_a_draft_does_not(client):
     assert response.get("X-Page-Cache") == "miss" and "缓存测试草稿" in response.content.decode()
 
 
+def test_a_standards_reminder_and_its_answer_keep_the_cache_and_an_abolition_does_not(client):
+    """The two-year reminders go out by the thousand in one run; only the enterprise's own list shows them."""
+    from filings.standards.factories import DisclosedStandardFactory
+    from filings.standards.services import send_due_reminders
+
+    url = "/standards/?q=提醒测试"
+    standard = DisclosedStandardFactory(name="提醒测试标准", published_at=timezone.now() - datetime.timedelta(days=800))
+    assert cached(client, url)
+    assert send_due_reminders() == 1
+    standard.refresh_from_db()
+    assert standard.reminder_due and still_cached(client, url)
+    standard.continued_at = timezone.now()
+    standard.save(update_fields=["continued_at", "updated_at"])
+    assert still_cached(client, url)
+    standard.abolished_at = timezone.now()
+    standard.save(update_fields=["abolished_at", "updated_at"])
+    response = client.get(url)
+    assert response.get("X-Page-Cache") == "miss" and "已废止" in response.content.decode()
+
+
 def test_private_writes_keep_the_cache(client, orgs, make_admin):
     """Logins, audit entries, codes and import progress are what administrators do all day."""
     from django.contrib.auth.signals import user_logged_in
