@@ -14,10 +14,9 @@ approach a bare Django view's throughput. Rules:
   unpublished, moved, deleted, or saved while it is (or once was) live, or a record an app declared public with
   :func:`shows_publicly` is saved or deleted in a state the public sees. Drafts, revisions, workflow and lock
   state, logins, codes, job progress, audit entries, fields declared unseen (a standard's two-year reminder) and
-  every undeclared model leave it alone, so the cache
-  survives a working day of administrators at work. The generation lives in the shared cache (Redis in
-  production), so all application servers see it; it is read with the page, in one round trip
-  (:func:`read_current`);
+  every undeclared model leave it alone, so the cache survives a working day of administrators at work. The
+  generation lives in the shared cache (Redis in production), so all application servers see it; it is read with
+  the page, in one round trip (:func:`read_current`);
 - records that only the pages under one path show (the officers, on the talent pool: :func:`shows_only_under`)
   move that *area's* generation instead, which pages under the path are current under beside the site's: an
   officer approved every few seconds across the country makes the talent pool's pages out of date, not the
