@@ -7,8 +7,9 @@
   :class:`KeyedHashField` beside it holds HMAC-SHA256 of the normalised value under ``settings.FIELD_HASH_KEY``
   (unique where the value must be). Query it with :func:`keyed_hash`; an exact lookup on the encrypted field itself
   raises instead of silently matching nothing.
-- **Where the value goes**: rows (``get_db_prep_save``), Wagtail revisions and ``dumpdata`` (``value_to_string``)
-  hold the token; Python code and forms see the plain value (``from_db_value``, ``to_python``).
+- **Where the value goes**: rows (``pre_save``/``get_db_prep_save``), Wagtail revisions and ``dumpdata``
+  (``value_to_string``) hold the token, one per value and instance while the value and the keys are unchanged
+  (:func:`encrypted_value`); Python code and forms see the plain value (``from_db_value``, ``to_python``).
 """
 
 import functools
@@ -67,6 +68,22 @@ def rotate(value):
     return fernet().rotate(value.encode()).decode()
 
 
+def encrypted_value(instance, field, text):
+    """The token for ``text`` as ``field``'s value on ``instance``: encrypted once while the value and the keys stay
+    the same. A save writes each value through ``pre_save`` and, for Wagtail's revision, ``value_to_string``: an
+    import encrypted an officer's two values seven times (and decrypted one) to write the row and its revision."""
+    if not text or is_token(text):
+        return text
+    kept = instance.__dict__.setdefault("_encrypted_values", {})
+    cipher = fernet()  # one object per list of keys (never the keys themselves: an instance may be pickled)
+    found = kept.get(field.attname)
+    if found is not None and found[:2] == (text, id(cipher)):
+        return found[2]
+    token = cipher.encrypt(str(text).encode()).decode()
+    kept[field.attname] = (text, id(cipher), token)
+    return token
+
+
 def keyed_hash(value):
     """HMAC-SHA256 (hex) of the normalised value (NFKC, no spaces, upper case), ``None`` for no value."""
     if value is None:
@@ -89,13 +106,19 @@ class EncryptedCharField(models.CharField):
     def to_python(self, value):
         return decrypt(super().to_python(value))
 
+    def pre_save(self, model_instance, add):
+        # The token, as for dates: the row and the revision Wagtail copies from it share one (encrypted_value).
+        return encrypted_value(model_instance, self, super().pre_save(model_instance, add))
+
     def get_db_prep_save(self, value, connection):
         if hasattr(value, "as_sql"):  # an expression (bulk_update's CASE): its values come back here one by one
+            return value
+        if is_token(value):  # from pre_save
             return value
         return encrypt(self.get_prep_value(value))
 
     def value_to_string(self, obj):
-        return encrypt(self.value_from_object(obj))
+        return encrypted_value(obj, self, self.value_from_object(obj))
 
 
 class EncryptedDateField(models.DateField):
@@ -113,17 +136,17 @@ class EncryptedDateField(models.DateField):
     def pre_save(self, model_instance, add):
         # The token, not the date: Wagtail's revisions copy what pre_save returns and keep dates as they are.
         value = super().pre_save(model_instance, add)
-        return encrypt(value.isoformat()) if value else value
+        return encrypted_value(model_instance, self, value.isoformat()) if value else value
 
     def get_db_prep_save(self, value, connection):
-        if hasattr(value, "as_sql"):
+        if hasattr(value, "as_sql") or is_token(value):  # an expression, or the token pre_save gave
             return value
         value = self.get_prep_value(value)
         return encrypt(value.isoformat()) if value else None
 
     def value_to_string(self, obj):
         value = self.value_from_object(obj)
-        return encrypt(value.isoformat()) if value else ""
+        return encrypted_value(obj, self, value.isoformat()) if value else ""
 
 
 ENCRYPTED_FIELDS = (EncryptedCharField, EncryptedDateField)

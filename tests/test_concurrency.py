@@ -267,8 +267,8 @@ def crash_after_submitting(monkeypatch):
     """Let the import insert enterprises, officers, revisions and workflow states, then crash inside its transaction."""
     real_bulk_submit = submission.bulk_submit
 
-    def bulk_submit_then_crash(officers, user, enterprises=None):
-        real_bulk_submit(officers, user, enterprises=enterprises)
+    def bulk_submit_then_crash(officers, user, **options):
+        real_bulk_submit(officers, user, **options)
         assert WorkflowState.objects.count() == len(officers)  # really written, inside the transaction
         raise RuntimeError("磁盘已满 / disk full")
 

@@ -16,8 +16,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from wagtail.models import Revision
 
-from ..bulk import bulk_insert, chunks
+from ..bulk import bulk_insert, chunks, reserve_ids
 from ..enterprise_size import SECTIONS
 from ..identity import DocumentType, birth_date, validate_document
 from ..imports import RowError, SheetImport, WorkbookError, cell_text, parse_date
@@ -388,8 +389,13 @@ class OfficerImporter(SheetImport):
                     has_unpublished_changes=True,
                 )
             )
+        # Their first revisions' ids, reserved to be written in the officer rows (PostgreSQL; None elsewhere).
+        revision_ids = reserve_ids(Revision, len(officers))
+        if revision_ids is not None:
+            for officer, revision_id in zip(officers, revision_ids, strict=True):
+                officer.latest_revision_id = revision_id
         bulk_insert(ChiefQualityOfficer, officers)
-        bulk_submit(officers, self.user, enterprises={e.pk: e for e, _v in officer_rows})
+        bulk_submit(officers, self.user, enterprises={e.pk: e for e, _v in officer_rows}, revision_ids=revision_ids)
         report.created = len(officers)
         report.written = True
         if self.on_progress:

@@ -14,7 +14,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision, TaskState, WorkflowState
 
 from .. import workflows
-from ..bulk import chunks, insert_rows
+from ..bulk import chunks, insert_rows, reserve_ids
 from ..models import ChiefQualityOfficer, OfficerApprovalTask, ReviewStatus
 from ..workflows import workflow_for
 
@@ -42,12 +42,16 @@ def submit(officer, user):
     workflows.submit(officer, user, officer_workflow())
 
 
-def bulk_submit(officers, user, enterprises=None):
+def bulk_submit(officers, user, enterprises=None, revision_ids=None):
     """Submit freshly inserted officers for review with a handful of bulk inserts (what ``submit`` does per row).
 
     Revision, workflow state, task state and the "submitted" history entry are created exactly as Wagtail's
     ``Workflow.start`` creates them, minus the per-object notification signals: approvers see the whole batch
     in their dashboard queue instead of receiving thousands of e-mails.
+
+    ``revision_ids``: ids reserved for the revisions (:func:`registry.bulk.reserve_ids`) and inserted with the new
+    officers as their latest revision (an import): then no UPDATE writes every officer row a second time (and all its
+    indexes) right after the COPY. The workflow states are written with their task state in the same way.
     """
     if not officers:
         return
@@ -58,6 +62,8 @@ def bulk_submit(officers, user, enterprises=None):
     for officer in officers:
         if officer.enterprise_id in enterprises:
             officer.enterprise = enterprises[officer.enterprise_id]
+    # What Wagtail's save_revision serialises: the record as it was before this revision was its latest.
+    before = {"latest_revision": None} if revision_ids is not None else {}
     revision_ids = insert_rows(
         Revision,
         [
@@ -67,21 +73,24 @@ def bulk_submit(officers, user, enterprises=None):
                 "object_id": str(officer.pk),
                 "user_id": user.pk,
                 "created_at": now,
-                "content": officer.serializable_data(),
+                "content": {**officer.serializable_data(), **before},
                 "object_str": str(officer),
                 "approved_go_live_at": None,
             }
             for officer in officers
         ],
+        ids=revision_ids,
     )
-    set_from_pairs(
-        ChiefQualityOfficer,
-        "latest_revision_id",
-        [(officer.pk, revision_id) for officer, revision_id in zip(officers, revision_ids, strict=True)],
-    )
+    if not before:
+        set_from_pairs(
+            ChiefQualityOfficer,
+            "latest_revision_id",
+            [(officer.pk, revision_id) for officer, revision_id in zip(officers, revision_ids, strict=True)],
+        )
     for officer, revision_id in zip(officers, revision_ids, strict=True):
         officer.latest_revision_id = revision_id
     task = officer_task()
+    task_state_ids = reserve_ids(TaskState, len(officers))
     state_ids = insert_rows(
         WorkflowState,
         [
@@ -93,12 +102,13 @@ def bulk_submit(officers, user, enterprises=None):
                 "status": WorkflowState.STATUS_IN_PROGRESS,
                 "requested_by_id": user.pk,
                 "created_at": now,
-                "current_task_state_id": None,
+                "current_task_state_id": task_state_id,
             }
-            for officer in officers
+            for officer, task_state_id in zip(officers, task_state_ids or [None] * len(officers), strict=True)
         ],
     )
     task_state_type = ContentType.objects.get_for_model(task.get_task_state_class())
+    reserved = task_state_ids is not None
     task_state_ids = insert_rows(
         TaskState,
         [
@@ -115,8 +125,10 @@ def bulk_submit(officers, user, enterprises=None):
             }
             for state_id, revision_id in zip(state_ids, revision_ids, strict=True)
         ],
+        ids=task_state_ids,
     )
-    set_from_pairs(WorkflowState, "current_task_state_id", list(zip(state_ids, task_state_ids, strict=True)))
+    if not reserved:
+        set_from_pairs(WorkflowState, "current_task_state_id", list(zip(state_ids, task_state_ids, strict=True)))
     insert_rows(
         ModelLogEntry,
         [

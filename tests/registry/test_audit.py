@@ -120,8 +120,8 @@ def test_an_import_is_logged_for_the_workbook_and_each_record(client, admins, or
 
 
 def test_a_crashing_import_task_is_logged_shown_as_failed_and_writes_nothing(client, admins, monkeypatch, caplog):
-    def submit_then_crash(officers, user, enterprises=None):
-        real_bulk_submit(officers, user, enterprises=enterprises)
+    def submit_then_crash(officers, user, **options):
+        real_bulk_submit(officers, user, **options)
         raise RuntimeError("数据库连接中断 / connection lost")
 
     real_bulk_submit = submission.bulk_submit

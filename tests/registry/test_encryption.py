@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from wagtail.models import ModelLogEntry, Revision
 
 from filings.standards.models import EnterpriseVerification
+from registry import crypto as registry_crypto
 from registry.crypto import decrypt, is_token, keyed_hash, mask_id_number, mask_mobile, reencrypt
 from registry.factories import make_resident_id
 from registry.models import ChiefQualityOfficer, Enterprise, Role, User
@@ -104,6 +105,29 @@ def test_values_round_trip_and_rows_and_revisions_hold_tokens(orgs):
     enterprise.save()
     assert is_token(raw("registry_enterprise", "legal_representative_id_number", enterprise.pk))
     assert Enterprise.objects.get(legal_representative_id_number_hash=keyed_hash(ID_NUMBER)) == enterprise
+
+
+@pytest.mark.django_db
+def test_a_save_encrypts_each_value_once_for_the_row_and_its_revision(orgs, settings, monkeypatch):
+    officer = make_officer(orgs.changan, id_number=ID_NUMBER, birth_date=datetime.date(1980, 1, 1))
+    revision = officer.save_revision()
+    content = Revision.objects.get(pk=revision.pk).content
+    for column in ("id_number", "birth_date"):  # one token each, the row's and the revision's alike
+        assert is_token(content[column]) and content[column] == raw("registry_chiefqualityofficer", column, officer.pk)
+    encrypted = []
+    cipher = type(registry_crypto.fernet())
+    monkeypatch.setattr(
+        cipher, "encrypt", lambda self, data, real=cipher.encrypt: encrypted.append(data) or real(self, data)
+    )
+    officer.id_number = make_resident_id(8)  # the only value changed: the only one encrypted again
+    officer.save()
+    officer.save_revision()
+    assert encrypted == [make_resident_id(8).encode()]
+    assert decrypt(raw("registry_chiefqualityofficer", "id_number", officer.pk)) == make_resident_id(8)
+    # new keys: each value gets a token under the newest, whatever this instance encrypted before
+    with override_settings(FIELD_ENCRYPTION_KEYS=[Fernet.generate_key().decode(), *settings.FIELD_ENCRYPTION_KEYS]):
+        officer.save()
+    assert encrypted[1:] == [make_resident_id(8).encode(), b"1980-01-01"]
 
 
 @pytest.mark.django_db
