@@ -52,8 +52,19 @@ def bulk_insert(model, objs, *, batch_size=1000):
     if connection.vendor != "postgresql":
         return model._base_manager.bulk_create(objs, batch_size=batch_size)
     allocate_ids(model, objs, connection)
-    fields = model._meta.concrete_fields
-    plain = [(field, field.attname, plain_type(field)) for field in fields]
+    columns = [field.column for field in model._meta.concrete_fields]
+    copy_in(model, columns, map(copy_row(model, connection), objs), connection)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def copy_row(model, connection):
+    """A function giving a new instance's values for COPY, column by column: ``get_db_prep_save(pre_save(obj, True))``
+    of each field, as ``bulk_create`` sends them, but the attribute itself where that is what those calls return
+    (:data:`PLAIN_TYPES`)."""
+    plain = [(field, field.attname, plain_type(field)) for field in model._meta.concrete_fields]
 
     def row(obj):
         values = []
@@ -64,11 +75,7 @@ def bulk_insert(model, objs, *, batch_size=1000):
             values.append(value)
         return values
 
-    copy_in(model, [field.column for field in fields], (row(obj) for obj in objs), connection)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
+    return row
 
 
 def reserve_ids(model, count):
@@ -78,7 +85,7 @@ def reserve_ids(model, count):
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         return None
-    return next_ids(model, count, connection)
+    return next_ids(model, count, connection) if count else []
 
 
 #: Field classes (exactly these: a subclass may encrypt, say) whose value in the database is the attribute itself when
@@ -112,7 +119,7 @@ def plain_type(field):
 
 def insert_rows(model, rows, ids=None):
     """Insert plain rows (dicts of attribute name → value) of ``model`` and return their new ids, in order: ``ids``
-    when given (from :func:`reserve_ids`).
+    when given (from :func:`reserve_ids`, which gives some on PostgreSQL only).
 
     For write paths that never need the model instances (revisions, workflow states, history entries): building
     thousands of instances only to take them apart again costs more than the COPY itself. Fields a row leaves

@@ -8,13 +8,15 @@
   (unique where the value must be). Query it with :func:`keyed_hash`; an exact lookup on the encrypted field itself
   raises instead of silently matching nothing.
 - **Where the value goes**: rows (``pre_save``/``get_db_prep_save``), Wagtail revisions and ``dumpdata``
-  (``value_to_string``) hold the token, one per value and instance while the value and the keys are unchanged
-  (:func:`encrypted_value`); Python code and forms see the plain value (``from_db_value``, ``to_python``).
+  (``value_to_string``; ``registry.serializers`` for dates) hold the token, one per value and instance while the
+  value and the keys are unchanged (:func:`encrypted_value`); Python code and forms see the plain value
+  (``from_db_value``, ``to_python``).
 """
 
 import functools
 import hashlib
 import hmac
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import FieldError, ImproperlyConfigured
@@ -33,9 +35,12 @@ def _fernet(keys):
     if not keys:
         raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS is empty: personal identifiers cannot be encrypted.")
     try:
-        return MultiFernet([Fernet(key) for key in keys])
+        cipher = MultiFernet([Fernet(key) for key in keys])
     except ValueError as error:
         raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS holds a malformed key: {error}") from None
+    # What encrypted_value's memo compares: this list of keys, in any process (never the keys themselves).
+    cipher.memo_tag = secrets.token_hex(8)
+    return cipher
 
 
 def fernet():
@@ -72,15 +77,16 @@ def encrypted_value(instance, field, text):
     """The token for ``text`` as ``field``'s value on ``instance``: encrypted once while the value and the keys stay
     the same. A save writes each value through ``pre_save`` and, for Wagtail's revision, ``value_to_string``: an
     import encrypted an officer's two values seven times (and decrypted one) to write the row and its revision."""
-    if not text or is_token(text):
-        return text
     kept = instance.__dict__.setdefault("_encrypted_values", {})
-    cipher = fernet()  # one object per list of keys (never the keys themselves: an instance may be pickled)
+    if not text or is_token(text):
+        kept.pop(field.attname, None)  # a value cleared leaves no plain text behind
+        return text
+    cipher = fernet()
     found = kept.get(field.attname)
-    if found is not None and found[:2] == (text, id(cipher)):
+    if found is not None and found[:2] == (text, cipher.memo_tag):
         return found[2]
     token = cipher.encrypt(str(text).encode()).decode()
-    kept[field.attname] = (text, id(cipher), token)
+    kept[field.attname] = (text, cipher.memo_tag, token)
     return token
 
 

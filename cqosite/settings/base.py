@@ -210,6 +210,8 @@ if AUDIT_LOG_KEEP_DAYS < 180:
 # hashes that lookups and uniqueness use. Development and tests derive fixed keys; production requires both.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 FIELD_HASH_KEY = os.environ.get("FIELD_HASH_KEY", "")
+# dumpdata/loaddata write every encrypted value as its token (registry/serializers), dates of birth included.
+SERIALIZATION_MODULES = {name: f"registry.serializers.{name}" for name in ("json", "jsonl", "python")}
 # Two-factor sign-in (registry.two_factor): required of platform, national and provincial administrators; the
 # name authenticator apps show for this site's codes.
 TWO_FACTOR_REQUIRED = os.environ.get("TWO_FACTOR_REQUIRED", "true").lower() != "false"

@@ -49,7 +49,9 @@ def rows(officer):
         if kind == "revision":
             # Encrypted identifiers (registry.crypto) differ between any two encryptions of one value: compared plain.
             content = values["content"].items()
-            values["content"] = {key: decrypt(value) for key, value in content if key not in VOLATILE | {"pk"}}
+            values["content"] = {key: decrypt(value) for key, value in content if key not in VOLATILE}
+            if values["content"]["pk"] == officer.pk:
+                values["content"]["pk"] = "officer"
         if kind == "log" and "workflow" in values["data"]:
             workflow = dict(values["data"]["workflow"])
             workflow["task_state_id"] = names[("task_state", workflow["task_state_id"])]

@@ -131,6 +131,20 @@ def test_a_save_encrypts_each_value_once_for_the_row_and_its_revision(orgs, sett
 
 
 @pytest.mark.django_db
+def test_dumpdata_holds_tokens_and_loaddata_reads_them_back(orgs, tmp_path):
+    officer = make_officer(orgs.changan, id_number=ID_NUMBER, birth_date=datetime.date(1980, 1, 1))
+    dump = tmp_path / "officers.json"
+    call_command("dumpdata", "registry.chiefqualityofficer", output=str(dump), verbosity=0)
+    text = dump.read_text()
+    assert officer.real_name in text  # readable: only the identifiers are not
+    assert ID_NUMBER not in text and "1980-01-01" not in text
+    ChiefQualityOfficer.unscoped.filter(pk=officer.pk).update(id_number="", birth_date=None)
+    call_command("loaddata", str(dump), verbosity=0)
+    restored = ChiefQualityOfficer.unscoped.get(pk=officer.pk)
+    assert restored.id_number == ID_NUMBER and restored.birth_date == datetime.date(1980, 1, 1)
+
+
+@pytest.mark.django_db
 def test_lookups_go_through_the_keyed_hash(orgs):
     officer = make_officer(orgs.changan, id_number=ID_NUMBER.lower().replace("x", "X"))
     with pytest.raises(FieldError):
