@@ -38,7 +38,7 @@ def _fernet(keys):
         cipher = MultiFernet([Fernet(key) for key in keys])
     except ValueError as error:
         raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS holds a malformed key: {error}") from None
-    # What encrypted_value's memo compares: this list of keys, in any process (never the keys themselves).
+    # What encrypted_value's memo compares: this process's cipher for this list of keys (never the keys).
     cipher.memo_tag = secrets.token_hex(8)
     return cipher
 
@@ -142,7 +142,7 @@ class EncryptedDateField(models.DateField):
     def pre_save(self, model_instance, add):
         # The token, not the date: Wagtail's revisions copy what pre_save returns and keep dates as they are.
         value = super().pre_save(model_instance, add)
-        return encrypted_value(model_instance, self, value.isoformat()) if value else value
+        return encrypted_value(model_instance, self, value.isoformat() if value else value)
 
     def get_db_prep_save(self, value, connection):
         if hasattr(value, "as_sql") or is_token(value):  # an expression, or the token pre_save gave
@@ -152,7 +152,7 @@ class EncryptedDateField(models.DateField):
 
     def value_to_string(self, obj):
         value = self.value_from_object(obj)
-        return encrypted_value(obj, self, value.isoformat()) if value else ""
+        return encrypted_value(obj, self, value.isoformat() if value else "")
 
 
 ENCRYPTED_FIELDS = (EncryptedCharField, EncryptedDateField)

@@ -42,6 +42,7 @@ def submit(officer, user):
     workflows.submit(officer, user, officer_workflow())
 
 
+@transaction.atomic
 def bulk_submit(officers, user, enterprises=None, revision_ids=None):
     """Submit freshly inserted officers for review with a handful of bulk inserts (what ``submit`` does per row).
 
@@ -51,7 +52,8 @@ def bulk_submit(officers, user, enterprises=None, revision_ids=None):
 
     ``revision_ids``: ids reserved for the revisions (:func:`registry.bulk.reserve_ids`) and inserted with the new
     officers as their latest revision (an import): then no UPDATE writes every officer row a second time (and all its
-    indexes) right after the COPY. The workflow states are written with their task state in the same way.
+    indexes) right after the COPY. The workflow states are written with their task state in the same way: rows that
+    point at rows written after them, so all in one transaction (the foreign keys are checked at its commit).
     """
     if not officers:
         return
